@@ -1,0 +1,189 @@
+/*
+ * rampart/config.h - the validated configuration.
+ *
+ * A config is loaded whole from YAML (libyaml), validated whole, and only
+ * then handed to the running node; a config with any error is never used.
+ * Every error carries file:line:col. A loaded rp_conf_t is immutable and
+ * may be read from any thread; the proxy reference-counts it so requests
+ * in flight finish on the config they started with.
+ */
+#ifndef RAMPART_CONFIG_H
+#define RAMPART_CONFIG_H
+
+#include "rampart/core.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+/* ---------------------------------------------------------------------- */
+/* Errors.                                                                  */
+
+typedef struct rp_conf_error {
+    char *file;     /* file name as given, or "<demo>", "<command line>" */
+    unsigned line;  /* 1-based; 0 when not tied to a position */
+    unsigned col;   /* 1-based */
+    char *msg;
+} rp_conf_error_t;
+
+typedef struct rp_conf_errors {
+    rp_conf_error_t *v;
+    size_t n;
+} rp_conf_errors_t;
+
+void rp_conf_errors_init(rp_conf_errors_t *e);
+void rp_conf_errors_dispose(rp_conf_errors_t *e);
+/* Prints "file:line:col: msg\n" for each error. */
+void rp_conf_errors_print(const rp_conf_errors_t *e, FILE *out);
+
+/* ---------------------------------------------------------------------- */
+/* Pieces.                                                                  */
+
+typedef struct rp_cidr {
+    int family;          /* AF_INET or AF_INET6 */
+    uint8_t addr[16];    /* network byte order; IPv4 uses the first 4 */
+    unsigned prefix;     /* 0..32 or 0..128 */
+} rp_cidr_t;
+
+/* Parses "10.0.0.0/8", "192.168.1.7" (/32), "::1", "fd00::/8". Host bits
+ * beyond the prefix must be zero. Returns 0 or -1. */
+int rp_cidr_parse(rp_str_t s, rp_cidr_t *out);
+/* 1 if addr (AF_INET/AF_INET6 sockaddr) is inside c. IPv4-mapped IPv6
+ * addresses (::ffff:a.b.c.d) match IPv4 CIDRs. */
+int rp_cidr_match(const rp_cidr_t *c, const struct sockaddr *addr);
+int rp_cidr_list_match(const rp_cidr_t *v, size_t n, const struct sockaddr *addr);
+
+typedef struct rp_conf_header {
+    char *name;
+    char *value;
+} rp_conf_header_t;
+
+typedef struct rp_conf_listener {
+    char *name;                  /* defaults to the address text */
+    char *listen;                /* "0.0.0.0:8080", "[::1]:8080", ":8080" */
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    char *health_path;           /* non-NULL: a health-check-only listener
+                                  * answering GET/HEAD on this path */
+    unsigned line, col;
+} rp_conf_listener_t;
+
+typedef struct rp_conf_server {
+    char *text;                  /* as written */
+    char *host;                  /* name or literal address */
+    uint16_t port;
+    int tls;                     /* https:// (issue 3); 0 for now */
+    struct sockaddr_storage addr;/* resolved at load time */
+    socklen_t addrlen;
+} rp_conf_server_t;
+
+typedef struct rp_conf_upstream {
+    char *name;
+    rp_conf_server_t *servers;
+    size_t nservers;
+    unsigned keepalive;          /* max idle pooled connections per worker, per server */
+    uint64_t idle_timeout_ms;    /* idle pooled connection lifetime */
+    unsigned max_fails;          /* consecutive failures before a server is taken out */
+    uint64_t fail_timeout_ms;    /* how long it stays out */
+    uint64_t connect_timeout_ms;
+    uint64_t response_timeout_ms;/* from request sent to response head, and between reads */
+    unsigned retries;            /* extra attempts for idempotent requests on connect failure */
+    unsigned line, col;
+} rp_conf_upstream_t;
+
+typedef enum rp_route_action {
+    RP_ROUTE_PROXY = 0,
+    RP_ROUTE_RESPOND = 1,
+} rp_route_action_t;
+
+typedef struct rp_conf_route {
+    char *name;                  /* defaults to "route<N>" */
+    char **hosts;                /* exact names or "*.suffix"; none = any host */
+    size_t nhosts;
+    char *path;                  /* path prefix, default "/" */
+    char **listeners;            /* listener names; none = every non-health listener */
+    size_t nlisteners;
+    rp_route_action_t action;
+    /* proxy */
+    char *upstream;              /* name */
+    size_t upstream_index;       /* index into rp_conf_t.upstreams */
+    char *rewrite_host;          /* Host sent upstream; NULL keeps client's */
+    char *strip_prefix;
+    char *add_prefix;
+    rp_conf_header_t *set_headers;  /* added (replacing same-named) upstream */
+    size_t nset_headers;
+    /* respond (static/mock) */
+    int status;
+    rp_conf_header_t *headers;
+    size_t nheaders;
+    char *body;
+    size_t body_len;
+    /* limits */
+    uint64_t max_body;           /* bytes; over it: 413 */
+    unsigned line, col;
+} rp_conf_route_t;
+
+typedef struct rp_conf_limits {
+    unsigned max_connections;    /* per worker */
+    size_t max_request_line;     /* 414 */
+    size_t max_header_bytes;     /* 431 */
+    unsigned max_headers;        /* 431 */
+    uint64_t max_body;           /* default for routes */
+} rp_conf_limits_t;
+
+typedef struct rp_conf_timeouts {
+    uint64_t client_header_ms;   /* 408 */
+    uint64_t client_body_ms;     /* between body reads: 408 */
+    uint64_t keepalive_ms;       /* idle client connection */
+    uint64_t send_ms;            /* writing to a stalled client */
+    uint64_t upstream_connect_ms;
+    uint64_t upstream_response_ms;
+    uint64_t graceful_stop_ms;   /* drain deadline on SIGTERM */
+} rp_conf_timeouts_t;
+
+typedef struct rp_conf {
+    char *file;                  /* source name */
+    unsigned workers;            /* 0 in YAML ("auto") is resolved to nproc */
+    /* logging */
+    int log_level;               /* rp_log_level_t */
+    char *error_log;             /* "stderr" or a path */
+    char *access_log;            /* "stdout", "off" or a path */
+    rp_conf_limits_t limits;
+    rp_conf_timeouts_t timeouts;
+    rp_cidr_t *trusted_proxies;
+    size_t ntrusted_proxies;
+    rp_conf_listener_t *listeners;
+    size_t nlisteners;
+    rp_conf_upstream_t *upstreams;
+    size_t nupstreams;
+    rp_conf_route_t *routes;
+    size_t nroutes;
+} rp_conf_t;
+
+/* ---------------------------------------------------------------------- */
+/* Loading.                                                                 */
+
+/* Loads and validates a YAML file. Returns NULL and fills errs (every
+ * error found, not only the first) when anything is wrong. */
+rp_conf_t *rp_conf_load_file(const char *path, rp_conf_errors_t *errs);
+/* Same from a buffer; `name` is used in error positions. */
+rp_conf_t *rp_conf_load_string(const char *name, const char *text, size_t len,
+                               rp_conf_errors_t *errs);
+/* The embedded demo: 127.0.0.1:8080, a mock route answering GET /demo/demo
+ * with a small JSON document, /healthz. */
+rp_conf_t *rp_conf_demo(rp_conf_errors_t *errs);
+/* Quick start: every request on `listen` proxied to `upstream_url`
+ * ("http://host:port[/prefix]"). */
+rp_conf_t *rp_conf_quickstart(const char *listen, const char *upstream_url,
+                              rp_conf_errors_t *errs);
+void rp_conf_destroy(rp_conf_t *c);
+
+/* Parses "10s", "250ms", "2m", "1h", or a bare number of seconds. */
+int rp_conf_parse_duration_ms(rp_str_t s, uint64_t *out);
+/* Parses "1024", "64k", "10m", "1g", "8KiB", "10MB" (powers of 1024). */
+int rp_conf_parse_size(rp_str_t s, uint64_t *out);
+/* Parses "host:port", "[v6]:port", ":port" into a sockaddr (numeric hosts
+ * only; "localhost" and "*" are accepted as 127.0.0.1 / 0.0.0.0). */
+int rp_conf_parse_listen_addr(rp_str_t s, struct sockaddr_storage *ss, socklen_t *len);
+
+#endif /* RAMPART_CONFIG_H */

@@ -1,0 +1,3 @@
+/* placeholder replaced below */
+#include "rampart/core.h"
+int main(void) { return 0; }
