@@ -1,0 +1,254 @@
+/*
+ * The node: the master thread starts N worker threads, then waits for
+ * signals. SIGHUP loads and validates a new config (the running one stays
+ * if it is bad), publishes it, and wakes the workers, which take it for new
+ * requests while requests in flight finish on the old one. SIGUSR1 reopens
+ * log files. SIGTERM/SIGINT/SIGQUIT drain: workers close their listeners,
+ * finish in-flight requests within timeouts.graceful_stop, then exit.
+ */
+#include "proxy_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static int open_log_file(const char *path)
+{
+    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+}
+
+/* Points fd `target` at a freshly opened `path`, atomically (dup2), so
+ * threads writing to `target` never see it closed. */
+static int reopen_onto(int target, const char *path)
+{
+    int fd = open_log_file(path);
+    if (fd < 0)
+        return -errno;
+    if (dup2(fd, target) < 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    close(fd);
+    return 0;
+}
+
+static int is_std_name(const char *s, const char *std)
+{
+    return s == NULL || strcmp(s, std) == 0;
+}
+
+static int setup_logs(rp_node_t *node, const rp_conf_t *conf, int initial)
+{
+    rp_log_set_level((rp_log_level_t)conf->log_level);
+    if (initial) {
+        if (!is_std_name(conf->error_log, "stderr")) {
+            int fd = open_log_file(conf->error_log);
+            if (fd < 0) {
+                fprintf(stderr, "rampart: cannot open error log %s: %s\n", conf->error_log, strerror(errno));
+                return -1;
+            }
+            rp_log_set_fd(fd);
+        }
+        if (conf->access_log && strcmp(conf->access_log, "off") == 0) {
+            node->access_fd = -1;
+        } else if (is_std_name(conf->access_log, "stdout")) {
+            node->access_fd = 1;
+        } else {
+            node->access_fd = open_log_file(conf->access_log);
+            if (node->access_fd < 0) {
+                rp_log_error("cannot open access log %s: %s", conf->access_log, strerror(errno));
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static void reopen_logs(rp_node_t *node, const rp_conf_t *conf)
+{
+    if (!is_std_name(conf->error_log, "stderr")) {
+        /* The error log's fd is the one rp_log writes to; find it by
+         * reopening onto a new descriptor and swapping. */
+        int fd = open_log_file(conf->error_log);
+        if (fd >= 0) {
+            rp_log_set_fd(fd);
+        }
+    }
+    if (node->access_fd > 2 && conf->access_log && !is_std_name(conf->access_log, "stdout") &&
+        strcmp(conf->access_log, "off") != 0) {
+        int r = reopen_onto(node->access_fd, conf->access_log);
+        if (r < 0)
+            rp_log_error("cannot reopen access log %s: %s", conf->access_log, strerror(-r));
+    }
+    rp_log_info("log files reopened");
+}
+
+/* Checks that every listener of conf that is not already open in `old`
+ * can be bound, so a reload never switches to a config whose sockets fail. */
+static int probe_listeners(const rp_conf_t *conf, const rp_conf_t *old)
+{
+    int rc = 0;
+    for (size_t i = 0; i < conf->nlisteners; i++) {
+        const rp_conf_listener_t *l = &conf->listeners[i];
+        int open_already = 0;
+        for (size_t k = 0; old && k < old->nlisteners; k++)
+            if (old->listeners[k].addrlen == l->addrlen &&
+                memcmp(&old->listeners[k].addr, &l->addr, l->addrlen) == 0)
+                open_already = 1;
+        if (open_already)
+            continue;
+        int r = rp_sock_probe_bind((const struct sockaddr *)&l->addr, l->addrlen);
+        if (r < 0) {
+            rp_log_error("%s:%u:%u: cannot listen on %s: %s", conf->file, l->line, l->col, l->listen,
+                         strerror(-r));
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+static void wake_all(rp_node_t *node)
+{
+    for (unsigned i = 0; i < node->nworkers; i++)
+        if (node->workers[i].wake_fd >= 0)
+            rp__worker_wake(&node->workers[i]);
+}
+
+static void do_reload(rp_node_t *node, const rp_node_opts_t *opts, uint64_t *generation)
+{
+    if (!opts || !opts->reload) {
+        rp_log_warn("SIGHUP: no config file to reload (demo or command-line config)");
+        return;
+    }
+    rp_conf_errors_t errs;
+    rp_conf_errors_init(&errs);
+    rp_conf_t *conf = opts->reload(opts->reload_data, &errs);
+    rp_runtime_t *old = atomic_load(&node->current);
+    if (!conf) {
+        for (size_t i = 0; i < errs.n; i++)
+            rp_log_error("%s:%u:%u: %s", errs.v[i].file, errs.v[i].line, errs.v[i].col, errs.v[i].msg);
+        rp_log_error("reload failed: %zu error(s); still running the previous configuration", errs.n);
+        rp_conf_errors_dispose(&errs);
+        return;
+    }
+    rp_conf_errors_dispose(&errs);
+    if (probe_listeners(conf, old->conf) < 0) {
+        rp_log_error("reload failed: listeners cannot be opened; still running the previous configuration");
+        rp_conf_destroy(conf);
+        return;
+    }
+    if (conf->workers != old->conf->workers)
+        rp_log_warn("reload: 'workers' changed; the new count applies after a restart");
+    conf->workers = old->conf->workers;
+    setup_logs(node, conf, 0);
+    rp_runtime_t *rt = rp__runtime_create(conf, ++*generation);
+    atomic_store(&node->current, rt);
+    wake_all(node);
+    rp__runtime_unref(old);
+    rp_log_info("configuration reloaded (generation %llu)", (unsigned long long)rt->generation);
+}
+
+int rp_node_run(rp_conf_t *conf, const rp_node_opts_t *opts)
+{
+    rp_node_t node;
+    memset(&node, 0, sizeof(node));
+    node.access_fd = -1;
+    if (conf->workers == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        conf->workers = n > 0 ? (unsigned)n : 1;
+    }
+    if (setup_logs(&node, conf, 1) < 0 || probe_listeners(conf, NULL) < 0) {
+        rp_conf_destroy(conf);
+        return 1;
+    }
+    uint64_t generation = 1;
+    rp_runtime_t *rt = rp__runtime_create(conf, generation);
+    atomic_init(&node.current, rt);
+    atomic_init(&node.stopping, 0);
+    pthread_mutex_init(&node.start_mu, NULL);
+    pthread_cond_init(&node.start_cv, NULL);
+
+    /* Every thread inherits this mask; only the master takes signals. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGQUIT);
+    sigaddset(&set, SIGUSR1);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    node.nworkers = conf->workers;
+    node.workers = rp_xcalloc(node.nworkers, sizeof(rp_worker_t));
+    unsigned spawned = 0;
+    for (unsigned i = 0; i < node.nworkers; i++) {
+        rp_worker_t *w = &node.workers[i];
+        w->id = (int)i;
+        w->node = &node;
+        w->wake_fd = -1;
+        if (pthread_create(&w->thread, NULL, rp__worker_main, w) != 0) {
+            rp_log_error("cannot start worker thread %u", i);
+            break;
+        }
+        spawned++;
+    }
+    pthread_mutex_lock(&node.start_mu);
+    while (node.started < spawned)
+        pthread_cond_wait(&node.start_cv, &node.start_mu);
+    pthread_mutex_unlock(&node.start_mu);
+    int ok = spawned == node.nworkers;
+    for (unsigned i = 0; i < spawned; i++)
+        ok = ok && node.workers[i].started_ok;
+
+    if (ok) {
+        char addrs[512];
+        size_t off = 0;
+        addrs[0] = '\0';
+        for (size_t i = 0; i < conf->nlisteners && off < sizeof(addrs) - 64; i++)
+            off += (size_t)snprintf(addrs + off, sizeof(addrs) - off, "%s%s%s", i ? ", " : "",
+                                    conf->listeners[i].listen,
+                                    conf->listeners[i].health_path ? " (health)" : "");
+        rp_log_info("rampart %s started: %u workers, listening on %s", RP_VERSION, node.nworkers, addrs);
+    }
+
+    int exit_code = ok ? 0 : 1;
+    int stopping = !ok;
+    while (!stopping) {
+        siginfo_t si;
+        int sig = sigwaitinfo(&set, &si);
+        if (sig < 0)
+            continue;
+        switch (sig) {
+        case SIGHUP:
+            do_reload(&node, opts, &generation);
+            break;
+        case SIGUSR1:
+            reopen_logs(&node, atomic_load(&node.current)->conf);
+            break;
+        case SIGPIPE:
+            break;
+        default:
+            rp_log_info("received %s: draining connections", strsignal(sig));
+            stopping = 1;
+            break;
+        }
+    }
+    atomic_store(&node.stopping, 1);
+    wake_all(&node);
+    for (unsigned i = 0; i < spawned; i++)
+        pthread_join(node.workers[i].thread, NULL);
+    if (ok)
+        rp_log_info("stopped");
+    free(node.workers);
+    rp__runtime_unref(atomic_load(&node.current));
+    if (node.access_fd > 2)
+        close(node.access_fd);
+    pthread_mutex_destroy(&node.start_mu);
+    pthread_cond_destroy(&node.start_cv);
+    return exit_code;
+}

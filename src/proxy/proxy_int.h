@@ -1,0 +1,301 @@
+/*
+ * proxy_int.h - internals of the data plane, shared by the files of src/proxy only.
+ *
+ * Ownership and threads:
+ *   rp_runtime_t  one per loaded config; immutable but for atomic server
+ *                 health counters; reference-counted across threads.
+ *   rp_worker_t   one per worker thread; owns its loop, its listening
+ *                 sockets (SO_REUSEPORT, one per listener), its client
+ *                 connections, and one rp_wrt_t per runtime still in use.
+ *   rp_wrt_t      a worker's view of a runtime: upstream pools and round
+ *                 robin cursors; worker-local refcount (no atomics) held
+ *                 by each exchange, so requests finish on the config they
+ *                 started with while new ones take the newest.
+ *   rp_conn_t     a client connection; at most one rp_exchange_t at a time
+ *                 (pipelined requests wait in the input buffer, which makes
+ *                 responses come back in order).
+ *   rp_upconn_t   an upstream connection, owned by an exchange or idle in
+ *                 its server's pool.
+ */
+#ifndef RAMPART_PROXY_INT_H
+#define RAMPART_PROXY_INT_H
+
+#include "rampart/config.h"
+#include "rampart/http.h"
+#include "rampart/net.h"
+#include "rampart/proxy.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#define RP_IOBUF_SIZE 16384
+#define RP_OUT_HIGH_WATER 65536   /* stop producing into an out buffer above this */
+#define RP_MAX_REQ_HEADERS 1000
+#define RP_MAX_RESP_HEAD 65536
+#define RP_MAX_RESP_HEADERS 200
+
+/* ---------------------------------------------------------------------- */
+/* Intrusive doubly-linked list.                                            */
+
+typedef struct rp_dlist {
+    struct rp_dlist *prev, *next;
+} rp_dlist_t;
+
+static inline void rp_dlist_init(rp_dlist_t *h) { h->prev = h->next = h; }
+static inline int rp_dlist_empty(const rp_dlist_t *h) { return h->next == h; }
+static inline void rp_dlist_insert_tail(rp_dlist_t *h, rp_dlist_t *e)
+{
+    e->prev = h->prev;
+    e->next = h;
+    h->prev->next = e;
+    h->prev = e;
+}
+static inline void rp_dlist_remove(rp_dlist_t *e)
+{
+    e->prev->next = e->next;
+    e->next->prev = e->prev;
+    e->prev = e->next = e;
+}
+#define rp_container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+
+/* ---------------------------------------------------------------------- */
+/* I/O buffer: a window [start, end) in a malloc'd block.                    */
+
+typedef struct rp_iobuf {
+    char *p;
+    size_t start, end, cap;
+} rp_iobuf_t;
+
+static inline size_t rp_iobuf_len(const rp_iobuf_t *b) { return b->end - b->start; }
+
+/* ---------------------------------------------------------------------- */
+/* Runtime: a loaded config plus shared, atomic per-server health.          */
+
+typedef struct rp_server_state {
+    _Atomic unsigned fails;          /* consecutive failures */
+    _Atomic uint64_t down_until_ms;  /* monotonic ms; 0 = up */
+} rp_server_state_t;
+
+typedef struct rp_runtime {
+    _Atomic long refs;
+    uint64_t generation;
+    rp_conf_t *conf;
+    rp_http_limits_t limits;
+    rp_server_state_t **servers;     /* [upstream][server] */
+    unsigned char *route_listener;   /* [route * nlisteners + listener] */
+} rp_runtime_t;
+
+rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation);
+void rp__runtime_ref(rp_runtime_t *rt);
+void rp__runtime_unref(rp_runtime_t *rt);
+/* Longest-prefix route for (listener index, host without port, path). */
+const rp_conf_route_t *rp__runtime_route(const rp_runtime_t *rt, size_t listener,
+                                          rp_str_t host, rp_str_t path);
+
+/* ---------------------------------------------------------------------- */
+/* Worker structures.                                                       */
+
+typedef struct rp_worker rp_worker_t;
+typedef struct rp_exchange rp_exchange_t;
+typedef struct rp_node rp_node_t;
+
+typedef struct rp_pool {
+    rp_dlist_t idle;                 /* rp_upconn_t.pool_link, LIFO at tail */
+    unsigned nidle;
+} rp_pool_t;
+
+typedef struct rp_wrt {
+    rp_runtime_t *rt;
+    long refs;                       /* worker-local */
+    rp_pool_t **pools;               /* [upstream][server] */
+    size_t *rr;                      /* [upstream] round-robin cursor */
+    struct rp_wrt *next;             /* retired list */
+} rp_wrt_t;
+
+typedef struct rp_wlistener {
+    rp_worker_t *w;
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    int fd;                          /* -1 once closed */
+    rp_io_t io;
+    size_t conf_index;               /* index in w->cur->rt->conf->listeners */
+    int keep;                        /* mark during config switch */
+    struct rp_wlistener *next;
+} rp_wlistener_t;
+
+typedef struct rp_stats {
+    uint64_t accepted, requests, responses_5xx, bad_requests, conn_limit_hits;
+    uint64_t upstream_connect_fail, upstream_timeouts, retries, log_dropped;
+} rp_stats_t;
+
+struct rp_worker {
+    int id;
+    rp_node_t *node;
+    pthread_t thread;
+    rp_loop_t loop;
+    int wake_fd;
+    rp_io_t wake_io;
+    rp_wrt_t *cur;
+    rp_wrt_t *retired;
+    rp_wlistener_t *listeners;
+    rp_dlist_t conns;
+    unsigned nconns;
+    int draining;
+    rp_timer_t drain_timer;
+    /* access log buffer, flushed by a timer or when full */
+    rp_buf_t alog;
+    rp_timer_t alog_timer;
+    /* free 16 KiB buffers */
+    void *free_bufs;
+    unsigned nfree_bufs;
+    uint64_t rng[2];
+    rp_stats_t stats;
+    int started_ok;
+};
+
+struct rp_node {
+    _Atomic(rp_runtime_t *) current;
+    _Atomic int stopping;
+    rp_worker_t *workers;
+    unsigned nworkers;
+    int access_fd;                   /* -1: off */
+    pthread_mutex_t start_mu;
+    pthread_cond_t start_cv;
+    unsigned started, exited;
+};
+
+typedef enum rp_conn_state {
+    RP_CONN_HEAD = 0,    /* waiting for / reading a request head */
+    RP_CONN_EXCHANGE,    /* an exchange is running */
+    RP_CONN_CLOSING,     /* flushing output, then close */
+    RP_CONN_LINGER,      /* write side shut, discarding input until EOF/timer */
+} rp_conn_state_t;
+
+typedef struct rp_conn {
+    rp_worker_t *w;
+    rp_wlistener_t *l;
+    int fd;
+    rp_io_t io;
+    rp_timer_t timer;
+    rp_dlist_t link;
+    struct sockaddr_storage peer;
+    rp_iobuf_t in;
+    rp_buf_t out;
+    size_t out_off;                  /* bytes of out already written */
+    size_t scan;                     /* parser resume state */
+    rp_conn_state_t state;
+    unsigned readable : 1, writable : 1, eof : 1, head_timer : 1, in_drive : 1, dead : 1;
+    uint32_t nrequests;
+    rp_exchange_t *ex;
+} rp_conn_t;
+
+typedef struct rp_upconn {
+    rp_worker_t *w;
+    rp_wrt_t *wrt;
+    size_t up, srv;
+    int fd;
+    rp_io_t io;
+    rp_timer_t timer;
+    rp_dlist_t pool_link;
+    rp_iobuf_t in;
+    unsigned connected : 1, readable : 1, writable : 1, eof : 1, reused : 1;
+    rp_exchange_t *ex;               /* NULL when idle in the pool */
+    uint32_t nrequests;
+} rp_upconn_t;
+
+enum { RP_BODY_NONE = 0, RP_BODY_CL, RP_BODY_CHUNKED, RP_BODY_CLOSE };
+
+struct rp_exchange {
+    rp_conn_t *c;
+    rp_wrt_t *wrt;
+    const rp_conf_route_t *route;
+    rp_arena_t arena;
+    /* request, copied for logging and routing */
+    rp_str_t method, host, path, query;
+    char reqid[33];
+    char client_ip[48];
+    char peer_ip[48];
+    int minor;
+    unsigned keepalive : 1, is_head : 1, idempotent : 1, sent_continue : 1,
+        discard_body : 1, req_done : 1, resp_head_done : 1, resp_done : 1,
+        resp_started : 1, resp_chunked_out : 1, req_trailer : 1, resp_trailer : 1,
+        up_written : 1, close_after : 1, up_keepalive : 1, local : 1;
+    /* request body, client -> upstream */
+    int req_mode;
+    uint64_t req_remaining;
+    uint64_t req_body_bytes;
+    uint64_t max_body;
+    rp_http_chunked_t req_chunk;
+    /* upstream */
+    rp_upconn_t *up;
+    unsigned attempts;
+    size_t failed_srv;               /* last failed server, to avoid on retry */
+    rp_buf_t head;                   /* serialised upstream request head */
+    rp_buf_t up_out;
+    size_t up_out_off;
+    /* response, upstream -> client */
+    int resp_mode;
+    uint64_t resp_remaining;
+    rp_http_chunked_t resp_chunk;
+    size_t resp_scan;
+    int status;
+    /* accounting */
+    uint64_t bytes_in, bytes_out;
+    uint64_t t_start_us, t_up_start_us, t_up_end_us;
+    char upstream_addr[64];
+};
+
+/* worker.c */
+void *rp__worker_main(void *arg);
+void rp__worker_wake(rp_worker_t *w);
+char *rp__worker_buf_get(rp_worker_t *w);
+void rp__worker_buf_put(rp_worker_t *w, char *p);
+void rp__wrt_unref(rp_worker_t *w, rp_wrt_t *wrt);
+void rp__request_id(rp_worker_t *w, char out[33]);
+
+/* conn.c */
+void rp__conn_accept(rp_worker_t *w, rp_wlistener_t *l, int fd, const struct sockaddr_storage *peer);
+void rp__conn_drive(rp_conn_t *c);
+void rp__conn_close(rp_conn_t *c);
+int rp__conn_flush(rp_conn_t *c);
+void rp__conn_exchange_done(rp_conn_t *c, int keepalive);
+int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, size_t max_cap, int *eof);
+void rp__iobuf_release(rp_worker_t *w, rp_iobuf_t *b);
+
+/* exchange.c */
+void rp__exchange_start(rp_conn_t *c, rp_http_request_t *req, size_t head_len);
+void rp__exchange_run(rp_exchange_t *ex);
+void rp__exchange_abort(rp_exchange_t *ex);
+void rp__exchange_client_timeout(rp_exchange_t *ex);
+/* Sends an error response (JSON) if nothing was sent yet, then ends the
+ * exchange and closes the client connection. */
+void rp__exchange_fail(rp_exchange_t *ex, int status, const char *why);
+
+/* upstream.c */
+int rp__upstream_acquire(rp_exchange_t *ex);
+void rp__upstream_release(rp_upconn_t *u, int reusable);
+void rp__upstream_failed(rp_wrt_t *wrt, size_t up, size_t srv, uint64_t now_ms);
+void rp__upstream_succeeded(rp_wrt_t *wrt, size_t up, size_t srv);
+void rp__pools_dispose(rp_worker_t *w, rp_wrt_t *wrt);
+/* Kinds of upstream trouble, for retry and status decisions. */
+enum { RP_UPERR_BROKEN = 0, RP_UPERR_CONNECT, RP_UPERR_CONNECT_TIMEOUT, RP_UPERR_TIMEOUT };
+/* Retries on another server when that is safe, else answers 502/504. */
+void rp__upstream_error(rp_exchange_t *ex, int kind, const char *why);
+uint64_t rp__upstream_connect_timeout(const rp_exchange_t *ex);
+uint64_t rp__upstream_response_timeout(const rp_exchange_t *ex);
+
+/* access_log.c */
+void rp__access_log(rp_exchange_t *ex);
+void rp__access_log_flush(rp_worker_t *w);
+
+/* respond.c */
+int rp__respond_error(rp_buf_t *out, int status, const char *detail, const char *reqid, int close);
+const char *rp__status_reason(int status);
+
+/* realip.c */
+/* Fills ex->client_ip: the peer, or the right-most untrusted XFF entry
+ * when the peer is a trusted proxy. Returns 1 when the peer is trusted. */
+int rp__real_ip(const rp_conf_t *conf, const struct sockaddr_storage *peer,
+                const rp_http_request_t *req, char *out, size_t cap);
+
+#endif /* RAMPART_PROXY_INT_H */

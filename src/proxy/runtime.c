@@ -1,0 +1,106 @@
+/*
+ * Runtime: a validated config made ready to serve — shared server health
+ * state and the route/listener table — with a reference count so that
+ * requests in flight keep the config they started with.
+ */
+#include "proxy_int.h"
+
+#include <stdlib.h>
+
+rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation)
+{
+    rp_runtime_t *rt = rp_xcalloc(1, sizeof(*rt));
+    atomic_init(&rt->refs, 1);
+    rt->generation = generation;
+    rt->conf = conf;
+    rp_http_limits_default(&rt->limits);
+    rt->limits.max_request_line = conf->limits.max_request_line;
+    rt->limits.max_header_bytes = conf->limits.max_header_bytes;
+    rt->limits.max_headers = RP_MIN(conf->limits.max_headers, RP_MAX_REQ_HEADERS);
+
+    rt->servers = rp_xcalloc(conf->nupstreams ? conf->nupstreams : 1, sizeof(*rt->servers));
+    for (size_t u = 0; u < conf->nupstreams; u++) {
+        rt->servers[u] = rp_xcalloc(conf->upstreams[u].nservers, sizeof(rp_server_state_t));
+        for (size_t s = 0; s < conf->upstreams[u].nservers; s++) {
+            atomic_init(&rt->servers[u][s].fails, 0);
+            atomic_init(&rt->servers[u][s].down_until_ms, 0);
+        }
+    }
+
+    /* route_listener[r][l] = 1 when route r serves listener l. */
+    size_t nl = conf->nlisteners;
+    rt->route_listener = rp_xcalloc(conf->nroutes * nl + 1, 1);
+    for (size_t r = 0; r < conf->nroutes; r++) {
+        const rp_conf_route_t *route = &conf->routes[r];
+        for (size_t l = 0; l < nl; l++) {
+            const rp_conf_listener_t *lis = &conf->listeners[l];
+            int on = 0;
+            if (lis->health_path) {
+                on = 0;
+            } else if (route->nlisteners == 0) {
+                on = 1;
+            } else {
+                for (size_t k = 0; k < route->nlisteners; k++)
+                    if (lis->name && strcmp(route->listeners[k], lis->name) == 0)
+                        on = 1;
+            }
+            rt->route_listener[r * nl + l] = (unsigned char)on;
+        }
+    }
+    return rt;
+}
+
+void rp__runtime_ref(rp_runtime_t *rt)
+{
+    atomic_fetch_add_explicit(&rt->refs, 1, memory_order_relaxed);
+}
+
+void rp__runtime_unref(rp_runtime_t *rt)
+{
+    if (atomic_fetch_sub_explicit(&rt->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    for (size_t u = 0; u < rt->conf->nupstreams; u++)
+        free(rt->servers[u]);
+    free(rt->servers);
+    free(rt->route_listener);
+    rp_conf_destroy(rt->conf);
+    free(rt);
+}
+
+static int host_matches(const char *pattern, rp_str_t host)
+{
+    rp_str_t p = rp_str_c(pattern);
+    if (p.n >= 2 && p.p[0] == '*' && p.p[1] == '.') {
+        rp_str_t suffix = rp_str(p.p + 1, p.n - 1); /* ".example.com" */
+        return host.n > suffix.n && rp_str_ihas_suffix(host, suffix);
+    }
+    return rp_str_ieq(p, host);
+}
+
+const rp_conf_route_t *rp__runtime_route(const rp_runtime_t *rt, size_t listener,
+                                          rp_str_t host, rp_str_t path)
+{
+    const rp_conf_t *conf = rt->conf;
+    const rp_conf_route_t *best = NULL;
+    size_t best_len = 0;
+    for (size_t r = 0; r < conf->nroutes; r++) {
+        const rp_conf_route_t *route = &conf->routes[r];
+        if (!rt->route_listener[r * conf->nlisteners + listener])
+            continue;
+        size_t plen = strlen(route->path);
+        if (best && plen <= best_len)
+            continue;
+        if (!rp_str_has_prefix(path, rp_str(route->path, plen)))
+            continue;
+        if (route->nhosts > 0) {
+            int ok = 0;
+            for (size_t h = 0; h < route->nhosts && !ok; h++)
+                ok = host_matches(route->hosts[h], host);
+            if (!ok)
+                continue;
+        }
+        best = route;
+        best_len = plen;
+    }
+    return best;
+}

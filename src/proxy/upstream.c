@@ -1,0 +1,291 @@
+/*
+ * Upstream servers: round-robin choice skipping servers that passive
+ * health took out, keep-alive pools (per worker, per runtime, per server;
+ * LIFO so the warmest connection is reused), non-blocking connects with a
+ * timeout, and the retry rules:
+ *
+ *   - a failed or timed-out connect sent nothing, so the request is tried
+ *     on another server (up to `retries` times) whatever its method;
+ *   - a reused pooled connection that turns out dead before any response
+ *     byte (the origin closed it while idle) is retried on a fresh
+ *     connection when the request is idempotent and has no body;
+ *   - anything else is answered 502 (504 for timeouts).
+ */
+#include "proxy_int.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static const rp_conf_upstream_t *ex_upstream(const rp_exchange_t *ex)
+{
+    return &ex->wrt->rt->conf->upstreams[ex->route->upstream_index];
+}
+
+uint64_t rp__upstream_connect_timeout(const rp_exchange_t *ex)
+{
+    return ex_upstream(ex)->connect_timeout_ms;
+}
+
+uint64_t rp__upstream_response_timeout(const rp_exchange_t *ex)
+{
+    return ex_upstream(ex)->response_timeout_ms;
+}
+
+void rp__upstream_failed(rp_wrt_t *wrt, size_t up, size_t srv, uint64_t now_ms)
+{
+    const rp_conf_upstream_t *cu = &wrt->rt->conf->upstreams[up];
+    rp_server_state_t *st = &wrt->rt->servers[up][srv];
+    if (cu->max_fails == 0)
+        return;
+    unsigned f = atomic_fetch_add(&st->fails, 1) + 1;
+    if (f >= cu->max_fails) {
+        atomic_store(&st->fails, 0);
+        atomic_store(&st->down_until_ms, now_ms + cu->fail_timeout_ms);
+        rp_log_warn("upstream %s: server %s marked down for %llu ms after %u failures", cu->name,
+                    cu->servers[srv].text, (unsigned long long)cu->fail_timeout_ms, f);
+    }
+}
+
+void rp__upstream_succeeded(rp_wrt_t *wrt, size_t up, size_t srv)
+{
+    rp_server_state_t *st = &wrt->rt->servers[up][srv];
+    if (atomic_load_explicit(&st->fails, memory_order_relaxed) != 0)
+        atomic_store(&st->fails, 0);
+    if (atomic_load_explicit(&st->down_until_ms, memory_order_relaxed) != 0)
+        atomic_store(&st->down_until_ms, 0);
+}
+
+/* Next server by round robin, skipping down ones and `avoid` (the one that
+ * just failed) while there is a choice. When all are down, try one anyway:
+ * refusing outright would turn a blip into fail_timeout of errors. */
+static size_t pick_server(rp_wrt_t *wrt, size_t up, size_t avoid, int have_avoid, uint64_t now)
+{
+    const rp_conf_upstream_t *cu = &wrt->rt->conf->upstreams[up];
+    size_t n = cu->nservers;
+    size_t start = wrt->rr[up]++;
+    for (size_t i = 0; i < n; i++) {
+        size_t s = (start + i) % n;
+        if (have_avoid && n > 1 && s == avoid)
+            continue;
+        if (atomic_load_explicit(&wrt->rt->servers[up][s].down_until_ms, memory_order_relaxed) > now)
+            continue;
+        return s;
+    }
+    size_t s = start % n;
+    if (have_avoid && n > 1 && s == avoid)
+        s = (s + 1) % n;
+    return s;
+}
+
+static void upconn_close(rp_upconn_t *u)
+{
+    rp_worker_t *w = u->w;
+    rp_timer_stop(&w->loop, &u->timer);
+    rp_io_stop(&w->loop, &u->io);
+    close(u->fd);
+    u->in.start = u->in.end;
+    rp__iobuf_release(w, &u->in);
+    free(u);
+}
+
+static void pool_remove(rp_upconn_t *u)
+{
+    rp_pool_t *pool = &u->wrt->pools[u->up][u->srv];
+    rp_dlist_remove(&u->pool_link);
+    pool->nidle--;
+}
+
+static void upconn_timer_cb(rp_loop_t *loop, rp_timer_t *t)
+{
+    rp_upconn_t *u = t->data;
+    rp_exchange_t *ex = u->ex;
+    if (!ex) {
+        pool_remove(u); /* idle too long */
+        upconn_close(u);
+        return;
+    }
+    rp_conn_t *c = ex->c;
+    if (!u->connected)
+        rp__upstream_error(ex, RP_UPERR_CONNECT_TIMEOUT, "upstream connect timed out");
+    else
+        rp__upstream_error(ex, RP_UPERR_TIMEOUT, "upstream response timed out");
+    rp__conn_drive(c);
+}
+
+static void upconn_io_cb(rp_loop_t *loop, rp_io_t *io, unsigned events)
+{
+    rp_upconn_t *u = io->data;
+    rp_exchange_t *ex = u->ex;
+    if (!ex) {
+        /* Idle in the pool: any readiness means the origin closed it or
+         * sent something unasked. Either way it cannot be reused. */
+        if (events & (RP_IO_READ | RP_IO_HUP | RP_IO_ERR)) {
+            pool_remove(u);
+            upconn_close(u);
+        }
+        return;
+    }
+    if (events & RP_IO_READ)
+        u->readable = 1;
+    if (events & RP_IO_WRITE)
+        u->writable = 1;
+    rp_conn_t *c = ex->c;
+    if (!u->connected) {
+        if (!(events & (RP_IO_WRITE | RP_IO_ERR | RP_IO_HUP)))
+            return;
+        int err = 0;
+        socklen_t len = sizeof(err);
+        if (getsockopt(u->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+            err = errno;
+        if (err) {
+            char why[128];
+            snprintf(why, sizeof(why), "upstream connect failed: %s", strerror(err));
+            rp__upstream_error(ex, RP_UPERR_CONNECT, why);
+            rp__conn_drive(c);
+            return;
+        }
+        u->connected = 1;
+        rp_timer_start(loop, &u->timer, rp__upstream_response_timeout(ex));
+    }
+    rp__conn_drive(c);
+}
+
+int rp__upstream_acquire(rp_exchange_t *ex)
+{
+    rp_worker_t *w = ex->c->w;
+    rp_wrt_t *wrt = ex->wrt;
+    size_t up = ex->route->upstream_index;
+    const rp_conf_upstream_t *cu = &wrt->rt->conf->upstreams[up];
+    size_t srv = pick_server(wrt, up, ex->failed_srv, ex->attempts > 0, w->loop.now);
+    const rp_conf_server_t *cs = &cu->servers[srv];
+    rp_pool_t *pool = &wrt->pools[up][srv];
+    rp_upconn_t *u;
+
+    snprintf(ex->upstream_addr, sizeof(ex->upstream_addr), "%s:%u", cs->host, cs->port);
+    if (!ex->t_up_start_us)
+        ex->t_up_start_us = rp_now_us();
+    if (!rp_dlist_empty(&pool->idle)) {
+        u = rp_container_of(pool->idle.prev, rp_upconn_t, pool_link);
+        pool_remove(u);
+        u->reused = 1;
+        u->ex = ex;
+        u->readable = 1;
+        u->writable = 1;
+        u->nrequests++;
+        ex->up = u;
+        rp_timer_start(&w->loop, &u->timer, cu->response_timeout_ms);
+        return 0;
+    }
+    int fd = rp_sock_connect((const struct sockaddr *)&cs->addr, cs->addrlen);
+    if (fd < 0) {
+        w->stats.upstream_connect_fail++;
+        rp__upstream_failed(wrt, up, srv, w->loop.now);
+        ex->failed_srv = srv;
+        if (ex->attempts < cu->retries && !ex->resp_started) {
+            ex->attempts++;
+            w->stats.retries++;
+            return rp__upstream_acquire(ex);
+        }
+        char why[128];
+        snprintf(why, sizeof(why), "upstream connect failed: %s", strerror(-fd));
+        rp__exchange_fail(ex, 502, why);
+        return -1;
+    }
+    u = calloc(1, sizeof(*u));
+    if (!u) {
+        close(fd);
+        rp__exchange_fail(ex, 503, "out of memory");
+        return -1;
+    }
+    u->w = w;
+    u->wrt = wrt;
+    u->up = up;
+    u->srv = srv;
+    u->fd = fd;
+    u->ex = ex;
+    u->nrequests = 1;
+    rp_dlist_init(&u->pool_link);
+    rp_timer_init(&u->timer, upconn_timer_cb, u);
+    if (rp_io_start(&w->loop, &u->io, fd, upconn_io_cb, u) < 0) {
+        close(fd);
+        free(u);
+        rp__exchange_fail(ex, 502, "cannot watch upstream socket");
+        return -1;
+    }
+    ex->up = u;
+    rp_timer_start(&w->loop, &u->timer, cu->connect_timeout_ms);
+    return 0;
+}
+
+void rp__upstream_release(rp_upconn_t *u, int reusable)
+{
+    rp_worker_t *w = u->w;
+    const rp_conf_upstream_t *cu = &u->wrt->rt->conf->upstreams[u->up];
+    rp_pool_t *pool = &u->wrt->pools[u->up][u->srv];
+    u->ex = NULL;
+    if (!reusable || pool->nidle >= cu->keepalive || rp_iobuf_len(&u->in) != 0 || w->draining) {
+        upconn_close(u);
+        return;
+    }
+    rp__iobuf_release(w, &u->in);
+    rp_dlist_insert_tail(&pool->idle, &u->pool_link);
+    pool->nidle++;
+    rp_timer_start(&w->loop, &u->timer, cu->idle_timeout_ms);
+}
+
+void rp__pools_dispose(rp_worker_t *w, rp_wrt_t *wrt)
+{
+    const rp_conf_t *conf = wrt->rt->conf;
+    for (size_t up = 0; up < conf->nupstreams; up++) {
+        for (size_t s = 0; s < conf->upstreams[up].nservers; s++) {
+            rp_pool_t *pool = &wrt->pools[up][s];
+            while (!rp_dlist_empty(&pool->idle)) {
+                rp_upconn_t *u = rp_container_of(pool->idle.next, rp_upconn_t, pool_link);
+                pool_remove(u);
+                upconn_close(u);
+            }
+        }
+    }
+}
+
+void rp__upstream_error(rp_exchange_t *ex, int kind, const char *why)
+{
+    rp_worker_t *w = ex->c->w;
+    rp_upconn_t *u = ex->up;
+    const rp_conf_upstream_t *cu = ex_upstream(ex);
+    size_t srv = u ? u->srv : ex->failed_srv;
+    int retry = 0, stale = 0;
+    if (kind == RP_UPERR_CONNECT || kind == RP_UPERR_CONNECT_TIMEOUT) {
+        w->stats.upstream_connect_fail++;
+        rp__upstream_failed(ex->wrt, ex->route->upstream_index, srv, w->loop.now);
+        retry = ex->attempts < cu->retries;
+    } else if (kind == RP_UPERR_BROKEN && u && u->reused && ex->req_mode == RP_BODY_NONE &&
+               ex->idempotent) {
+        retry = stale = 1;
+    } else {
+        if (kind == RP_UPERR_TIMEOUT)
+            w->stats.upstream_timeouts++;
+        rp__upstream_failed(ex->wrt, ex->route->upstream_index, srv, w->loop.now);
+    }
+    if (retry && !ex->resp_started) {
+        if (u) {
+            ex->up = NULL;
+            u->ex = NULL;
+            upconn_close(u);
+        }
+        if (stale) {
+            ex->up_out.len = ex->up_out_off = 0;
+            rp_buf_append(&ex->up_out, ex->head.p, ex->head.len);
+        } else {
+            ex->failed_srv = srv;
+            ex->attempts++;
+            w->stats.retries++;
+            rp_log_info("retrying request %s on another server: %s", ex->reqid, why);
+        }
+        rp__upstream_acquire(ex);
+        return;
+    }
+    rp__exchange_fail(ex, kind == RP_UPERR_CONNECT_TIMEOUT || kind == RP_UPERR_TIMEOUT ? 504 : 502, why);
+}
