@@ -1,0 +1,34 @@
+#!/bin/sh
+# The whole test suite, as CI runs it: install dependencies, build, run
+# unit tests, fuzz-corpus replay and integration tests; then the same
+# under AddressSanitizer + UndefinedBehaviorSanitizer; then each fuzz target
+# briefly; then lint. Stops at the first failing stage.
+#   FUZZ_SECONDS=N  seconds per fuzz target (default 15)
+#   QUICK=1         skip the sanitizer pass and fuzzing (local iteration)
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/deps.sh
+JOBS=$(nproc 2>/dev/null || echo 2)
+stage() { printf '\n=== %s ===\n' "$*"; }
+
+stage "build"
+make -j"$JOBS" all
+stage "unit tests"
+make -j"$JOBS" unit
+stage "fuzz corpus replay"
+make -j"$JOBS" fuzz-replay
+stage "integration tests"
+make integration
+
+if [ "${QUICK:-0}" != 1 ]; then
+    stage "unit + integration tests under ASan+UBSan"
+    make -j"$JOBS" SANITIZE=address,undefined all unit
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        make SANITIZE=address,undefined integration
+    stage "fuzzing (${FUZZ_SECONDS:-15}s per target)"
+    make -j"$JOBS" fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
+fi
+stage "lint"
+make lint
+echo
+echo "all test stages passed"

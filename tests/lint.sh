@@ -1,0 +1,27 @@
+#!/bin/sh
+# Static checks: cppcheck, banned functions, layering (lower layers never
+# include upper ones: core -> net/http -> config -> proxy -> cli).
+set -eu
+cd "$(dirname "$0")/.."
+status=0
+
+echo "lint: cppcheck"
+cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
+    --inline-suppr --suppress=missingIncludeSystem -D__GNUC__ -Iinclude -Isrc src || status=1
+
+echo "lint: banned functions"
+if grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets)\s*\(' -r src include; then
+    echo "lint: banned function used (use rp_buf_*, snprintf, memcpy with bounds)"; status=1
+fi
+
+echo "lint: layering"
+check_layer() { # dir, forbidden include pattern
+    if grep -nE "#include \"(rampart/)?($2)" -r "$1" 2>/dev/null; then
+        echo "lint: $1 includes a higher layer ($2)"; status=1
+    fi
+}
+check_layer src/core 'net|http|config|proxy|waf|discovery'
+check_layer src/net 'http|config|proxy|waf|discovery'
+check_layer src/http 'net|config|proxy|waf|discovery'
+check_layer src/config 'net\.h|http|proxy|waf|discovery'
+exit $status
