@@ -105,7 +105,7 @@ int rp_buf_append_json_str(rp_buf_t *b, const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         size_t run = i;
-        while (run < n && u[run] >= 0x20 && u[run] < 0x80 && u[run] != '"' && u[run] != '\\')
+        while (run < n && u[run] >= 0x20 && u[run] < 0x7f && u[run] != '"' && u[run] != '\\')
             run++;
         if (run > i) {
             if (rp_buf_append(b, s + i, run - i))
