@@ -20,8 +20,12 @@ void rp__worker_conn_gone(rp_worker_t *w);
 /* Buffers.                                                                 */
 
 /* Reads once into b, growing it up to max_cap. Returns bytes read (>0),
- * 0 on EAGAIN (with *eof unchanged), -1 on error; sets *eof on EOF. */
-int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, size_t max_cap, int *eof)
+ * 0 on EAGAIN (with *eof unchanged), -1 on error, -2 when b is full at
+ * max_cap; sets *eof on EOF. A read shorter than the room offered means
+ * the socket was drained: with edge-triggered epoll a later arrival raises
+ * a new event, so *drained tells the caller it may skip the read that
+ * would only return EAGAIN. */
+int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, size_t max_cap, int *eof, int *drained)
 {
     if (!b->p) {
         b->p = rp__worker_buf_get(w);
@@ -53,9 +57,11 @@ int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, size_t max_cap, int *e
         b->cap = ncap;
     }
     for (;;) {
-        ssize_t n = read(fd, b->p + b->end, b->cap - b->end);
+        size_t room = b->cap - b->end;
+        ssize_t n = read(fd, b->p + b->end, room);
         if (n > 0) {
             b->end += (size_t)n;
+            *drained = (size_t)n < room;
             return (int)n;
         }
         if (n == 0) {
@@ -133,13 +139,20 @@ void rp__conn_close(rp_conn_t *c)
     rp_buf_dispose(&c->out);
     rp_dlist_remove(&c->link);
     w->nconns--;
-    if (c->in_drive) {
-        /* Freed by rp__conn_drive when it unwinds. */
-        c->dead = 1;
-        return;
-    }
+    c->dead = 1;
+    if (c->depth > 0)
+        return; /* freed by rp__conn_leave when the stack unwinds */
     free(c);
     rp__worker_conn_gone(w);
+}
+
+void rp__conn_leave(rp_conn_t *c)
+{
+    if (--c->depth == 0 && c->dead) {
+        rp_worker_t *w = c->w;
+        free(c);
+        rp__worker_conn_gone(w);
+    }
 }
 
 /* Writes pending output. Returns 0 when all is written, 1 when some is
@@ -228,9 +241,9 @@ static int conn_parse_head(rp_conn_t *c)
         /* Need more: read. */
         if (!c->readable)
             return 0;
-        int eof = 0;
+        int eof = 0, drained = 0;
         size_t max_cap = rt->limits.max_header_bytes + rt->limits.max_request_line + 1024;
-        int n = rp__iobuf_read(w, &c->in, c->fd, RP_MAX(max_cap, (size_t)RP_IOBUF_SIZE), &eof);
+        int n = rp__iobuf_read(w, &c->in, c->fd, RP_MAX(max_cap, (size_t)RP_IOBUF_SIZE), &eof, &drained);
         if (n == -2) {
             conn_reject(c, 431, "request head too large", rp_iobuf_len(&c->in));
             return -1;
@@ -248,6 +261,8 @@ static int conn_parse_head(rp_conn_t *c)
             rp__iobuf_release(w, &c->in);
             return 0;
         }
+        if (drained && !c->hup)
+            c->readable = 0;
         if (!c->head_timer) {
             /* First bytes of a request after keep-alive idle: the whole
              * head must now arrive within client_header (slowloris). */
@@ -259,8 +274,7 @@ static int conn_parse_head(rp_conn_t *c)
 
 void rp__conn_drive(rp_conn_t *c)
 {
-    rp_worker_t *w = c->w;
-    c->in_drive = 1;
+    rp__conn_enter(c);
     for (int guard = 0; guard < 64 && !c->dead; guard++) {
         switch (c->state) {
         case RP_CONN_HEAD:
@@ -310,11 +324,7 @@ void rp__conn_drive(rp_conn_t *c)
         }
         break;
     }
-    c->in_drive = 0;
-    if (c->dead) {
-        free(c);
-        rp__worker_conn_gone(w);
-    }
+    rp__conn_leave(c);
 }
 
 void rp__conn_exchange_done(rp_conn_t *c, int keepalive)
@@ -345,19 +355,22 @@ static void conn_io_cb(rp_loop_t *loop, rp_io_t *io, unsigned events)
         c->readable = 1;
     if (events & RP_IO_WRITE)
         c->writable = 1;
+    if (events & RP_IO_HUP)
+        c->hup = 1; /* the peer's FIN is queued: read until EOF, no edge will come */
     rp__conn_drive(c);
 }
 
 static void conn_timer_cb(rp_loop_t *loop, rp_timer_t *t)
 {
     rp_conn_t *c = t->data;
+    rp__conn_enter(c);
     switch (c->state) {
     case RP_CONN_HEAD:
         if (c->head_timer && (rp_iobuf_len(&c->in) > 0 || c->nrequests == 0)) {
             if (rp_iobuf_len(&c->in) == 0) {
                 /* Connected and sent nothing: just close. */
                 rp__conn_close(c);
-                return;
+                break;
             }
             conn_reject(c, 408, "timed out reading the request head", 0);
             c->readable = 0; /* do not linger on a slow client */
@@ -365,15 +378,16 @@ static void conn_timer_cb(rp_loop_t *loop, rp_timer_t *t)
         } else {
             rp__conn_close(c); /* idle keep-alive */
         }
-        return;
+        break;
     case RP_CONN_EXCHANGE:
         rp__exchange_client_timeout(c->ex);
         if (!c->dead)
             rp__conn_drive(c);
-        return;
+        break;
     case RP_CONN_CLOSING:
     case RP_CONN_LINGER:
         rp__conn_close(c);
-        return;
+        break;
     }
+    rp__conn_leave(c);
 }

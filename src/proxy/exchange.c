@@ -483,8 +483,8 @@ static int pump_request_body(rp_exchange_t *ex)
         if (avail == 0) {
             if (!c->readable)
                 break;
-            int eof = 0;
-            int n = rp__iobuf_read(w, &c->in, c->fd, RP_IOBUF_SIZE, &eof);
+            int eof = 0, drained = 0;
+            int n = rp__iobuf_read(w, &c->in, c->fd, RP_IOBUF_SIZE, &eof, &drained);
             if (n < 0 || eof) {
                 c->eof = 1;
                 /* The client vanished mid-body: nothing left to answer. */
@@ -495,6 +495,8 @@ static int pump_request_body(rp_exchange_t *ex)
                 c->readable = 0;
                 break;
             }
+            if (drained && !c->hup)
+                c->readable = 0;
             ex->bytes_in += (uint64_t)n;
             rp_timer_start(&w->loop, &c->timer, ex->wrt->rt->conf->timeouts.client_body_ms);
             progress = 1;
@@ -717,8 +719,8 @@ static int pump_response(rp_exchange_t *ex)
         if (need_read) {
             if (!u->readable)
                 break;
-            int eof = 0;
-            int n = rp__iobuf_read(w, &u->in, u->fd, RP_MAX_RESP_HEAD, &eof);
+            int eof = 0, drained = 0;
+            int n = rp__iobuf_read(w, &u->in, u->fd, RP_MAX_RESP_HEAD, &eof, &drained);
             if (n == -2) {
                 rp__exchange_fail(ex, 502, "upstream response head too large");
                 return -1;
@@ -748,6 +750,8 @@ static int pump_response(rp_exchange_t *ex)
                 u->readable = 0;
                 break;
             }
+            if (drained && !u->hup)
+                u->readable = 0;
             rp_timer_start(&w->loop, &u->timer, rp__upstream_response_timeout(ex));
             progress = 1;
             continue;

@@ -184,7 +184,8 @@ typedef struct rp_conn {
     size_t out_off;                  /* bytes of out already written */
     size_t scan;                     /* parser resume state */
     rp_conn_state_t state;
-    unsigned readable : 1, writable : 1, eof : 1, head_timer : 1, in_drive : 1, dead : 1;
+    unsigned readable : 1, writable : 1, eof : 1, head_timer : 1, dead : 1, hup : 1;
+    unsigned depth;                  /* callbacks on the stack using c; freed at 0 */
     uint32_t nrequests;
     rp_exchange_t *ex;
 } rp_conn_t;
@@ -198,7 +199,7 @@ typedef struct rp_upconn {
     rp_timer_t timer;
     rp_dlist_t pool_link;
     rp_iobuf_t in;
-    unsigned connected : 1, readable : 1, writable : 1, eof : 1, reused : 1;
+    unsigned connected : 1, readable : 1, writable : 1, eof : 1, reused : 1, hup : 1;
     rp_exchange_t *ex;               /* NULL when idle in the pool */
     uint32_t nrequests;
 } rp_upconn_t;
@@ -256,10 +257,14 @@ void rp__request_id(rp_worker_t *w, char out[33]);
 /* conn.c */
 void rp__conn_accept(rp_worker_t *w, rp_wlistener_t *l, int fd, const struct sockaddr_storage *peer);
 void rp__conn_drive(rp_conn_t *c);
+/* Bracket any callback that may close c and then touch it again: a closed
+ * connection is only freed when the outermost bracket leaves. */
+static inline void rp__conn_enter(rp_conn_t *c) { c->depth++; }
+void rp__conn_leave(rp_conn_t *c);
 void rp__conn_close(rp_conn_t *c);
 int rp__conn_flush(rp_conn_t *c);
 void rp__conn_exchange_done(rp_conn_t *c, int keepalive);
-int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, size_t max_cap, int *eof);
+int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, size_t max_cap, int *eof, int *drained);
 void rp__iobuf_release(rp_worker_t *w, rp_iobuf_t *b);
 
 /* exchange.c */

@@ -107,11 +107,14 @@ static void upconn_timer_cb(rp_loop_t *loop, rp_timer_t *t)
         return;
     }
     rp_conn_t *c = ex->c;
+    rp__conn_enter(c);
     if (!u->connected)
         rp__upstream_error(ex, RP_UPERR_CONNECT_TIMEOUT, "upstream connect timed out");
     else
         rp__upstream_error(ex, RP_UPERR_TIMEOUT, "upstream response timed out");
-    rp__conn_drive(c);
+    if (!c->dead)
+        rp__conn_drive(c);
+    rp__conn_leave(c);
 }
 
 static void upconn_io_cb(rp_loop_t *loop, rp_io_t *io, unsigned events)
@@ -131,6 +134,8 @@ static void upconn_io_cb(rp_loop_t *loop, rp_io_t *io, unsigned events)
         u->readable = 1;
     if (events & RP_IO_WRITE)
         u->writable = 1;
+    if (events & RP_IO_HUP)
+        u->hup = 1;
     rp_conn_t *c = ex->c;
     if (!u->connected) {
         if (!(events & (RP_IO_WRITE | RP_IO_ERR | RP_IO_HUP)))
@@ -142,8 +147,11 @@ static void upconn_io_cb(rp_loop_t *loop, rp_io_t *io, unsigned events)
         if (err) {
             char why[128];
             snprintf(why, sizeof(why), "upstream connect failed: %s", strerror(err));
+            rp__conn_enter(c);
             rp__upstream_error(ex, RP_UPERR_CONNECT, why);
-            rp__conn_drive(c);
+            if (!c->dead)
+                rp__conn_drive(c);
+            rp__conn_leave(c);
             return;
         }
         u->connected = 1;
@@ -171,7 +179,7 @@ int rp__upstream_acquire(rp_exchange_t *ex)
         pool_remove(u);
         u->reused = 1;
         u->ex = ex;
-        u->readable = 1;
+        u->readable = 0; /* idle conns have nothing to read: it would have closed them */
         u->writable = 1;
         u->nrequests++;
         ex->up = u;
