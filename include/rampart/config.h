@@ -33,7 +33,8 @@ typedef struct rp_conf_errors {
 
 void rp_conf_errors_init(rp_conf_errors_t *e);
 void rp_conf_errors_dispose(rp_conf_errors_t *e);
-/* Prints "file:line:col: msg\n" for each error. */
+/* Prints "file:line:col: msg\n" for each error ("file: msg\n" when
+ * line is 0). Errors of one load come sorted by position. */
 void rp_conf_errors_print(const rp_conf_errors_t *e, FILE *out);
 
 /* ---------------------------------------------------------------------- */
@@ -73,8 +74,9 @@ typedef struct rp_conf_server {
     char *host;                  /* name or literal address */
     uint16_t port;
     int tls;                     /* https:// (issue 3); 0 for now */
-    struct sockaddr_storage addr;/* resolved at load time */
-    socklen_t addrlen;
+    struct sockaddr_storage addr;/* resolved at load time (getaddrinfo, first
+                                  * IPv4 result, else first IPv6), port set */
+    socklen_t addrlen;           /* never 0 in a loaded config */
 } rp_conf_server_t;
 
 typedef struct rp_conf_upstream {
@@ -97,11 +99,13 @@ typedef enum rp_route_action {
 } rp_route_action_t;
 
 typedef struct rp_conf_route {
-    char *name;                  /* defaults to "route<N>" */
-    char **hosts;                /* exact names or "*.suffix"; none = any host */
+    char *name;                  /* defaults to "route<N>" (1-based), unique */
+    char **hosts;                /* lower-cased exact names (may carry ":port")
+                                  * or "*.suffix"; none = any host */
     size_t nhosts;
     char *path;                  /* path prefix, default "/" */
-    char **listeners;            /* listener names; none = every non-health listener */
+    char **listeners;            /* listener names, each an existing non-health
+                                  * listener; none = every non-health listener */
     size_t nlisteners;
     rp_route_action_t action;
     /* proxy */
@@ -114,12 +118,13 @@ typedef struct rp_conf_route {
     size_t nset_headers;
     /* respond (static/mock) */
     int status;
-    rp_conf_header_t *headers;
+    rp_conf_header_t *headers;   /* never Content-Length/Transfer-Encoding/Connection */
     size_t nheaders;
-    char *body;
+    char *body;                  /* respond routes: never NULL ("" by default),
+                                  * NUL-terminated, may contain NULs: use body_len */
     size_t body_len;
     /* limits */
-    uint64_t max_body;           /* bytes; over it: 413 */
+    uint64_t max_body;           /* bytes; over it: 413; 0 = unlimited */
     unsigned line, col;
 } rp_conf_route_t;
 
@@ -128,7 +133,7 @@ typedef struct rp_conf_limits {
     size_t max_request_line;     /* 414 */
     size_t max_header_bytes;     /* 431 */
     unsigned max_headers;        /* 431 */
-    uint64_t max_body;           /* default for routes */
+    uint64_t max_body;           /* default for routes; 0 = unlimited */
 } rp_conf_limits_t;
 
 typedef struct rp_conf_timeouts {
@@ -143,7 +148,9 @@ typedef struct rp_conf_timeouts {
 
 typedef struct rp_conf {
     char *file;                  /* source name */
-    unsigned workers;            /* 0 in YAML ("auto") is resolved to nproc */
+    unsigned workers;            /* 1..256; "auto" in YAML loads as 0, which the
+                                  * caller resolves to nproc. A reload cannot
+                                  * change it (rp_conf_reload_blocker). */
     /* logging */
     int log_level;               /* rp_log_level_t */
     char *error_log;             /* "stderr" or a path */
@@ -163,8 +170,9 @@ typedef struct rp_conf {
 /* ---------------------------------------------------------------------- */
 /* Loading.                                                                 */
 
-/* Loads and validates a YAML file. Returns NULL and fills errs (every
- * error found, not only the first) when anything is wrong. */
+/* Loads and validates a YAML file. Returns NULL and appends to errs
+ * (every error found, not only the first) when anything is wrong; errs
+ * may be NULL. Host names of upstream servers are resolved here. */
 rp_conf_t *rp_conf_load_file(const char *path, rp_conf_errors_t *errs);
 /* Same from a buffer; `name` is used in error positions. */
 rp_conf_t *rp_conf_load_string(const char *name, const char *text, size_t len,
@@ -173,17 +181,27 @@ rp_conf_t *rp_conf_load_string(const char *name, const char *text, size_t len,
  * with a small JSON document, /healthz. */
 rp_conf_t *rp_conf_demo(rp_conf_errors_t *errs);
 /* Quick start: every request on `listen` proxied to `upstream_url`
- * ("http://host:port[/prefix]"). */
+ * ("http://host:port[/prefix]" or "host:port"; the prefix becomes the
+ * route's add_prefix). `listen` is a listen address, or a bare port
+ * meaning ":port". Names: listener "main", upstream and route "origin".
+ * Errors carry file "<command line>" and line 0. */
 rp_conf_t *rp_conf_quickstart(const char *listen, const char *upstream_url,
                               rp_conf_errors_t *errs);
 void rp_conf_destroy(rp_conf_t *c);
+/* Reload: the name of the first key that differs between old and next but
+ * cannot change without a restart ("workers"), or NULL when next may be
+ * swapped in. Listener changes are the proxy's business, not checked here. */
+const char *rp_conf_reload_blocker(const rp_conf_t *old, const rp_conf_t *next);
 
-/* Parses "10s", "250ms", "2m", "1h", or a bare number of seconds. */
+/* Parses "10s", "250ms", "2m", "1h", "1d", compounds like "1m30s", or a
+ * bare number of seconds. Returns 0 or -1 (also on overflow). */
 int rp_conf_parse_duration_ms(rp_str_t s, uint64_t *out);
-/* Parses "1024", "64k", "10m", "1g", "8KiB", "10MB" (powers of 1024). */
+/* Parses "1024", "64k", "10m", "1g", "8KiB", "10MB" (powers of 1024,
+ * suffix case-insensitive). Returns 0 or -1. */
 int rp_conf_parse_size(rp_str_t s, uint64_t *out);
 /* Parses "host:port", "[v6]:port", ":port" into a sockaddr (numeric hosts
- * only; "localhost" and "*" are accepted as 127.0.0.1 / 0.0.0.0). */
+ * only; "localhost" and "*" are accepted as 127.0.0.1 / 0.0.0.0; an empty
+ * host is 0.0.0.0). Port 1..65535. Returns 0 or -1. */
 int rp_conf_parse_listen_addr(rp_str_t s, struct sockaddr_storage *ss, socklen_t *len);
 
 #endif /* RAMPART_CONFIG_H */
