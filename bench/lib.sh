@@ -1,0 +1,297 @@
+# shellcheck shell=bash
+# Shared helpers for the Rampart benchmarks. Source it; do not run it.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   bench_init            # temp dir in $BENCH_TMP, cleanup traps, ulimit -n
+#   start_bg NAME cmd...  # runs cmd in its own process group, logs in $BENCH_TMP/NAME.log
+#   wait_port PORT [SECS] NAME
+#   free_port             # prints an unused 127.0.0.1 TCP port
+#
+# Every process started with start_bg is killed (whole process group, TERM then
+# KILL) on exit, on error (set -e) and on Ctrl-C / TERM. Only those processes
+# are touched: they are addressed by the group id recorded at start.
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+BENCH_PIDS=()
+BENCH_NAMES=()
+BENCH_PORTS_USED=" "
+BENCH_KEEP_TMP=${BENCH_KEEP_TMP:-0}
+
+die() { echo "error: $*" >&2; exit 1; }
+note() { echo "# $*" >&2; }
+
+need_bin() {
+    local b
+    for b in "$@"; do
+        command -v "$b" >/dev/null 2>&1 ||
+            die "'$b' not found in PATH (run bench/deps.sh to install the benchmark dependencies)"
+    done
+}
+
+bench_cleanup() {
+    local i pid
+    trap - EXIT INT TERM
+    for i in "${!BENCH_PIDS[@]}"; do
+        pid=${BENCH_PIDS[$i]}
+        kill -TERM -- "-$pid" 2>/dev/null || true
+    done
+    for i in "${!BENCH_PIDS[@]}"; do
+        pid=${BENCH_PIDS[$i]}
+        local n=0
+        while kill -0 -- "-$pid" 2>/dev/null && [ $n -lt 30 ]; do
+            sleep 0.1
+            n=$((n + 1))
+        done
+        kill -KILL -- "-$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    BENCH_PIDS=()
+    if [ -n "${BENCH_TMP:-}" ] && [ -d "$BENCH_TMP" ]; then
+        if [ "$BENCH_KEEP_TMP" = 1 ]; then
+            note "kept temp dir $BENCH_TMP"
+        else
+            rm -rf "$BENCH_TMP"
+        fi
+    fi
+}
+
+bench_init() {
+    BENCH_TMP=$(mktemp -d /tmp/rampart-bench.XXXXXX)
+    # shellcheck disable=SC2154
+    trap 'rc=$?; bench_cleanup; exit $rc' EXIT
+    trap 'echo "interrupted" >&2; exit 130' INT
+    trap 'exit 143' TERM
+    # the suite opens many sockets; go as high as the hard limit allows
+    ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+}
+
+# start_bg NAME cmd args... : starts cmd in a new session/process group
+# (setsid execs in place, so $! is both its pid and its group id).
+# Sets LAST_PID.
+start_bg() {
+    local name=$1
+    shift
+    setsid "$@" >"$BENCH_TMP/$name.log" 2>&1 </dev/null &
+    LAST_PID=$!
+    BENCH_PIDS+=("$LAST_PID")
+    BENCH_NAMES+=("$name")
+}
+
+# stop_bg PID : stops one process group started by start_bg.
+stop_bg() {
+    local pid=$1 n=0 i
+    kill -TERM -- "-$pid" 2>/dev/null || true
+    while kill -0 -- "-$pid" 2>/dev/null && [ $n -lt 50 ]; do
+        sleep 0.1
+        n=$((n + 1))
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    for i in "${!BENCH_PIDS[@]}"; do
+        [ "${BENCH_PIDS[$i]}" = "$pid" ] && unset 'BENCH_PIDS[i]'
+    done
+    return 0
+}
+
+alive() { kill -0 "$1" 2>/dev/null; }
+
+# free_port : prints a currently unused loopback port, never the same twice
+# in one run.
+free_port() {
+    local p
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+        case "$BENCH_PORTS_USED" in *" $p "*) continue ;; esac
+        BENCH_PORTS_USED="$BENCH_PORTS_USED$p "
+        echo "$p"
+        return 0
+    done
+    die "could not find a free port"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait_port PORT SECS NAME [PID] : waits until 127.0.0.1:PORT accepts; returns
+# 1 (showing NAME's log) on timeout or if PID dies first.
+wait_port() {
+    local port=$1 secs=${2:-10} name=${3:-server} pid=${4:-} i=0
+    while ! port_open "$port"; do
+        if [ -n "$pid" ] && ! alive "$pid"; then
+            local st=0
+            wait "$pid" 2>/dev/null || st=$?
+            echo "error: $name exited (status $st) before listening on 127.0.0.1:$port;" \
+                "output: $(wc -c <"$BENCH_TMP/$name.log" 2>/dev/null || echo 0) bytes" >&2
+            show_log "$name"
+            return 1
+        fi
+        i=$((i + 1))
+        if [ $i -gt $((secs * 20)) ]; then
+            echo "error: $name did not listen on 127.0.0.1:$port within ${secs}s" >&2
+            show_log "$name"
+            return 1
+        fi
+        sleep 0.05
+    done
+}
+
+show_log() {
+    local f="$BENCH_TMP/$1.log"
+    [ -s "$f" ] || return 0
+    echo "---- last lines of $1 output ($f) ----" >&2
+    tail -n 20 "$f" >&2
+    echo "----" >&2
+}
+
+# rss_kb PGID : sum of VmRSS (kB) over every process of the group (nginx
+# master + workers, a multi-process Rampart, ...). Threads share their
+# process's VmRSS, so each process is counted once.
+rss_kb() {
+    local pgid=$1 total=0 p v
+    for p in $(pgrep -g "$pgid" 2>/dev/null); do
+        v=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || true)
+        total=$((total + ${v:-0}))
+    done
+    echo "$total"
+}
+
+# pss_kb PGID : sum of Pss (kB) over the group: shared pages (code, libc, the
+# nginx master's memory shared with its workers) are split between the
+# processes instead of being counted once per process as VmRSS does.
+pss_kb() {
+    local pgid=$1 total=0 p v
+    for p in $(pgrep -g "$pgid" 2>/dev/null); do
+        v=$(awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || true)
+        total=$((total + ${v:-0}))
+    done
+    echo "$total"
+}
+
+# ---- origin and proxies -----------------------------------------------------
+
+# build_origin : compiles bench/origin.c into $BENCH_TMP/origin
+build_origin() {
+    need_bin cc
+    cc -O2 -pthread -o "$BENCH_TMP/origin" "$BENCH_DIR/origin.c" || die "cannot build bench/origin.c"
+}
+
+# start_origin PORT [THREADS]
+start_origin() {
+    start_bg origin "$BENCH_TMP/origin" "$1" "${2:-1}"
+    ORIGIN_PID=$LAST_PID
+    wait_port "$1" 10 origin "$ORIGIN_PID" || die "origin did not start"
+}
+
+# The three proxies get the same shape: 2 workers, upstream keep-alive (256
+# idle connections), no access log, X-Forwarded-For/-Proto added (Rampart adds
+# those and more by default), client keep-alive without a request cap.
+
+# start_nginx PORT ORIGIN_PORT [WORKERS]
+start_nginx() {
+    local port=$1 oport=$2 workers=${3:-2} d="$BENCH_TMP/nginx-$1"
+    need_bin nginx
+    mkdir -p "$d"
+    cat >"$d/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes $workers;
+worker_rlimit_nofile $(ulimit -Hn);
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections $(( $(ulimit -Hn) - 100 )); multi_accept on; }
+http {
+    access_log off;
+    client_body_temp_path $d/client_body;
+    proxy_temp_path $d/proxy;
+    fastcgi_temp_path $d/fastcgi;
+    uwsgi_temp_path $d/uwsgi;
+    scgi_temp_path $d/scgi;
+    keepalive_requests 1000000;
+    keepalive_timeout 75s;
+    client_max_body_size 1m;
+    client_body_buffer_size 128k;
+    upstream origin {
+        server 127.0.0.1:$oport;
+        keepalive 256;
+        keepalive_requests 1000000;
+    }
+    server {
+        listen 127.0.0.1:$port backlog=4096;
+        location / {
+            proxy_pass http://origin;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+        }
+    }
+}
+EOF
+    start_bg "nginx-$port" nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log"
+    NGINX_PID=$LAST_PID
+    wait_port "$port" 10 "nginx-$port" "$NGINX_PID" || die "nginx did not start"
+}
+
+# start_haproxy PORT ORIGIN_PORT [THREADS]
+start_haproxy() {
+    local port=$1 oport=$2 threads=${3:-2} d="$BENCH_TMP/haproxy-$1"
+    need_bin haproxy
+    mkdir -p "$d"
+    cat >"$d/haproxy.cfg" <<EOF
+global
+    nbthread $threads
+    maxconn ${HAPROXY_MAXCONN:-$(( ($(ulimit -Hn) - 200) / 2 ))}
+    tune.bufsize 16384
+defaults
+    mode http
+    no log
+    option http-keep-alive
+    option forwardfor
+    http-reuse always
+    timeout connect 5s
+    timeout client 120s
+    timeout server 30s
+    timeout http-request 30s
+    timeout http-keep-alive 120s
+frontend fe
+    bind 127.0.0.1:$port
+    http-request set-header X-Forwarded-Proto http
+    default_backend be
+backend be
+    server origin 127.0.0.1:$oport
+EOF
+    haproxy -c -q -f "$d/haproxy.cfg" || die "haproxy rejected $d/haproxy.cfg"
+    start_bg "haproxy-$port" haproxy -db -f "$d/haproxy.cfg"
+    HAPROXY_PID=$LAST_PID
+    wait_port "$port" 10 "haproxy-$port" "$HAPROXY_PID" || die "haproxy did not start"
+}
+
+RAMPART_BIN=${RAMPART_BIN:-$REPO_DIR/build/rampart}
+
+rampart_available() {
+    [ -x "$RAMPART_BIN" ] && "$RAMPART_BIN" --help >/dev/null 2>&1
+}
+
+# start_rampart PORT ORIGIN_PORT [WORKERS] [EXTRA_YAML] : returns 1 (after
+# printing why) if the config is rejected or Rampart does not start listening.
+start_rampart() {
+    local port=$1 oport=$2 workers=${3:-2} extra=${4:-} d="$BENCH_TMP/rampart-$1"
+    [ -x "$RAMPART_BIN" ] || { echo "error: Rampart binary $RAMPART_BIN not found (run make)" >&2; return 1; }
+    mkdir -p "$d"
+    cat >"$d/rampart.yaml" <<EOF
+workers: $workers
+log: {access_log: off}
+listeners: [{listen: 127.0.0.1:$port}]
+upstreams: [{name: origin, servers: ["127.0.0.1:$oport"], keepalive: 256}]
+routes: [{path: /, upstream: origin}]
+$extra
+EOF
+    if ! "$RAMPART_BIN" check -c "$d/rampart.yaml" >"$d/check.log" 2>&1; then
+        cat "$d/check.log" >&2
+        echo "error: rampart check rejected $d/rampart.yaml" >&2
+        return 1
+    fi
+    start_bg "rampart-$port" "$RAMPART_BIN" run -c "$d/rampart.yaml"
+    RAMPART_PID=$LAST_PID
+    wait_port "$port" 10 "rampart-$port" "$RAMPART_PID"
+}

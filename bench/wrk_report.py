@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Aggregates the raw wrk outputs of bench/proxy.sh into a table and JSON.
+
+    wrk_report.py RAW_DIR META_JSON OUT_JSON
+
+RAW_DIR holds one file per run named WORKLOAD__TARGET__REP.txt (wrk --latency
+output, or a file starting with "FAILED:" when the target was down). For each
+(workload, target) cell the median over the repetitions is reported for
+req/s, p50 and p99 independently; errors are summed over the repetitions.
+
+req/s counts only 2xx/3xx answers: wrk's Requests/sec scaled by the share of
+responses that were not "Non-2xx or 3xx", so a target that answers errors
+quickly does not look fast. Socket errors (connect/read/write/timeout) are
+reported next to it.
+"""
+import json
+import os
+import re
+import statistics
+import sys
+
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3}
+
+
+def to_ms(value, unit):
+    return float(value) * UNITS[unit]
+
+
+def parse(text):
+    if text.startswith("FAILED:"):
+        return {"failed": text.strip()[len("FAILED:"):].strip()}
+    r = {}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    if not m:
+        return {"failed": "no Requests/sec in wrk output: " + " ".join(text.split())[:200]}
+    r["wrk_rps"] = float(m.group(1))
+    m = re.search(r"(\d+) requests in ([\d.]+)(us|ms|s|m)\b", text)
+    r["requests"] = int(m.group(1)) if m else 0
+    for pct, key in (("50", "p50_ms"), ("99", "p99_ms")):
+        m = re.search(r"^\s*%s(?:\.0+)?%%\s+([\d.]+)(us|ms|s|m)\s*$" % pct, text, re.M)
+        r[key] = to_ms(*m.groups()) if m else None
+    m = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    r["non2xx"] = int(m.group(1)) if m else 0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    se = [int(x) for x in m.groups()] if m else [0, 0, 0, 0]
+    r["sock_connect"], r["sock_read"], r["sock_write"], r["sock_timeout"] = se
+    r["errors"] = r["non2xx"] + sum(se)
+    ok_share = (r["requests"] - r["non2xx"]) / r["requests"] if r["requests"] else 0.0
+    r["rps"] = r["wrk_rps"] * ok_share
+    return r
+
+
+def fmt_ms(v):
+    if v is None:
+        return "-"
+    return "%.0fus" % (v * 1000) if v < 1 else "%.2fms" % v
+
+
+def main():
+    raw_dir, meta_path, out_path = sys.argv[1:4]
+    meta = json.load(open(meta_path))
+    runs = {}
+    for name in sorted(os.listdir(raw_dir)):
+        if not name.endswith(".txt"):
+            continue
+        wl, tgt, rep = name[:-4].split("__")
+        runs.setdefault((wl, tgt), []).append(dict(parse(open(os.path.join(raw_dir, name)).read()), rep=int(rep)))
+
+    cells = []
+    for wl in meta["workloads"]:
+        for tgt in meta["targets"]:
+            reps = sorted(runs.get((wl, tgt), []), key=lambda r: r["rep"])
+            ok = [r for r in reps if "failed" not in r]
+            cell = {"workload": wl, "target": tgt, "runs": reps}
+            if not ok:
+                cell["failed"] = reps[0]["failed"] if reps else "not run"
+            else:
+                rps = [r["rps"] for r in ok]
+                cell.update(
+                    rps=statistics.median(rps),
+                    rps_spread_pct=(max(rps) - min(rps)) / statistics.median(rps) * 100 if statistics.median(rps) else None,
+                    p50_ms=statistics.median([r["p50_ms"] for r in ok if r["p50_ms"] is not None] or [0]),
+                    p99_ms=statistics.median([r["p99_ms"] for r in ok if r["p99_ms"] is not None] or [0]),
+                    requests=sum(r["requests"] for r in ok),
+                    errors=sum(r["errors"] for r in ok),
+                    non2xx=sum(r["non2xx"] for r in ok),
+                    socket_errors=sum(r["sock_connect"] + r["sock_read"] + r["sock_write"] + r["sock_timeout"] for r in ok),
+                    failed_runs=len(reps) - len(ok),
+                )
+            cells.append(cell)
+
+    base = {c["workload"]: c for c in cells if c["target"] == "nginx" and "failed" not in c}
+    for c in cells:
+        b = base.get(c["workload"])
+        if "failed" in c or not b:
+            continue
+        c["rps_vs_nginx"] = c["rps"] / b["rps"] if b["rps"] else None
+        c["p99_vs_nginx"] = c["p99_ms"] / b["p99_ms"] if b["p99_ms"] else None
+
+    hdr = ["workload", "target", "req/s", "spread", "p50", "p99", "errors", "req/s vs nginx", "p99 vs nginx"]
+    rows = []
+    for c in cells:
+        if "failed" in c:
+            rows.append([c["workload"], c["target"], "FAILED", "", "", "", "", "", ""])
+            continue
+        err = str(c["errors"])
+        if c["errors"]:
+            err += " (%d non-2xx, %d sock)" % (c["non2xx"], c["socket_errors"])
+        if c["failed_runs"]:
+            err += " +%d failed runs" % c["failed_runs"]
+        rows.append([
+            c["workload"], c["target"], "%.0f" % c["rps"],
+            "%.0f%%" % c["rps_spread_pct"] if c["rps_spread_pct"] is not None else "-",
+            fmt_ms(c["p50_ms"]), fmt_ms(c["p99_ms"]), err,
+            "%.2f" % c["rps_vs_nginx"] if c.get("rps_vs_nginx") is not None else "-",
+            "%.2f" % c["p99_vs_nginx"] if c.get("p99_vs_nginx") is not None else "-",
+        ])
+    widths = [max(len(str(x)) for x in col) for col in zip(hdr, *rows)]
+    line = lambda r: "  ".join(str(x).ljust(w) if i < 2 else str(x).rjust(w) for i, (x, w) in enumerate(zip(r, widths)))
+    out = [line(hdr), line(["-" * w for w in widths])]
+    prev = None
+    for r in rows:
+        if prev is not None and r[0] != prev:
+            out.append("")
+        prev = r[0]
+        out.append(line(r))
+    print("\n".join(out))
+    for c in cells:
+        if "failed" in c:
+            print("FAILED %s/%s: %s" % (c["workload"], c["target"], c["failed"]))
+    json.dump(dict(meta, cells=cells), open(out_path, "w"), indent=2)
+    print("\nJSON: %s" % out_path)
+
+
+if __name__ == "__main__":
+    main()
