@@ -1,0 +1,128 @@
+"""Malformed requests on a raw socket: rejected, logged, connection closed, never forwarded."""
+import time
+
+from harness import raw_exchange, status_lines, wait_for
+
+SMUGGLED = b"GET /smuggled HTTP/1.1\r\nHost: example.test\r\n\r\n"
+
+
+def assert_rejected(ctx, raw, status=400, upstream_may_see_head=False, times=3):
+    """Sends raw to a fresh proxy on `times` successive connections and checks each
+    time: exactly one response, "HTTP/1.1 <status>", connection closed, a new
+    error-log line; and that nothing reached the upstream (with
+    upstream_may_see_head: at least no complete request reached it)."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up, workers=1)
+    time.sleep(0.05)
+    want = f"HTTP/1.1 {status}".encode()
+    for attempt in range(1, times + 1):
+        before = len(rp.error_lines())
+        data, closed = raw_exchange(rp.port, raw, timeout=2)
+        assert data.startswith(want), (f"connection {attempt}: expected {want!r}..., "
+                                       f"got {data[:200]!r}")
+        lines = status_lines(data)
+        assert len(lines) == 1, f"connection {attempt}: expected one response, got {lines}"
+        assert closed, f"connection {attempt}: not closed after the error response"
+        wait_for(lambda: len(rp.error_lines()) > before, timeout=2,
+                 what=f"an error-log line for connection {attempt}")
+    time.sleep(0.1)
+    if upstream_may_see_head:
+        done = up.complete_requests()
+        assert not done, f"a complete request reached the upstream: {done}"
+    else:
+        assert up.connections == 0 and up.bytes_received == 0, (
+            f"upstream got {up.connections} connection(s), {up.bytes_received} bytes: {up.requests}")
+
+
+def head(*header_lines, request_line=b"POST / HTTP/1.1"):
+    return request_line + b"\r\n" + b"".join(h + b"\r\n" for h in header_lines) + b"\r\n"
+
+
+def test_content_length_and_transfer_encoding(ctx):
+    """Both Content-Length and Transfer-Encoding -> 400 (request smuggling)."""
+    assert_rejected(ctx, head(b"Host: example.test", b"Content-Length: 5",
+                              b"Transfer-Encoding: chunked") + b"0\r\n\r\n" + SMUGGLED)
+
+
+def test_transfer_encoding_then_content_length(ctx):
+    """Transfer-Encoding before Content-Length -> 400 as well."""
+    assert_rejected(ctx, head(b"Host: example.test", b"Transfer-Encoding: chunked",
+                              b"Content-Length: 48") + b"0\r\n\r\n" + SMUGGLED)
+
+
+def test_differing_content_lengths(ctx):
+    """Two differing Content-Length headers -> 400."""
+    assert_rejected(ctx, head(b"Host: example.test", b"Content-Length: 5",
+                              b"Content-Length: 6") + b"hello!")
+
+
+def test_invalid_content_length_value(ctx):
+    """A non-numeric Content-Length -> 400."""
+    assert_rejected(ctx, head(b"Host: example.test", b"Content-Length: 5x") + b"hello")
+
+
+def test_transfer_encoding_gzip_chunked(ctx):
+    """Transfer-Encoding: gzip, chunked -> 400 (only a single chunked is accepted)."""
+    assert_rejected(ctx, head(b"Host: example.test", b"Transfer-Encoding: gzip, chunked")
+                    + b"0\r\n\r\n")
+
+
+def test_obs_fold(ctx):
+    """A folded header line (obs-fold) -> 400."""
+    assert_rejected(ctx, head(b"Host: example.test", b"X-Long: part one", b"  part two",
+                              request_line=b"GET / HTTP/1.1"))
+
+
+def test_space_before_colon(ctx):
+    """Whitespace between a header name and the colon -> 400."""
+    assert_rejected(ctx, head(b"Host: example.test", b"X-Foo : bar",
+                              request_line=b"GET / HTTP/1.1"))
+
+
+def test_control_char_in_header_name(ctx):
+    """A control character in a header name -> 400."""
+    assert_rejected(ctx, head(b"Host: example.test", b"X-F\x01oo: bar",
+                              request_line=b"GET / HTTP/1.1"))
+
+
+def test_non_token_char_in_header_name(ctx):
+    """A non-token character in a header name ("Foo@: x") -> 400."""
+    assert_rejected(ctx, head(b"Host: example.test", b"Foo@: x",
+                              request_line=b"GET / HTTP/1.1"))
+
+
+def test_bare_lf_line_endings(ctx):
+    """Bare LF line endings -> 400."""
+    assert_rejected(ctx, b"GET / HTTP/1.1\nHost: example.test\nX-A: b\n\n")
+
+
+def test_http09_request(ctx):
+    """An HTTP/0.9 request ("GET /") -> 400."""
+    assert_rejected(ctx, b"GET /\r\n")
+
+
+def test_http2_version(ctx):
+    """HTTP/2.0 in the request line -> 505."""
+    assert_rejected(ctx, head(b"Host: example.test", request_line=b"GET / HTTP/2.0"), 505)
+
+
+def test_http12_version(ctx):
+    """HTTP/1.2 in the request line -> 505."""
+    assert_rejected(ctx, head(b"Host: example.test", request_line=b"GET / HTTP/1.2"), 505)
+
+
+def test_invalid_chunk_size_non_hex(ctx):
+    """A chunk size that is not hex ("zz") -> 400; no complete request reaches the upstream."""
+    assert_rejected(ctx, head(b"Host: example.test", b"Transfer-Encoding: chunked")
+                    + b"zz\r\nhello\r\n0\r\n\r\n", upstream_may_see_head=True)
+
+
+def test_invalid_chunk_size_0x_prefix(ctx):
+    """A chunk size with a 0x prefix ("0x5") -> 400; no complete request reaches the upstream."""
+    assert_rejected(ctx, head(b"Host: example.test", b"Transfer-Encoding: chunked")
+                    + b"0x5\r\nhello\r\n0\r\n\r\n", upstream_may_see_head=True)
+
+
+def test_missing_host_http11(ctx):
+    """An HTTP/1.1 request without Host -> 400."""
+    assert_rejected(ctx, b"GET / HTTP/1.1\r\nAccept: */*\r\n\r\n")
