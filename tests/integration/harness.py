@@ -195,7 +195,7 @@ class Rampart:
             if self.proc.poll() is not None:
                 fail(f"rampart exited with status {self.proc.returncode} before listening "
                      f"on {port}; stderr:\n{self.stderr_tail()}")
-            if can_connect(port, timeout=0.2):
+            if can_connect(port, timeout=0.2) or can_connect(port, "::1", timeout=0.2):
                 return
             time.sleep(0.02)
         fail(f"rampart did not listen on {port} within {timeout}s; stderr:\n{self.stderr_tail()}")
@@ -321,12 +321,16 @@ class Behavior:
     no_body                      send no body whatever the status (204/304/HEAD)
     discard_body                 count the request body but do not keep it
     close_after                  close the connection after answering
+    body_cut                     send only this many body bytes, then cut_action
+    cut_action                   "hang" (stall until stopped) or "close"
+    raw                          send these bytes instead of a response, then close
     """
 
     def __init__(self, status=200, reason=None, headers=None, body=None, chunks=None,
                  trailers=None, stream_bytes=None, delay=0.0, close_without_answer=False,
                  hang=False, http10_close=False, interim=None, no_body=False,
-                 discard_body=False, close_after=False):
+                 discard_body=False, close_after=False, body_cut=None, cut_action="hang",
+                 raw=None):
         self.status = status
         self.reason = reason
         self.headers = list(headers or [])
@@ -342,6 +346,9 @@ class Behavior:
         self.no_body = no_body
         self.discard_body = discard_body
         self.close_after = close_after
+        self.body_cut = body_cut
+        self.cut_action = cut_action
+        self.raw = raw
 
 
 REASONS = {100: "Continue", 103: "Early Hints", 200: "OK", 204: "No Content",
@@ -501,7 +508,7 @@ class Upstream:
         self.listener.bind((host, port))
         self.listener.listen(512)
         self.port = self.listener.getsockname()[1]
-        self.addr = f"{host}:{self.port}"
+        self.addr = f"[{host}]:{self.port}" if ":" in host else f"{host}:{self.port}"
         self._thread = threading.Thread(target=self._accept_loop, daemon=True,
                                         name=f"upstream-{name}")
         self._thread.start()
@@ -615,6 +622,12 @@ class Upstream:
         if beh.hang:
             self._stopping.wait(120)
             return False
+        if beh.raw is not None:
+            sock.sendall(beh.raw)
+            return False
+        if beh.body_cut is not None:
+            self._respond_cut(sock, rec, beh)
+            return False
         self._respond(sock, rec, beh)
         conn_hdr = (rec.header("Connection") or "").lower()
         if beh.close_after or beh.http10_close or "close" in conn_hdr:
@@ -671,6 +684,15 @@ class Upstream:
             send_pattern(sock, beh.stream_bytes)
         else:
             sock.sendall(bytes(out) + body)
+
+    def _respond_cut(self, sock, rec, beh):
+        """A response whose body stops after body_cut bytes (declared longer)."""
+        body = beh.body if beh.body is not None else pattern_bytes(beh.body_cut * 2 + 100)
+        sock.sendall(f"HTTP/1.1 {beh.status} OK\r\nContent-Length: {len(body)}\r\n"
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode()
+                     + body[:beh.body_cut])
+        if beh.cut_action == "hang":
+            self._stopping.wait(120)
 
     def stop(self):
         self._stopping.set()
@@ -846,6 +868,26 @@ class Client:
         finally:
             self.sock.settimeout(old)
 
+    def drain_until_close(self, timeout):
+        """Reads until the server closes or timeout; returns (data, closed)."""
+        out = bytearray(self.reader.buf)
+        self.reader.buf.clear()
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return bytes(out), False
+            self.sock.settimeout(left)
+            try:
+                d = self.sock.recv(65536)
+            except ConnectionResetError:
+                return bytes(out), True
+            except socket.timeout:
+                return bytes(out), False
+            if not d:
+                return bytes(out), True
+            out += d
+
     def close(self):
         try:
             self.sock.close()
@@ -916,8 +958,8 @@ class Ctx:
     def defer(self, fn):
         self._cleanups.append(fn)
 
-    def upstream(self, name="up", port=0):
-        return Upstream(self, name=name, port=port)
+    def upstream(self, name="up", port=0, host=LOOPBACK):
+        return Upstream(self, name=name, port=port, host=host)
 
     def rampart(self, config_text, ports=None, name="rampart", expect_clean_exit=True):
         """Starts `rampart run -c` on the config; waits for its listen ports

@@ -106,3 +106,23 @@ def test_slow_reader_backpressure(ctx):
         r = c.read_response(discard_body=True)
     assert r.status == 200 and r.body_len == 256 * MiB, (r.status, r.body_len)
     check_rss(rss)
+
+
+@timeout(60)
+def test_client_abort_mid_download(ctx):
+    """A client that disconnects in the middle of a large download does not hurt later
+    requests (no desynchronised upstream connection is reused)."""
+    up = ctx.upstream()
+    up.on("/big", stream_bytes=512 * MiB)
+    rp = big_proxy(ctx, up)
+    c = Client(rp.port, ctx=ctx, timeout=10)
+    c.request("GET", "/big")
+    c.reader.readline()
+    c.sock.recv(1 << 20)
+    c.close()
+    time.sleep(0.3)
+    for i in range(3):
+        r = Client(rp.port, ctx=ctx, timeout=10)
+        r.request("GET", f"/small{i}")
+        resp = r.read_response()
+        assert resp.status == 200 and resp.body == f"up GET /small{i}".encode(), resp

@@ -181,3 +181,42 @@ def test_idle_connection_without_request_closed(ctx):
     rp = ctx.proxy(up, timeouts={"client_header": "1s", "keepalive": "1s"})
     c = Client(rp.port, ctx=ctx)
     assert c.is_closed(3.0), "silent connection still open after 3s"
+
+
+def test_slow_clients_do_not_block_others(ctx):
+    """200 connections stuck mid-head do not delay a normal request; each of them
+    then gets its 408 (or is closed) after client_header."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up, timeouts={"client_header": "1s"})
+    slow = []
+    for _ in range(200):
+        c = Client(rp.port, ctx=ctx, timeout=5)
+        c.send(b"GET / HTTP/1.1\r\nHost: example.test\r\n")
+        slow.append(c)
+    t0 = time.monotonic()
+    c = Client(rp.port, ctx=ctx)
+    c.request("GET", "/fast")
+    assert c.read_response().status == 200
+    assert time.monotonic() - t0 < 0.5, f"normal request took {time.monotonic() - t0:.2f}s"
+    deadline = time.monotonic() + 4
+    still_open, not_408 = 0, []
+    for s in slow:
+        data, closed = s.drain_until_close(max(0.01, deadline - time.monotonic()))
+        still_open += not closed
+        if data and not data.startswith(b"HTTP/1.1 408"):
+            not_408.append(data[:40])
+    assert still_open == 0, f"{still_open} of 200 slow connections still open after ~4s"
+    assert not not_408, f"slow connections answered with something else than 408: {not_408[:3]}"
+
+
+def test_expect_100_continue_over_max_body_413(ctx):
+    """Expect: 100-continue with a Content-Length over max_body gets 413 and no
+    100 Continue (the client never has to send the body)."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up, route={"max_body": "1k"})
+    c = Client(rp.port, ctx=ctx, timeout=3)
+    c.send(build_request("POST", "/", [("Expect", "100-continue"), ("Content-Length", "5000")]))
+    r = c.read_response()
+    assert r.interim == [], f"got interim responses {r.interim}"
+    assert r.status == 413, r
+    assert not up.requests

@@ -2,7 +2,8 @@
 import re
 import time
 
-from harness import Client, build_request, free_port, http, make_config, pattern_bytes
+from harness import (Client, build_request, free_port, http, make_config, pattern_bytes,
+                     status_lines)
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 HOP_BY_HOP = ("Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Upgrade")
@@ -613,3 +614,78 @@ def test_server_closes_after_connection_close(ctx):
     assert c.read_response().status == 200
     assert c.is_closed(2.0), "connection left open after Connection: close"
 
+
+
+def test_request_header_order_and_duplicates_kept(ctx):
+    """End-to-end request headers reach the upstream in order, duplicates included."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up)
+    sent = [("X-A", "1"), ("X-Multi", "first"), ("X-B", "2"), ("X-Multi", "second"),
+            ("Accept", "*/*")]
+    http(rp.port, "GET", "/", headers=sent)
+    names = {k.lower() for k, _ in sent}
+    got = [(k, v) for k, v in one(up).headers if k.lower() in names]
+    assert got == sent, f"forwarded {got}"
+
+
+def test_large_request_headers_forwarded(ctx):
+    """Headers totalling ~20 KB (under the default 32k limit) are forwarded intact."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up)
+    sent = [(f"X-Big-{i}", "v" * 1000) for i in range(20)]
+    r = http(rp.port, "GET", "/", headers=sent)
+    assert r.status == 200, r
+    q = one(up)
+    assert all(q.header(k) == v for k, v in sent), "a large header was altered or dropped"
+
+
+def test_large_response_headers_relayed(ctx):
+    """An upstream response head of ~20 KB reaches the client intact."""
+    up = ctx.upstream()
+    hdrs = [(f"X-Resp-{i}", "r" * 1000) for i in range(20)]
+    up.on("/", headers=hdrs)
+    rp = ctx.proxy(up)
+    r = http(rp.port, "GET", "/")
+    assert r.status == 200, r
+    assert all(r.header(k) == v for k, v in hdrs), "a large response header was altered"
+
+
+def test_chunk_extensions_accepted(ctx):
+    """Chunk extensions (";name=value") are valid HTTP/1.1 and the body arrives intact."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up)
+    c = Client(rp.port, ctx=ctx)
+    c.send(build_request("POST", "/", headers=[("Transfer-Encoding", "chunked")])
+           + b"5;sig=abc\r\nhello\r\n6;x\r\n world\r\n0\r\n\r\n")
+    r = c.read_response()
+    assert r.status == 200, r
+    assert one(up).body == b"hello world", one(up).body
+
+
+def test_ipv6_listener_and_upstream(ctx):
+    """A [::1] listener proxies to a [::1] upstream; the peer IP is ::1 in XFF and the log."""
+    up = ctx.upstream(host="::1")
+    port = free_port("::1")
+    rp = ctx.rampart(make_config(
+        [{"listen": f"[::1]:{port}", "name": "v6"}],
+        [{"name": "backend", "servers": [up.addr]}],
+        [{"name": "main", "path": "/", "upstream": "backend"}]), ports=[port])
+    c = Client(port, host="::1", ctx=ctx)
+    c.request("GET", "/six")
+    r = c.read_response()
+    assert r.status == 200 and r.body == b"up GET /six", r
+    assert one(up).header("X-Forwarded-For") == "::1", one(up).headers
+    (e,) = rp.wait_access_entries(1)
+    assert e.get("client_ip") == "::1", e
+
+
+def test_1xx_not_sent_to_http10_client(ctx):
+    """An upstream 1xx interim response is not passed to an HTTP/1.0 client."""
+    up = ctx.upstream()
+    up.on("/", interim=[(103, [("Link", "</style.css>; rel=preload")])])
+    rp = ctx.proxy(up)
+    c = Client(rp.port, ctx=ctx)
+    c.send(b"GET / HTTP/1.0\r\nHost: example.test\r\n\r\n")
+    data = c.read_until_close()
+    lines = status_lines(data)
+    assert len(lines) == 1 and " 200" in lines[0], f"HTTP/1.0 client got {lines}"

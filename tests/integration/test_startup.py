@@ -2,8 +2,10 @@
 import json
 import os
 import re
+import time
 
-from harness import Skip, fail, free_port, http, make_config, port_is_free, run_cli
+from harness import (Skip, fail, free_port, http, make_config, port_is_free, raw_exchange,
+                     run_cli)
 
 
 def write(ctx, name, text):
@@ -268,3 +270,35 @@ def test_health_listener_other_paths_404(ctx):
         assert r.status == 404, f"health listener {path} -> {r.status}"
     assert http(port, "GET", "/").status == 200, "public listener broken"
 
+
+
+def test_workers_auto(ctx):
+    """workers: auto starts and serves."""
+    port = free_port()
+    text = make_config([{"listen": f"127.0.0.1:{port}", "name": "public"}],
+                       routes=[{"name": "m", "path": "/", "respond": {"status": 200}}],
+                       workers="auto")
+    ctx.rampart(text)
+    assert http(port, "GET", "/").status == 200
+
+
+def test_error_log_is_json_lines(ctx):
+    """Every line Rampart writes to its error log (stderr) is a JSON object, including
+    startup, a rejected request and a reload."""
+    port = free_port()
+    text = make_config([{"listen": f"127.0.0.1:{port}", "name": "public"}],
+                       routes=[{"name": "m", "path": "/", "respond": {"status": 200}}])
+    rp = ctx.rampart(text)
+    raw_exchange(port, b"GET / HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n", timeout=2)
+    rp.reload()
+    time.sleep(0.5)
+    lines = rp.error_lines()
+    assert lines, "nothing logged at all (level info)"
+    bad = []
+    for line in lines:
+        try:
+            if not isinstance(json.loads(line), dict):
+                bad.append(line)
+        except ValueError:
+            bad.append(line)
+    assert not bad, f"non-JSON error-log lines: {bad[:3]}"

@@ -152,3 +152,53 @@ def test_upstream_keepalive_through_client_keepalive(ctx):
         for i, c in enumerate(clients):
             r = c.read_response()
             assert r.body == f"a GET /c{i}/r{rnd}".encode(), (i, rnd, r.body)
+
+
+def test_upstream_garbage_response_502(ctx):
+    """An upstream answering with something that is not HTTP -> 502."""
+    up = ctx.upstream()
+    up.on("/", raw=b"SSH-2.0-OpenSSH_9.6\r\n\r\n")
+    rp = ctx.proxy(up, upstream_opts={"retries": 0})
+    assert http(rp.port, "GET", "/").status == 502
+
+
+def test_upstream_body_stall_closes_client(ctx):
+    """An upstream that stalls mid-body: after response_timeout the client connection is
+    closed (the head was sent, so no 504 is possible) rather than hanging."""
+    up = ctx.upstream()
+    up.on("/", body_cut=1000, cut_action="hang")
+    rp = ctx.proxy(up, upstream_opts={"response_timeout": "1s", "retries": 0})
+    c = Client(rp.port, ctx=ctx, timeout=6)
+    c.request("GET", "/")
+    t0 = time.monotonic()
+    data = c.read_until_close()
+    dt = time.monotonic() - t0
+    assert b" 200 " in data.split(b"\r\n", 1)[0], data[:100]
+    assert dt < 4, f"client connection still open {dt:.1f}s after the upstream stalled"
+    body = data.partition(b"\r\n\r\n")[2]
+    assert len(body) == 1000, f"client got {len(body)} body bytes"
+
+
+def test_upstream_close_mid_body_closes_client(ctx):
+    """An upstream that closes mid-body: the client connection is closed too (never a
+    silently truncated message on a live keep-alive connection)."""
+    up = ctx.upstream()
+    up.on("/cut", body_cut=1000, cut_action="close")
+    rp = ctx.proxy(up)
+    c = Client(rp.port, ctx=ctx, timeout=4)
+    c.request("GET", "/cut")
+    t0 = time.monotonic()
+    data = c.read_until_close()
+    assert time.monotonic() - t0 < 3, "client connection left open"
+    assert len(data.partition(b"\r\n\r\n")[2]) == 1000
+    assert http(rp.port, "GET", "/ok").status == 200, "proxy unhealthy afterwards"
+
+
+def test_access_log_names_server_after_retry(ctx):
+    """After a retry, the access log's upstream is the server that answered."""
+    live = ctx.upstream("live")
+    rp = ctx.proxy(dead_addr(), live, workers=1, upstream_opts={"retries": 1, "max_fails": 0})
+    for i in range(4):
+        assert http(rp.port, "GET", f"/{i}").status == 200
+    entries = rp.wait_access_entries(4)
+    assert [e.get("upstream") for e in entries] == [live.addr] * 4, entries
