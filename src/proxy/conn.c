@@ -284,6 +284,8 @@ void rp__conn_drive(rp_conn_t *c)
             }
             if (conn_parse_head(c) > 0)
                 continue; /* exchange started: run it */
+            if (!c->dead && c->state != RP_CONN_HEAD)
+                continue; /* rejected: flush the error response now */
             break;
         case RP_CONN_EXCHANGE:
             rp__exchange_run(c->ex);
@@ -297,7 +299,10 @@ void rp__conn_drive(rp_conn_t *c)
             if (f < 0) {
                 rp__conn_close(c);
             } else if (f == 0) {
-                if (c->readable && !c->eof)
+                /* Unread input at close() makes the kernel send a reset,
+                 * which can destroy the response before the client reads
+                 * it: unless the client already closed, linger. */
+                if (!c->eof)
                     conn_start_linger(c);
                 else
                     rp__conn_close(c);

@@ -169,12 +169,10 @@ void rp__exchange_fail(rp_exchange_t *ex, int status, const char *why)
     rp__access_log(ex);
     c->ex = NULL;
     exchange_free(ex);
-    if (started) {
-        /* Part of a response is out: the only honest signal left is to
-         * cut the connection so the client sees a truncated message. */
-        rp__conn_close(c);
-        return;
-    }
+    /* If part of a response is out, the only honest signal left is to end
+     * the connection after what was relayed, so the client sees a
+     * truncated message; CLOSING flushes, then sends FIN. */
+    RP_UNUSED(started);
     c->state = RP_CONN_CLOSING;
     rp_timer_start(&w->loop, &c->timer, w->cur->rt->conf->timeouts.send_ms);
 }
