@@ -67,40 +67,52 @@ void rp__runtime_unref(rp_runtime_t *rt)
     free(rt);
 }
 
-static int host_matches(const char *pattern, rp_str_t host)
+/* How specifically a route's hosts match: 3 exact, 2 wildcard "*.suffix",
+ * 1 the route names no host (matches any), 0 no match. */
+static int host_rank(const rp_conf_route_t *route, rp_str_t host)
 {
-    rp_str_t p = rp_str_c(pattern);
-    if (p.n >= 2 && p.p[0] == '*' && p.p[1] == '.') {
-        rp_str_t suffix = rp_str(p.p + 1, p.n - 1); /* ".example.com" */
-        return host.n > suffix.n && rp_str_ihas_suffix(host, suffix);
+    if (route->nhosts == 0)
+        return 1;
+    int best = 0;
+    for (size_t h = 0; h < route->nhosts; h++) {
+        rp_str_t p = rp_str_c(route->hosts[h]);
+        if (p.n >= 2 && p.p[0] == '*' && p.p[1] == '.') {
+            rp_str_t suffix = rp_str(p.p + 1, p.n - 1); /* ".example.com" */
+            if (host.n > suffix.n && rp_str_ihas_suffix(host, suffix))
+                best = RP_MAX(best, 2);
+        } else if (rp_str_ieq(p, host)) {
+            return 3;
+        }
     }
-    return rp_str_ieq(p, host);
+    return best;
 }
 
+/*
+ * Route choice, as virtual hosts then locations (nginx, Envoy): the routes
+ * whose hosts match most specifically (exact, then wildcard, then routes
+ * with no host) compete, and among them the longest path prefix wins; on
+ * a full tie the first in the file wins.
+ */
 const rp_conf_route_t *rp__runtime_route(const rp_runtime_t *rt, size_t listener,
                                           rp_str_t host, rp_str_t path)
 {
     const rp_conf_t *conf = rt->conf;
     const rp_conf_route_t *best = NULL;
     size_t best_len = 0;
+    int best_rank = 0;
     for (size_t r = 0; r < conf->nroutes; r++) {
         const rp_conf_route_t *route = &conf->routes[r];
         if (!rt->route_listener[r * conf->nlisteners + listener])
             continue;
         size_t plen = strlen(route->path);
-        if (best && plen <= best_len)
-            continue;
         if (!rp_str_has_prefix(path, rp_str(route->path, plen)))
             continue;
-        if (route->nhosts > 0) {
-            int ok = 0;
-            for (size_t h = 0; h < route->nhosts && !ok; h++)
-                ok = host_matches(route->hosts[h], host);
-            if (!ok)
-                continue;
-        }
+        int rank = host_rank(route, host);
+        if (rank == 0 || rank < best_rank || (rank == best_rank && plen <= best_len))
+            continue;
         best = route;
         best_len = plen;
+        best_rank = rank;
     }
     return best;
 }

@@ -47,10 +47,11 @@ TEST(longest_prefix_and_hosts)
     CHECK(strcmp(route_name(rt, 0, "x.test", "/"), "root") == 0);
     CHECK(strcmp(route_name(rt, 0, "x.test", "/v1/orders"), "v1") == 0);
     CHECK(strcmp(route_name(rt, 0, "x.test", "/v1/users/7"), "v1users") == 0);
-    /* Host-specific route with the same prefix length as v1: first wins on
-     * ties, but a host match is required for it. */
-    CHECK(strcmp(route_name(rt, 0, "API.example.com", "/v1/x"), "v1") == 0 ||
-          strcmp(route_name(rt, 0, "API.example.com", "/v1/x"), "exact-host") == 0);
+    /* Virtual host first: an exact host beats hostless routes, even ones
+     * with a longer prefix; then the longest prefix within that host. */
+    CHECK(strcmp(route_name(rt, 0, "API.example.com", "/v1/x"), "exact-host") == 0);
+    CHECK(strcmp(route_name(rt, 0, "api.example.com", "/v1/users/1"), "exact-host") == 0);
+    CHECK(strcmp(route_name(rt, 0, "api.example.com", "/other"), "root") == 0);
     CHECK(strcmp(route_name(rt, 0, "a.example.org", "/z"), "wild") == 0);
     CHECK(strcmp(route_name(rt, 0, "example.org", "/z"), "root") == 0);
     /* Listener restriction. */
