@@ -48,7 +48,9 @@
  * hold no end). Field count above min(max_headers, caller capacity): 431.
  * A zero field in the limits struct means its default.
  *
- * On RP_EAGAIN, num_headers is left as the caller's capacity so the same
+ * The request (status) line is validated as soon as its CRLF arrives, so
+ * "GET /\r\n" or "GET / HTTP/2.0\r\n" is refused without waiting for an
+ * empty line. On RP_EAGAIN, num_headers is left as the caller's capacity so the same
  * struct can be passed again. On -1, error_pos is an offset into buf and
  * error a static string. The verdict never depends on how the input was
  * split across calls.

@@ -64,6 +64,13 @@ typedef struct scan_cfg {
     int line_status;     /* 414 (request) or 502 */
     int head_status;     /* 431 (request) or 502 */
     const char *line_why;
+    /* Validates the first line [start, eol] (eol: its LF) as soon as it is
+     * complete, so a bad request line is refused without waiting for the
+     * rest of the head. */
+    int (*line_cb)(const char *buf, size_t start, size_t eol, void *out, perr_t *e);
+    void *out;
+    int line_checked;    /* out: line_cb ran during this call ... */
+    size_t eol;          /* ... on the line ending at this LF */
 } scan_cfg_t;
 
 /*
@@ -72,7 +79,7 @@ typedef struct scan_cfg {
  * first max_line+2 / max_head bytes, so the answer for a prefix never
  * contradicts the answer for the whole input.
  */
-static int find_head(const char *buf, size_t len, size_t *scan, const scan_cfg_t *cfg,
+static int find_head(const char *buf, size_t len, size_t *scan, scan_cfg_t *cfg,
                      size_t *start_out, size_t *end_out, perr_t *e)
 {
     size_t start = 0;
@@ -125,6 +132,10 @@ static int find_head(const char *buf, size_t len, size_t *scan, const scan_cfg_t
             return fail(e, cfg->line_status, cfg->line_why, start + cfg->max_line);
         if (buf[i - 1] != '\r')
             return fail(e, 400, "bare LF", i);
+        if (cfg->line_cb(buf, start, i, cfg->out, e) < 0)
+            return RP_EINVAL;
+        cfg->line_checked = 1;
+        cfg->eol = i;
         pos = i + 1;
     }
 
@@ -489,6 +500,46 @@ static int parse_target(rp_http_request_t *req, rp_str_t *authority, size_t tpos
     return 0;
 }
 
+/*
+ * Request line [start, eol]: method SP target SP version CRLF. Fills
+ * method, target, path, query, minor_version, and host when the target is
+ * in absolute-form. Returns 0 or RP_EINVAL.
+ */
+static int request_line(const char *buf, size_t start, size_t eol, void *out, perr_t *e)
+{
+    rp_http_request_t *req = out;
+    /* The loops stop at the CR at eol - 1 at the latest. */
+    const char *p = buf + start, *m = p;
+    while (RP__CC(*p, RP__CC_TCHAR))
+        p++;
+    if (p == m || *p != ' ')
+        return fail(e, 400, "invalid method", (size_t)(p - buf));
+    req->method = rp_str(m, (size_t)(p - m));
+    const char *t = ++p;
+    while (RP__CC(*p, RP__CC_TARGET))
+        p++;
+    if (p == t)
+        return fail(e, 400, "empty or invalid request target", (size_t)(p - buf));
+    if (*p != ' ')
+        return fail(e, 400,
+                    (size_t)(p - buf) == eol - 1 ? "missing HTTP version (HTTP/0.9 is not supported)"
+                                                 : "invalid character in request target",
+                    (size_t)(p - buf));
+    req->target = rp_str(t, (size_t)(p - t));
+    p++;
+    size_t rem = eol + 1 - (size_t)(p - buf); /* version + CRLF */
+    if (rem != 10 || !version_shape(p))
+        return fail(e, 400, "invalid HTTP version", (size_t)(p - buf));
+    if (p[5] != '1' || (p[7] != '0' && p[7] != '1'))
+        return fail(e, 505, "HTTP version not supported", (size_t)(p - buf));
+    req->minor_version = p[7] - '0';
+    rp_str_t authority;
+    if (parse_target(req, &authority, (size_t)(t - buf), e) < 0)
+        return RP_EINVAL;
+    req->host = authority;
+    return 0;
+}
+
 int rp_http_parse_request(const char *buf, size_t len, rp_http_request_t *req,
                           const rp_http_limits_t *lim_in, size_t *scan)
 {
@@ -509,7 +560,7 @@ int rp_http_parse_request(const char *buf, size_t len, rp_http_request_t *req,
     req->error_pos = 0;
 
     scan_cfg_t cfg = { lim.max_request_line, lim.max_header_bytes, MAX_LEADING_CRLF, 414, 431,
-                       "request line too long" };
+                       "request line too long", request_line, req, 0, 0 };
     int r = find_head(buf, len, scan, &cfg, &start, &end, &e);
     if (r == RP_EAGAIN) {
         req->num_headers = cap; /* the caller retries with the same struct */
@@ -517,40 +568,14 @@ int rp_http_parse_request(const char *buf, size_t len, rp_http_request_t *req,
     }
     if (r < 0)
         return reqfail(req, &e);
-
-    /* Request line: method SP target SP version CRLF. */
-    const char *p = buf + start, *m = p;
-    while (RP__CC(*p, RP__CC_TCHAR))
-        p++;
-    if (p == m || *p != ' ')
-        return reqerr(req, 400, "invalid method", (size_t)(p - buf));
-    req->method = rp_str(m, (size_t)(p - m));
-    const char *t = ++p;
-    while (RP__CC(*p, RP__CC_TARGET))
-        p++;
-    if (p == t)
-        return reqerr(req, 400, "empty or invalid request target", (size_t)(p - buf));
-    if (*p != ' ') {
-        const char *why = p[0] == '\r' && p[1] == '\n' ? "missing HTTP version (HTTP/0.9 is not supported)"
-                                     : "invalid character in request target";
-        return reqerr(req, 400, why, (size_t)(p - buf));
-    }
-    req->target = rp_str(t, (size_t)(p - t));
-    size_t tpos = (size_t)(t - buf);
-    p++;
-    /* The line ends at least 2 bytes (the empty line) before `end`. */
-    if ((size_t)(buf + end - p) < 12 || !version_shape(p))
-        return reqerr(req, 400, "invalid HTTP version", (size_t)(p - buf));
-    if (p[5] != '1' || (p[7] != '0' && p[7] != '1'))
-        return reqerr(req, 505, "HTTP version not supported", (size_t)(p - buf));
-    if (p[8] != '\r' || p[9] != '\n')
-        return reqerr(req, 400, "invalid HTTP version", (size_t)(p + 8 - buf));
-    req->minor_version = p[7] - '0';
-    p += 10;
-
-    rp_str_t authority;
-    if (parse_target(req, &authority, tpos, &e) < 0)
+    /* The first line was checked by an earlier call: fill the fields again
+     * (it passed then, so it passes now). */
+    const char *eol = cfg.line_checked ? buf + cfg.eol : memchr(buf + start, '\n', end - start);
+    RP_BUG_ON(eol == NULL);
+    if (!cfg.line_checked && request_line(buf, start, (size_t)(eol - buf), req, &e) < 0)
         return reqfail(req, &e);
+    const char *p = eol + 1;
+    rp_str_t authority = req->host;
 
     fields_t f;
     memset(&f, 0, sizeof(f));
@@ -607,6 +632,38 @@ static int reserr(rp_http_response_t *res, const char *why, size_t pos)
     return resfail(res, &e);
 }
 
+/*
+ * Status line [start, eol]: HTTP/1.x SP 3DIGIT [SP reason] CRLF. The only
+ * leniency: "HTTP/1.1 200\r\n" (no SP before an empty reason).
+ */
+static int status_line(const char *buf, size_t start, size_t eol, void *out, perr_t *e)
+{
+    rp_http_response_t *res = out;
+    const char *p = buf + start;
+    if (eol + 1 - start < 14 || !version_shape(p) || p[8] != ' ')
+        return fail(e, 502, "invalid status line", start);
+    if (p[5] != '1' || (p[7] != '0' && p[7] != '1'))
+        return fail(e, 502, "unsupported HTTP version", start);
+    res->minor_version = p[7] - '0';
+    p += 9;
+    if (!RP__CC(p[0], RP__CC_DIGIT) || !RP__CC(p[1], RP__CC_DIGIT) || !RP__CC(p[2], RP__CC_DIGIT) ||
+        p[0] == '0')
+        return fail(e, 502, "invalid status code", (size_t)(p - buf));
+    res->status = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
+    p += 3;
+    if (*p == ' ') {
+        const char *rs = ++p;
+        while (RP__CC(*p, RP__CC_FVAL))
+            p++;
+        res->reason = rp_str(rs, (size_t)(p - rs));
+    } else {
+        res->reason = rp_str(p, 0);
+    }
+    if ((size_t)(p - buf) != eol - 1)
+        return fail(e, 502, "invalid status line", (size_t)(p - buf));
+    return 0;
+}
+
 int rp_http_parse_response(const char *buf, size_t len, rp_http_response_t *res,
                            const rp_http_limits_t *lim_in, size_t *scan)
 {
@@ -627,7 +684,7 @@ int rp_http_parse_response(const char *buf, size_t len, rp_http_response_t *res,
     res->error_pos = 0;
 
     scan_cfg_t cfg = { lim.max_request_line, lim.max_header_bytes, 0, 502, 502,
-                       "status line too long" };
+                       "status line too long", status_line, res, 0, 0 };
     int r = find_head(buf, len, scan, &cfg, &start, &end, &e);
     if (r == RP_EAGAIN) {
         res->num_headers = cap;
@@ -635,32 +692,11 @@ int rp_http_parse_response(const char *buf, size_t len, rp_http_response_t *res,
     }
     if (r < 0)
         return resfail(res, &e);
-
-    /* Status line: HTTP/1.x SP 3DIGIT [SP reason] CRLF. The only leniency:
-     * "HTTP/1.1 200\r\n" (no SP before an empty reason) is accepted. */
-    const char *p = buf + start;
-    if ((size_t)(buf + end - p) < 16 || !version_shape(p) || p[8] != ' ')
-        return reserr(res, "invalid status line", start);
-    if (p[5] != '1' || (p[7] != '0' && p[7] != '1'))
-        return reserr(res, "unsupported HTTP version", start);
-    res->minor_version = p[7] - '0';
-    p += 9;
-    if (!RP__CC(p[0], RP__CC_DIGIT) || !RP__CC(p[1], RP__CC_DIGIT) || !RP__CC(p[2], RP__CC_DIGIT) ||
-        p[0] == '0')
-        return reserr(res, "invalid status code", (size_t)(p - buf));
-    res->status = (p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0');
-    p += 3;
-    if (*p == ' ') {
-        const char *rs = ++p;
-        while (RP__CC(*p, RP__CC_FVAL))
-            p++;
-        res->reason = rp_str(rs, (size_t)(p - rs));
-    } else {
-        res->reason = rp_str(p, 0);
-    }
-    if (p[0] != '\r' || p[1] != '\n')
-        return reserr(res, "invalid status line", (size_t)(p - buf));
-    p += 2;
+    const char *eol = cfg.line_checked ? buf + cfg.eol : memchr(buf + start, '\n', end - start);
+    RP_BUG_ON(eol == NULL);
+    if (!cfg.line_checked && status_line(buf, start, (size_t)(eol - buf), res, &e) < 0)
+        return resfail(res, &e);
+    const char *p = eol + 1;
 
     fields_t f;
     memset(&f, 0, sizeof(f));

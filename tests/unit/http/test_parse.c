@@ -451,6 +451,12 @@ TEST(request_line_refusals)
     REJECT("GET /a\0 HTTP/1.1\r\nHost: h\r\n\r\n", 400);
     REJECT("GET /a\x01 HTTP/1.1\r\nHost: h\r\n\r\n", 400);
     REJECT("GET HTTP/1.1\r\nHost: h\r\n\r\n", 400);
+    /* Refused as soon as the first line is complete. */
+    REJECT("GET /\r\n", 400);
+    REJECT("GET / HTTP/2.0\r\n", 505);
+    REJECT("GET /a\x01 HTTP/1.1\r\n", 400);
+    REJECT("CONNECT h:443 HTTP/1.1\r\n", 501);
+    REJECT("GET / HTTP/1.1\r\r\n", 400);
     ACCEPT("get /%20?a=%0d HTTP/1.1\r\nHost: h\r\n\r\n");
     CHECK_STR(req.method, "get");
 }
@@ -525,6 +531,8 @@ TEST(response)
     REJECT_RES("HTTP/1.1\r\n\r\n");
     REJECT_RES("ICY 200 OK\r\n\r\n");
     REJECT_RES("\r\nHTTP/1.1 200 OK\r\n\r\n");
+    REJECT_RES("HTTP/1.1 20 OK\r\n");      /* refused before the head ends */
+    REJECT_RES("HTTP/1.1 200 OK \r x\r\n");
     REJECT_RES("HTTP/1.1 200 OK\r\nContent_Length: 3\r\n\r\n");
 }
 
