@@ -473,12 +473,13 @@ static int pump_request_body(rp_exchange_t *ex)
 {
     rp_conn_t *c = ex->c;
     rp_worker_t *w = c->w;
-    int progress = 0;
+    int progress = 0, need_more = 0;
     while (!ex->req_done) {
         if (!ex->discard_body && up_out_pending(ex) >= RP_OUT_HIGH_WATER)
             break;
         size_t avail = rp_iobuf_len(&c->in);
-        if (avail == 0) {
+        if (avail == 0 || need_more) {
+            need_more = 0;
             if (!c->readable)
                 break;
             int eof = 0, drained = 0;
@@ -545,6 +546,10 @@ static int pump_request_body(rp_exchange_t *ex)
             }
             rp__exchange_fail(ex, 400, ex->req_chunk.error ? ex->req_chunk.error : "bad chunked body");
             return -1;
+        } else if (consumed < avail) {
+            /* RP_EAGAIN short of the end: an incomplete trailer line is
+             * kept whole in the buffer; only more input can finish it. */
+            need_more = 1;
         }
     }
     if (ex->req_done && ex->up)
@@ -682,12 +687,13 @@ static int pump_response(rp_exchange_t *ex)
     rp_conn_t *c = ex->c;
     rp_worker_t *w = c->w;
     rp_upconn_t *u = ex->up;
-    int progress = 0;
+    int progress = 0, force_read = 0;
     while (!ex->resp_done && u) {
         if (client_out_pending(c) >= RP_OUT_HIGH_WATER)
             break;
         size_t avail = rp_iobuf_len(&u->in);
-        int need_read = avail == 0;
+        int need_read = avail == 0 || force_read;
+        force_read = 0;
         if (!need_read && !ex->resp_head_done) {
             rp_http_header_t hs[RP_MAX_RESP_HEADERS];
             rp_http_response_t res;
@@ -798,6 +804,8 @@ static int pump_response(rp_exchange_t *ex)
             } else if (r == RP_EINVAL) {
                 rp__exchange_fail(ex, 502, "malformed chunked response from upstream");
                 return -1;
+            } else if (consumed < avail) {
+                force_read = 1; /* incomplete trailer line: need more input */
             }
         }
     }
