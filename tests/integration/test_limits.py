@@ -2,7 +2,7 @@
 import select
 import time
 
-from harness import Client, build_request, raw_exchange, status_lines
+from harness import Client, build_request, http, raw_exchange, status_lines, wait_for
 
 
 def status_of(data):
@@ -220,3 +220,49 @@ def test_expect_100_continue_over_max_body_413(ctx):
     assert r.interim == [], f"got interim responses {r.interim}"
     assert r.status == 413, r
     assert not up.requests
+
+
+def test_send_timeout_closes_stalled_reader(ctx):
+    """A client that stops reading a large response is disconnected after
+    timeouts.send instead of being kept forever."""
+    up = ctx.upstream()
+    up.on("/", stream_bytes=256 << 20)
+    rp = ctx.proxy(up, timeouts={"send": "1s"})
+    c = Client(rp.port, ctx=ctx, timeout=5)
+    c.request("GET", "/")
+    time.sleep(3.5)                      # read nothing: buffers fill, writes stall
+    data, closed = c.drain_until_close(5)
+    assert closed, "stalled connection still open"
+    assert len(data) < (256 << 20), "the whole response was delivered (no stall?)"
+
+
+def test_max_connections(ctx):
+    """With limits.max_connections reached (one worker), a further connection is not
+    served; once the others close, new connections are served again."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up, workers=1, limits={"max_connections": 5})
+    held = []
+    for _ in range(5):
+        c = Client(rp.port, ctx=ctx)
+        c.request("GET", "/")
+        assert c.read_response().status == 200
+        held.append(c)
+    extra = Client(rp.port, ctx=ctx, timeout=1)
+    try:
+        extra.request("GET", "/extra")
+        data, closed = extra.drain_until_close(1.0)
+    except OSError:
+        data = b""
+    assert not data.startswith(b"HTTP/1.1 200"), "a 6th connection was served"
+    for c in held:
+        c.close()
+    extra.close()
+    wait_for(lambda: served(rp.port), timeout=3,
+             what="new connections to be served once the held ones closed")
+
+
+def served(port):
+    try:
+        return http(port, "GET", "/again", timeout=1).status == 200
+    except OSError:
+        return False

@@ -126,3 +126,38 @@ def test_invalid_chunk_size_0x_prefix(ctx):
 def test_missing_host_http11(ctx):
     """An HTTP/1.1 request without Host -> 400."""
     assert_rejected(ctx, b"GET / HTTP/1.1\r\nAccept: */*\r\n\r\n")
+
+
+# The brief's list ends here; these follow the README's "What the proxy refuses".
+
+
+def test_bare_cr_in_header_line(ctx):
+    """A bare CR inside a header line -> 400."""
+    assert_rejected(ctx, b"GET / HTTP/1.1\r\nHost: example.test\r\nX-A: b\rX-B: c\r\n\r\n")
+
+
+def test_transfer_encoding_chunked_twice(ctx):
+    """Transfer-Encoding: chunked given twice (two lines) -> 400."""
+    assert_rejected(ctx, head(b"Host: example.test", b"Transfer-Encoding: chunked",
+                              b"Transfer-Encoding: chunked") + b"0\r\n\r\n")
+
+
+def test_content_length_with_sign(ctx):
+    """A Content-Length with a sign ("+5") -> 400."""
+    assert_rejected(ctx, head(b"Host: example.test", b"Content-Length: +5") + b"hello")
+
+
+def test_nul_in_header_value(ctx):
+    """A NUL byte in a header value -> 400."""
+    assert_rejected(ctx, head(b"Host: example.test", b"X-A: a\x00b",
+                              request_line=b"GET / HTTP/1.1"))
+
+
+def test_whitespace_before_first_header(ctx):
+    """Whitespace at the start of the first header line -> 400."""
+    assert_rejected(ctx, b"GET / HTTP/1.1\r\n Host: example.test\r\n\r\n")
+
+
+def test_space_in_request_target(ctx):
+    """A space inside the request target -> 400."""
+    assert_rejected(ctx, b"GET /a b HTTP/1.1\r\nHost: example.test\r\n\r\n")

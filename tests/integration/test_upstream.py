@@ -202,3 +202,27 @@ def test_access_log_names_server_after_retry(ctx):
         assert http(rp.port, "GET", f"/{i}").status == 200
     entries = rp.wait_access_entries(4)
     assert [e.get("upstream") for e in entries] == [live.addr] * 4, entries
+
+
+def test_upstream_keepalive_zero_disables_pooling(ctx):
+    """keepalive: 0 means no pooled connections: every request opens a new one."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up, workers=1, upstream_opts={"keepalive": 0})
+    c = Client(rp.port, ctx=ctx)
+    for i in range(3):
+        c.request("GET", f"/{i}")
+        assert c.read_response().status == 200
+    ids = up.conn_ids()
+    assert len(set(ids)) == 3, f"upstream connection ids: {ids}"
+
+
+# Beyond the brief: upstream responses are parsed as strictly as requests.
+
+
+def test_upstream_response_with_cl_and_te_502(ctx):
+    """An upstream response with both Content-Length and Transfer-Encoding -> 502."""
+    up = ctx.upstream()
+    up.on("/", raw=b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   b"5\r\nhello\r\n0\r\n\r\n")
+    rp = ctx.proxy(up, upstream_opts={"retries": 0})
+    assert http(rp.port, "GET", "/").status == 502
