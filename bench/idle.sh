@@ -27,6 +27,7 @@ case "$CONNS" in *[!0-9]*|'') die "--conns must be an integer" ;; esac
 
 need_bin python3 cc setsid pgrep
 bench_init
+warn_if_busy
 mkdir -p "$BENCH_DIR/results"
 NOFILE=$(ulimit -n)
 [ "$NOFILE" -gt $((CONNS + 200)) ] ||
@@ -118,7 +119,7 @@ TS=$(date +%Y%m%d-%H%M%S)
 OUT="$BENCH_DIR/results/idle-$TS.json"
 {
     echo "{\"benchmark\": \"idle\", \"date\": \"$(date -Iseconds)\", \"cpus\": $(nproc), \"conns\": $CONNS, \"workers\": 2,"
-    echo " \"rampart_commit\": \"$(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)\","
+    echo " \"rampart_commit\": \"$(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null || echo unknown)\","
     echo " \"results\": ["
     sep=""
     for r in "${JSON_ROWS[@]}"; do echo "  $sep$r"; sep=","; done

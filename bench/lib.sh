@@ -66,6 +66,16 @@ bench_init() {
     ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 }
 
+# warn_if_busy : the machine has few cores; anything else running skews results
+warn_if_busy() {
+    LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+    local busy
+    busy=$(ps -eo pcpu=,pid=,comm= --sort=-pcpu | awk '$1 > 20 {print $3 "(" $2 ") " $1 "%"}' | head -3 | tr '\n' ' ')
+    if [ -n "$busy" ]; then
+        note "WARNING: other processes are using CPU: $busy(load $LOAD_START); results will be noisy"
+    fi
+}
+
 # start_bg NAME cmd args... : starts cmd in a new session/process group
 # (setsid execs in place, so $! is both its pid and its group id).
 # Sets LAST_PID.

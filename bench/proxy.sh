@@ -38,6 +38,7 @@ case "$DURATION$CONNECTIONS$THREADS$REPS" in *[!0-9]*) die "numeric options must
 
 need_bin wrk curl python3 cc setsid pgrep timeout
 bench_init
+warn_if_busy
 RAW="$BENCH_TMP/raw"
 mkdir -p "$RAW" "$BENCH_DIR/results"
 IFS=, read -r -a TGT <<<"$TARGETS"
@@ -198,9 +199,11 @@ json.dump({
   "proxy_workers": 2, "origin": "bench/origin.c, 1 thread",
   "versions": {"nginx": sh("nginx -v 2>&1"), "haproxy": sh("haproxy -v | head -1"),
                "wrk": sh("wrk -v 2>&1 | head -1"),
-               "rampart_commit": sh("git -C '$REPO_DIR' rev-parse --short HEAD")},
+               "rampart_commit": sh("git -C '$REPO_DIR' describe --always --dirty")},
+  "loadavg_at_start": "$LOAD_START".split(),
+  "loadavg_at_end": open("/proc/loadavg").read().split()[:3],
 }, open(sys.argv[1], "w"), indent=2)
 EOF
 echo
-echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, median of $REPS, $(nproc) CPUs ($(date '+%Y-%m-%d %H:%M'))"
+echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, median of $REPS, $(nproc) CPUs, rampart $(git -C "$REPO_DIR" describe --always --dirty 2>/dev/null) ($(date "+%Y-%m-%d %H:%M"))"
 python3 "$BENCH_DIR/wrk_report.py" "$RAW" "$BENCH_TMP/meta.json" "$OUT" | tee "${OUT%.json}.txt"
