@@ -461,13 +461,36 @@ class _SockReader:
         return bytes(out)
 
 
-def _parse_head_lines(reader):
-    """Reads header lines up to the blank line; returns [(name, value)]."""
+TOKEN_CHARS = frozenset(b"!#$%&'*+-.^_`|~0123456789"
+                        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def head_line_problem(line):
+    """Why a raw header line (with its line ending) is not valid HTTP/1.1, or None."""
+    if not line.endswith(b"\r\n") or b"\r" in line[:-2]:
+        return f"bad line ending in {line!r}"
+    name, colon, value = line[:-2].partition(b":")
+    if not colon or not name or any(c not in TOKEN_CHARS for c in name):
+        return f"bad field name in {line!r}"
+    if any((c < 0x20 and c != 0x09) or c == 0x7F for c in value):
+        return f"control character in field value {line!r}"
+    return None
+
+
+def _parse_head_lines(reader, problems=None):
+    """Reads header lines up to the blank line; returns [(name, value)]. Syntax
+    problems (bad names, control characters, bare LF) are appended to problems."""
     headers = []
     while True:
         line = reader.readline()
         if line in (b"\r\n", b"\n"):
+            if problems is not None and line == b"\n":
+                problems.append("head ends with a bare LF")
             return headers
+        if problems is not None:
+            why = head_line_problem(line)
+            if why:
+                problems.append(why)
         name, _, value = line.decode("latin-1").rstrip("\r\n").partition(":")
         headers.append((name, value.strip(" \t")))
 
@@ -499,6 +522,8 @@ class Upstream:
         self.connections = 0         # accepted connections
         self.bytes_received = 0
         self.closed_by_peer = set()  # connection ids the proxy closed
+        self.problems = []           # malformed request heads received (a test failure)
+        self.ctx = ctx
         self.lock = threading.Lock()
         self.cond = threading.Condition(self.lock)
         self._socks = set()
@@ -592,7 +617,13 @@ class Upstream:
             line = reader.readline()
         parts = line.decode("latin-1").rstrip("\r\n").split(" ")
         method, target, version = (parts + ["", "", ""])[:3]
-        rec = Recorded(conn_id, method, target, version, _parse_head_lines(reader))
+        problems = []
+        if len(parts) != 3 or not line.endswith(b"\r\n") or version != "HTTP/1.1":
+            problems.append(f"bad request line {line!r}")
+        rec = Recorded(conn_id, method, target, version, _parse_head_lines(reader, problems))
+        if problems:
+            with self.lock:
+                self.problems += [f"conn {conn_id} {method} {target}: {p}" for p in problems]
         beh = self._behavior_for(target)
         with self.cond:
             self.requests.append(rec)
@@ -695,6 +726,9 @@ class Upstream:
             self._stopping.wait(120)
 
     def stop(self):
+        if self.ctx is not None and self.problems:
+            self.ctx.problems.append(f"upstream {self.name} received malformed request heads "
+                                     f"from rampart: {self.problems[:3]}")
         self._stopping.set()
         try:
             self.listener.shutdown(socket.SHUT_RDWR)   # wakes the blocked accept()
@@ -816,7 +850,12 @@ class Client:
             if len(parts) < 2 or not parts[0].startswith("HTTP/"):
                 fail(f"bad status line {line!r}")
             version, status = parts[0], int(parts[1])
-            headers = _parse_head_lines(self.reader)
+            problems = []
+            if not line.endswith(b"\r\n"):
+                problems.append(f"bad status line ending {line!r}")
+            headers = _parse_head_lines(self.reader, problems)
+            if problems:
+                fail(f"malformed response head from rampart: {problems[:3]}")
             if 100 <= status < 200 and status != 101:
                 r.interim.append((status, headers))
                 continue
