@@ -137,6 +137,9 @@ int rp_buf_printf(rp_buf_t *b, const char *fmt, ...) __attribute__((format(print
 /* Appends s as the inside of a JSON string (quotes not included):
  * escapes ", \, control characters and bytes that are not valid UTF-8. */
 int rp_buf_append_json_str(rp_buf_t *b, const char *s, size_t n);
+/* Appends v in decimal / lower-case hex (no printf on hot paths). */
+int rp_buf_append_u64(rp_buf_t *b, uint64_t v);
+int rp_buf_append_hex(rp_buf_t *b, uint64_t v);
 /* Removes the first n bytes. */
 void rp_buf_consume(rp_buf_t *b, size_t n);
 

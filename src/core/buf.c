@@ -160,3 +160,26 @@ void rp_buf_consume(rp_buf_t *b, size_t n)
     memmove(b->p, b->p + n, b->len - n);
     b->len -= n;
 }
+
+int rp_buf_append_u64(rp_buf_t *b, uint64_t v)
+{
+    char tmp[24];
+    size_t i = sizeof(tmp);
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return rp_buf_append(b, tmp + i, sizeof(tmp) - i);
+}
+
+int rp_buf_append_hex(rp_buf_t *b, uint64_t v)
+{
+    static const char hex[] = "0123456789abcdef";
+    char tmp[16];
+    size_t i = sizeof(tmp);
+    do {
+        tmp[--i] = hex[v & 15];
+        v >>= 4;
+    } while (v);
+    return rp_buf_append(b, tmp + i, sizeof(tmp) - i);
+}

@@ -86,7 +86,8 @@ static void emit_chunk(rp_buf_t *b, const char *p, size_t n)
 {
     if (n == 0)
         return;
-    rp_buf_printf(b, "%zx\r\n", n);
+    rp_buf_append_hex(b, n);
+    rp_buf_append(b, "\r\n", 2);
     rp_buf_append(b, p, n);
     rp_buf_append(b, "\r\n", 2);
 }
@@ -150,13 +151,13 @@ void rp__exchange_fail(rp_exchange_t *ex, int status, const char *why)
     rp_worker_t *w = c->w;
     release_upstream(ex, 0);
     if (status >= 500) {
-        char extra[200];
+        char extra[256];
         snprintf(extra, sizeof(extra), "\"request_id\":\"%s\",\"status\":%d,\"upstream\":\"%s\"",
                  ex->reqid, status, ex->upstream_addr);
         rp_log(RP_LOG_WARN, extra, "%s", why ? why : "upstream failure");
         w->stats.responses_5xx++;
     } else {
-        char extra[160];
+        char extra[256];
         snprintf(extra, sizeof(extra), "\"request_id\":\"%s\",\"status\":%d,\"client_ip\":\"%s\"",
                  ex->reqid, status, ex->client_ip);
         rp_log(RP_LOG_WARN, extra, "rejected request: %s", why ? why : "");
@@ -301,18 +302,24 @@ static void build_upstream_head(rp_exchange_t *ex, const rp_http_request_t *req,
             rp_buf_append(b, ", ", 2);
         }
     }
-    rp_buf_printf(b, "%s\r\nX-Forwarded-Proto: ", ex->peer_ip);
+    rp_buf_append_cstr(b, ex->peer_ip);
+    rp_buf_append_cstr(b, "\r\nX-Forwarded-Proto: ");
     if (xfp.n)
         rp_buf_append_str(b, xfp);
     else
         rp_buf_append_cstr(b, "http");
     rp_buf_append_cstr(b, "\r\nX-Forwarded-Host: ");
     rp_buf_append_str(b, xfh.n ? xfh : req->host);
-    rp_buf_printf(b, "\r\nX-Request-Id: %s\r\n", ex->reqid);
+    rp_buf_append_cstr(b, "\r\nX-Request-Id: ");
+    rp_buf_append_cstr(b, ex->reqid);
+    rp_buf_append(b, "\r\n", 2);
     for (size_t k = 0; k < route->nset_headers; k++)
         rp_buf_printf(b, "%s: %s\r\n", route->set_headers[k].name, route->set_headers[k].value);
-    if (ex->req_mode == RP_BODY_CL)
-        rp_buf_printf(b, "Content-Length: %llu\r\n", (unsigned long long)ex->req_remaining);
+    if (ex->req_mode == RP_BODY_CL) {
+        rp_buf_append_cstr(b, "Content-Length: ");
+        rp_buf_append_u64(b, ex->req_remaining);
+        rp_buf_append(b, "\r\n", 2);
+    }
     else if (ex->req_mode == RP_BODY_CHUNKED)
         rp_buf_append_cstr(b, "Transfer-Encoding: chunked\r\n");
     rp_buf_append(b, "\r\n", 2);
@@ -610,7 +617,9 @@ static void write_response_head(rp_exchange_t *ex, const rp_http_response_t *res
     rp_buf_t *o = &ex->c->out;
     conn_tokens_t tokens;
     collect_conn_tokens(res->headers, res->num_headers, &tokens);
-    rp_buf_printf(o, "HTTP/1.1 %d ", res->status);
+    rp_buf_append_cstr(o, "HTTP/1.1 ");
+    rp_buf_append_u64(o, (uint64_t)res->status);
+    rp_buf_append(o, " ", 1);
     rp_buf_append_str(o, res->reason.n ? res->reason : rp_str_c(rp__status_reason(res->status)));
     rp_buf_append(o, "\r\n", 2);
     for (size_t i = 0; i < res->num_headers; i++) {
@@ -623,8 +632,11 @@ static void write_response_head(rp_exchange_t *ex, const rp_http_response_t *res
         rp_buf_append(o, "\r\n", 2);
     }
     if (!interim) {
-        if ((res->flags & RP_HTTP_F_HAS_CL) && !(res->flags & RP_HTTP_F_CHUNKED))
-            rp_buf_printf(o, "Content-Length: %llu\r\n", (unsigned long long)res->content_length);
+        if ((res->flags & RP_HTTP_F_HAS_CL) && !(res->flags & RP_HTTP_F_CHUNKED)) {
+            rp_buf_append_cstr(o, "Content-Length: ");
+            rp_buf_append_u64(o, res->content_length);
+            rp_buf_append(o, "\r\n", 2);
+        }
         if (ex->resp_chunked_out)
             rp_buf_append_cstr(o, "Transfer-Encoding: chunked\r\n");
         if (!ex->keepalive || ex->close_after)

@@ -213,7 +213,7 @@ struct rp_exchange {
     rp_arena_t arena;
     /* request, copied for logging and routing */
     rp_str_t method, host, path, query;
-    char reqid[33];
+    char reqid[65];                  /* ours: 32 hex; a trusted proxy's: up to 64 */
     char client_ip[48];
     char peer_ip[48];
     int minor;

@@ -100,6 +100,21 @@ TEST(buf_printf_and_consume)
     rp_buf_dispose(&b);
 }
 
+TEST(buf_numbers)
+{
+    rp_buf_t b;
+    rp_buf_init(&b);
+    rp_buf_append_u64(&b, 0);
+    rp_buf_append(&b, ",", 1);
+    rp_buf_append_u64(&b, UINT64_MAX);
+    rp_buf_append(&b, ",", 1);
+    rp_buf_append_hex(&b, 0);
+    rp_buf_append(&b, ",", 1);
+    rp_buf_append_hex(&b, 0x1fa0);
+    CHECK_STR(rp_str(b.p, b.len), "0,18446744073709551615,0,1fa0");
+    rp_buf_dispose(&b);
+}
+
 TEST(json_escape)
 {
     rp_buf_t b;
@@ -142,6 +157,7 @@ int main(void)
     RUN(arena);
     RUN(arena_cleanups_reverse_order);
     RUN(buf_printf_and_consume);
+    RUN(buf_numbers);
     RUN(json_escape);
     RUN(errors);
     RUN(clock_and_time);
