@@ -59,30 +59,19 @@ int rp__http_field_line_check(const char *p, size_t n, const char **why, size_t 
     return 0;
 }
 
-/* Lower-case ASCII comparison of a token against a lower-case literal. */
-static int ieq_lit(rp_str_t s, const char *lit, size_t n)
-{
-    if (s.n != n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (rp_lower((unsigned char)s.p[i]) != (unsigned char)lit[i])
-            return 0;
-    return 1;
-}
-
 int rp_http_is_hop_by_hop(rp_str_t name)
 {
     switch (name.n) {
     case 2:
-        return ieq_lit(name, "te", 2);
+        return rp__http_ieq_lit(name, "te", 2);
     case 7:
-        return ieq_lit(name, "trailer", 7) || ieq_lit(name, "upgrade", 7);
+        return rp__http_ieq_lit(name, "trailer", 7) || rp__http_ieq_lit(name, "upgrade", 7);
     case 10:
-        return ieq_lit(name, "connection", 10) || ieq_lit(name, "keep-alive", 10);
+        return rp__http_ieq_lit(name, "connection", 10) || rp__http_ieq_lit(name, "keep-alive", 10);
     case 16:
-        return ieq_lit(name, "proxy-connection", 16);
+        return rp__http_ieq_lit(name, "proxy-connection", 16);
     case 17:
-        return ieq_lit(name, "transfer-encoding", 17);
+        return rp__http_ieq_lit(name, "transfer-encoding", 17);
     default:
         return 0;
     }

@@ -23,6 +23,12 @@ extern const unsigned char rp__http_cc[256];
 
 #define RP__CC(c, cls) (rp__http_cc[(unsigned char)(c)] & (cls))
 
+/* Case-insensitive comparison of a slice with a literal of length n. */
+static inline int rp__http_ieq_lit(rp_str_t s, const char *lit, size_t n)
+{
+    return rp_str_ieq(s, rp_str(lit, n));
+}
+
 /*
  * Validates one field line without its CRLF ("name: value"): name is
  * 1*tchar followed at once by ':', the value only HTAB, SP, VCHAR and

@@ -189,16 +189,6 @@ static int name_is(const char *p, const char *lit, size_t n)
     return 1;
 }
 
-static int ieq_lit(rp_str_t s, const char *lit, size_t n)
-{
-    if (s.n != n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (rp_lower((unsigned char)s.p[i]) != (unsigned char)lit[i])
-            return 0;
-    return 1;
-}
-
 /* uri-host [ ":" port ], stricter than RFC 3986: reg-name is limited to
  * ALPHA DIGIT - . _ ~ (no sub-delims, no pct-encoding), an IP-literal to
  * hex digits, ':' and '.', the port to at most 5 digits <= 65535. */
@@ -282,7 +272,7 @@ static int field_semantics(fields_t *f, rp_str_t name, rp_str_t value, size_t po
         }
         return 0;
     case 6:
-        if (name_is(n, "expect", 6) && ieq_lit(value, "100-continue", 12))
+        if (name_is(n, "expect", 6) && rp__http_ieq_lit(value, "100-continue", 12))
             f->flags |= RP_HTTP_F_EXPECT_CONTINUE;
         return 0;
     case 7:
@@ -294,9 +284,9 @@ static int field_semantics(fields_t *f, rp_str_t name, rp_str_t value, size_t po
             size_t i = 0;
             rp_str_t t;
             while (rp_str_next_list_elem(value, &i, &t)) {
-                if (ieq_lit(t, "close", 5))
+                if (rp__http_ieq_lit(t, "close", 5))
                     f->flags |= RP_HTTP_F_CONN_CLOSE;
-                else if (ieq_lit(t, "keep-alive", 10))
+                else if (rp__http_ieq_lit(t, "keep-alive", 10))
                     f->flags |= RP_HTTP_F_CONN_KEEPALIVE;
                 else
                     f->flags |= RP_HTTP_F_CONN_TOKENS;
@@ -324,7 +314,7 @@ static int field_semantics(fields_t *f, rp_str_t name, rp_str_t value, size_t po
             f->te = 1;
             while (rp_str_next_list_elem(value, &i, &c)) {
                 any = 1;
-                if (!ieq_lit(c, "chunked", 7))
+                if (!rp__http_ieq_lit(c, "chunked", 7))
                     return fail(e, 400, "unsupported transfer-coding", pos);
                 if (f->chunked)
                     return fail(e, 400, "chunked applied more than once", pos);
@@ -443,7 +433,7 @@ static int reqerr(rp_http_request_t *req, int status, const char *why, size_t po
 
 static int scheme_is(rp_str_t t, const char *lit, size_t n)
 {
-    return t.n >= n && ieq_lit(rp_str(t.p, n), lit, n);
+    return t.n >= n && rp__http_ieq_lit(rp_str(t.p, n), lit, n);
 }
 
 /* Splits a target path into path and query. */
