@@ -292,12 +292,18 @@ class Rampart:
                         timeout=timeout, what=f"{n} access log line(s)")
 
     def sanitizer_report(self):
+        """The first sanitizer report in stderr (without the shadow-byte dump), or None."""
         t = self.stderr_text()
         for marker in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
                        "ERROR: ThreadSanitizer", "WARNING: ThreadSanitizer"):
             i = t.find(marker)
             if i >= 0:
-                return t[max(0, i - 200): i + 2000]
+                start = t.rfind("\n", 0, i) + 1
+                end = min(x for x in (t.find("Shadow bytes around", i), i + 4000, len(t))
+                          if x >= 0)
+                summary = t.find("SUMMARY:", i)
+                tail = t[summary:t.find("\n", summary)] if summary >= end else ""
+                return (t[start:end].rstrip() + ("\n" + tail if tail else "")).strip()
         return None
 
 
@@ -1019,16 +1025,18 @@ class Ctx:
 
         def stop():
             died = r.proc.poll()
-            if died is not None and not r.stopped_by_test:
-                self.problems.append(f"rampart ({r.config_path or r.args}) died during the test "
-                                     f"with status {died}; stderr tail:\n{r.stderr_tail()}")
             rc = r.stop()
-            if died is None and rc != 0 and expect_clean_exit:
-                self.problems.append(f"rampart exited with status {rc} on SIGTERM at the end "
-                                     f"of the test (expected 0); stderr tail:\n{r.stderr_tail()}")
             rep = r.sanitizer_report()
             if rep:
-                self.problems.append("sanitizer report in rampart's stderr:\n" + rep)
+                lines = rep.splitlines()
+                summary = next((x for x in lines if "SUMMARY:" in x), lines[0]).strip()
+                self.problems.insert(0, f"sanitizer: {summary}\n{rep}")
+            tail = "" if rep else f"; stderr tail:\n{r.stderr_tail(15)}"
+            if died is not None and not r.stopped_by_test:
+                self.problems.append(f"rampart died during the test with status {died}{tail}")
+            elif died is None and rc != 0 and expect_clean_exit:
+                self.problems.append(f"rampart exited with status {rc} on SIGTERM at the end "
+                                     f"of the test (expected 0){tail}")
         self.defer(stop)
 
     def proxy(self, *upstreams, route=None, upstream_opts=None, routes=None, **top):

@@ -94,7 +94,8 @@ def run_test(full, fn, verbose):
     problems += ctx.problems
 
     status, reason, detail = "PASS", "", []
-    if "skip" in outcome:
+    sanitizer = [p for p in problems if p.startswith("sanitizer")]
+    if "skip" in outcome and not sanitizer:
         status, reason = "SKIP", outcome["skip"]
     elif "err" in outcome:
         e = outcome["err"]
@@ -102,6 +103,9 @@ def run_test(full, fn, verbose):
         detail.append(where(outcome["tb"]))
         if verbose:
             detail += "".join(traceback.format_exception(type(e), e, outcome["tb"])).splitlines()
+        if sanitizer:   # the crash is the news; the test's symptom is detail
+            detail.insert(0, f"(test saw: {reason.splitlines()[0]})")
+            reason = sanitizer[0]
     elif timed_out or problems:
         status, reason = "FAIL", (problems[0] if problems else "timed out")
     if status == "FAIL":
