@@ -161,3 +161,28 @@ def test_whitespace_before_first_header(ctx):
 def test_space_in_request_target(ctx):
     """A space inside the request target -> 400."""
     assert_rejected(ctx, b"GET /a b HTTP/1.1\r\nHost: example.test\r\n\r\n")
+
+
+def test_two_host_headers(ctx):
+    """Two Host headers -> 400 (RFC 9112 section 3.2)."""
+    assert_rejected(ctx, head(b"Host: a.example.test", b"Host: b.example.test",
+                              request_line=b"GET / HTTP/1.1"))
+
+
+def test_chunk_size_overflow(ctx):
+    """A chunk size that overflows 64 bits -> 400 (or 413), never a wrapped small size."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up, workers=1)
+    data, closed = raw_exchange(rp.port, head(b"Host: example.test", b"Transfer-Encoding: chunked")
+                                + b"10000000000000005\r\nhello\r\n0\r\n\r\n" + SMUGGLED)
+    lines = status_lines(data)
+    assert len(lines) == 1 and lines[0].split()[1] in ("400", "413"), lines
+    assert closed, "connection not closed"
+    time.sleep(0.1)
+    assert not up.complete_requests(), up.requests
+
+
+def test_chunk_longer_than_declared(ctx):
+    """Chunk data longer than its size (no CRLF where expected) -> 400."""
+    assert_rejected(ctx, head(b"Host: example.test", b"Transfer-Encoding: chunked")
+                    + b"5\r\nhelloEXTRA\r\n0\r\n\r\n", upstream_may_see_head=True)

@@ -689,3 +689,48 @@ def test_1xx_not_sent_to_http10_client(ctx):
     data = c.read_until_close()
     lines = status_lines(data)
     assert len(lines) == 1 and " 200" in lines[0], f"HTTP/1.0 client got {lines}"
+
+
+def test_pipelining_mixed_routes(ctx):
+    """Pipelined requests to a slow upstream route and a respond route are answered in
+    request order (the instant answer must not overtake)."""
+    up = ctx.upstream()
+    up.on("/slow", delay=0.3)
+    port = free_port()
+    ctx.rampart(make_config([{"listen": f"127.0.0.1:{port}", "name": "public"}],
+                            [{"name": "backend", "servers": [up.addr]}],
+                            [{"name": "main", "path": "/", "upstream": "backend"},
+                             {"name": "mock", "path": "/mock",
+                              "respond": {"status": 200, "body": "mock"}}]))
+    c = Client(port, ctx=ctx)
+    c.send(build_request("GET", "/slow") + build_request("GET", "/mock") +
+           build_request("GET", "/fast") + build_request("GET", "/mock"))
+    bodies = [c.read_response().body for _ in range(4)]
+    assert bodies == [b"up GET /slow", b"mock", b"up GET /fast", b"mock"], bodies
+
+
+def test_upstream_connection_close_not_reused(ctx):
+    """An upstream response with Connection: close is not followed by reuse of that
+    connection: the next request gets a fresh one and succeeds."""
+    up = ctx.upstream()
+    up.on("/", headers=[("Connection", "close")], close_after=True)
+    rp = ctx.proxy(up, workers=1)
+    c = Client(rp.port, ctx=ctx)
+    for i in range(3):
+        c.request("GET", f"/{i}")
+        r = c.read_response()
+        assert r.status == 200 and r.body == f"up GET /{i}".encode(), (i, r)
+    assert len(set(up.conn_ids())) == 3, up.conn_ids()
+
+
+def test_http10_request_without_host(ctx):
+    """An HTTP/1.0 request without Host is forwarded as HTTP/1.1 with exactly one Host
+    header (empty is allowed: RFC 9112 section 3.2)."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up)
+    c = Client(rp.port, ctx=ctx)
+    c.send(b"GET /nohost HTTP/1.0\r\n\r\n")
+    data = c.read_until_close()
+    assert status_lines(data)[:1] and " 200" in status_lines(data)[0], data[:100]
+    hosts = one(up).header_all("Host")
+    assert len(hosts) == 1, f"Host headers upstream: {hosts}"
