@@ -286,3 +286,34 @@ def test_access_log_off(ctx):
     assert http(port, "GET", "/").status == 200
     time.sleep(0.3)
     assert rp.stdout_text().strip() == "", f"stdout: {rp.stdout_text()[:300]!r}"
+
+
+def test_reload_unreadable_file_keeps_running(ctx):
+    """SIGHUP when the config file has disappeared keeps the old config and logs why."""
+    port = free_port()
+    rp = ctx.rampart(make_config([{"listen": f"127.0.0.1:{port}", "name": "public"}],
+                                 routes=[mock("a", "/a")]))
+    before = len(rp.error_lines())
+    os.remove(rp.config_path)
+    rp.signal(signal.SIGHUP)
+    wait_for(lambda: any(rp.config_path in x for x in rp.error_lines()[before:]), timeout=3,
+             what="an error log line naming the missing file")
+    assert http(port, "GET", "/a").status == 200
+    assert rp.alive()
+
+
+def test_sigusr1_reopens_error_log(ctx):
+    """SIGUSR1 also reopens a file error log (README: "reopen log files")."""
+    errlog = os.path.join(ctx.tmpdir, "error.log")
+    port = free_port()
+    rp = ctx.rampart(make_config(
+        [{"listen": f"127.0.0.1:{port}", "name": "public"}], routes=[mock("m", "/")],
+        log={"level": "info", "error_log": errlog, "access_log": "off"}))
+    wait_for(lambda: os.path.exists(errlog) and os.path.getsize(errlog) > 0, timeout=3,
+             what="the error log file to get its startup line")
+    os.rename(errlog, errlog + ".1")
+    rp.signal(signal.SIGUSR1)
+    time.sleep(0.3)
+    rp.signal(signal.SIGHUP)          # a reload logs at least one line at level info
+    wait_for(lambda: os.path.exists(errlog) and os.path.getsize(errlog) > 0, timeout=3,
+             what="new error-log lines in a new file at the original path")

@@ -197,7 +197,7 @@ def test_slow_clients_do_not_block_others(ctx):
     c = Client(rp.port, ctx=ctx)
     c.request("GET", "/fast")
     assert c.read_response().status == 200
-    assert time.monotonic() - t0 < 0.5, f"normal request took {time.monotonic() - t0:.2f}s"
+    assert time.monotonic() - t0 < 1.0, f"normal request took {time.monotonic() - t0:.2f}s"
     deadline = time.monotonic() + 4
     still_open, not_408 = 0, []
     for s in slow:

@@ -734,3 +734,25 @@ def test_http10_request_without_host(ctx):
     assert status_lines(data)[:1] and " 200" in status_lines(data)[0], data[:100]
     hosts = one(up).header_all("Host")
     assert len(hosts) == 1, f"Host headers upstream: {hosts}"
+
+
+def test_x_forwarded_for_multiple_lines(ctx):
+    """Several X-Forwarded-For lines count as one list: the upstream sees all entries,
+    in order, followed by the peer."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up)
+    http(rp.port, "GET", "/", headers=[("X-Forwarded-For", "198.51.100.1"),
+                                       ("X-Forwarded-For", "203.0.113.5")])
+    combined = ", ".join(one(up).header_all("X-Forwarded-For"))
+    assert combined == "198.51.100.1, 203.0.113.5, 127.0.0.1", one(up).headers
+
+
+def test_client_ip_trusted_peer_multiple_xff_lines(ctx):
+    """Behind a trusted peer, X-Forwarded-For split over several lines is read as one
+    list: client_ip is the right-most untrusted entry of the last line."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up, trusted_proxies=["127.0.0.2/32", "10.0.0.0/8"])
+    http(rp.port, "GET", "/", source="127.0.0.2", headers=[
+        ("X-Forwarded-For", "198.51.100.1"), ("X-Forwarded-For", "203.0.113.9, 10.1.2.3")])
+    (e,) = rp.wait_access_entries(1)
+    assert e.get("client_ip") == "203.0.113.9", e
