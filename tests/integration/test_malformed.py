@@ -1,7 +1,10 @@
 """Malformed requests on a raw socket: rejected, logged, connection closed, never forwarded."""
+import random
+import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 
-from harness import raw_exchange, status_lines, wait_for
+from harness import http, raw_exchange, status_lines, wait_for
 
 SMUGGLED = b"GET /smuggled HTTP/1.1\r\nHost: example.test\r\n\r\n"
 
@@ -186,3 +189,66 @@ def test_chunk_longer_than_declared(ctx):
     """Chunk data longer than its size (no CRLF where expected) -> 400."""
     assert_rejected(ctx, head(b"Host: example.test", b"Transfer-Encoding: chunked")
                     + b"5\r\nhelloEXTRA\r\n0\r\n\r\n", upstream_may_see_head=True)
+
+
+# ---------------------------------------------------------------- mutation smoke test
+
+VALID = [
+    b"GET /a/b?c=d HTTP/1.1\r\nHost: example.test\r\nAccept: */*\r\nX-A: 1\r\n\r\n",
+    b"POST /p HTTP/1.1\r\nHost: example.test\r\nContent-Length: 5\r\n\r\nhello",
+    b"POST /c HTTP/1.1\r\nHost: example.test\r\nTransfer-Encoding: chunked\r\n\r\n"
+    b"5\r\nhello\r\n0\r\nX-T: 1\r\n\r\n",
+    b"GET / HTTP/1.0\r\n\r\n",
+]
+NASTY = [b"\r", b"\n", b"\x00", b" ", b":", b"\t", b"\x7f", b"\xff", b",", b"0", b"-",
+         b"\r\n", b"Transfer-Encoding: chunked\r\n", b"Content-Length: 3\r\n"]
+
+
+def mutate(rnd, data):
+    data = bytearray(data)
+    for _ in range(rnd.randint(1, 4)):
+        op = rnd.randrange(4)
+        i = rnd.randrange(len(data) + 1)
+        if op == 0 and data:
+            data[min(i, len(data) - 1)] = rnd.randrange(256)
+        elif op == 1:
+            data[i:i] = rnd.choice(NASTY)
+        elif op == 2 and data:
+            del data[i:i + rnd.randint(1, 8)]
+        else:
+            j = rnd.randrange(len(data) + 1)
+            data[i:i] = data[min(i, j):max(i, j)][:64]
+    return bytes(data)
+
+
+def test_mutated_requests_never_crash(ctx):
+    """600 randomly mutated requests (fixed seed): Rampart answers or closes each, never
+    crashes, only sends well-formed heads upstream, and still serves afterwards."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up, timeouts={"client_header": "1s", "client_body": "1s"})
+    rnd = random.Random(20261123)
+    cases = [mutate(rnd, rnd.choice(VALID)) for _ in range(600)]
+
+    def exchange(data):
+        s = socket.create_connection(("127.0.0.1", rp.port), timeout=3)
+        try:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+            out = b""
+            while True:
+                try:
+                    d = s.recv(65536)
+                except (ConnectionResetError, TimeoutError, socket.timeout):
+                    return out
+                if not d:
+                    return out
+                out += d
+        finally:
+            s.close()
+
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(exchange, cases))
+    assert rp.alive(), "rampart died"
+    weird = [r[:40] for r in results if r and not r.startswith(b"HTTP/1.1 ")]
+    assert not weird, f"answers that are not HTTP/1.1 responses: {weird[:3]}"
+    assert http(rp.port, "GET", "/still").status == 200
