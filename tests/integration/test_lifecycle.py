@@ -317,3 +317,38 @@ def test_sigusr1_reopens_error_log(ctx):
     rp.signal(signal.SIGHUP)          # a reload logs at least one line at level info
     wait_for(lambda: os.path.exists(errlog) and os.path.getsize(errlog) > 0, timeout=3,
              what="new error-log lines in a new file at the original path")
+
+
+def test_sigterm_with_mixed_connections(ctx):
+    """SIGTERM with idle keep-alive clients, half-sent heads, pooled upstream connections
+    and slow requests in flight: the in-flight requests complete with 200 and the
+    process exits 0 within graceful_stop."""
+    up = ctx.upstream()
+    up.on("/slow", delay=1.0)
+    rp = ctx.proxy(up, timeouts={"graceful_stop": "5s"})
+    idle = []
+    for i in range(20):
+        c = Client(rp.port, ctx=ctx)
+        c.request("GET", f"/warm{i}")
+        assert c.read_response().status == 200
+        idle.append(c)
+    partial = []
+    for _ in range(20):
+        c = Client(rp.port, ctx=ctx)
+        c.send(b"GET /partial HTTP/1.1\r\nHost: exa")
+        partial.append(c)
+    jobs = [in_thread(lambda: http(rp.port, "GET", "/slow", timeout=8)) for _ in range(5)]
+    wait_for(lambda: sum(q.target == "/slow" for q in up.requests) == 5, timeout=3,
+             what="the 5 slow requests to reach the upstream")
+    rp.stopped_by_test = True
+    t0 = time.monotonic()
+    rp.signal(signal.SIGTERM)
+    for j in jobs:
+        j["thread"].join(7)
+        if "error" in j:
+            fail(f"in-flight request failed during graceful stop: {j['error']!r}")
+        assert j["result"].status == 200, j["result"]
+    rc = rp.wait_exit(7)
+    assert rc is not None, "still running long after SIGTERM"
+    assert rc == 0, f"exit status {rc}"
+    assert time.monotonic() - t0 <= 5.5, f"exited after {time.monotonic() - t0:.1f}s"
