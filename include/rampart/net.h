@@ -42,6 +42,8 @@ struct rp_loop {
     uint64_t now;          /* cached monotonic ms, refreshed each iteration */
     rp_timer_t **heap;     /* 1-based min-heap */
     size_t heap_len, heap_cap;
+    void **defer;          /* objects freed after the current batch */
+    size_t defer_len, defer_cap;
 };
 
 int rp_loop_init(rp_loop_t *loop);
@@ -49,6 +51,11 @@ void rp_loop_dispose(rp_loop_t *loop);
 /* Runs until loop->stop is set (by a callback). */
 void rp_loop_run(rp_loop_t *loop);
 static inline uint64_t rp_loop_now(const rp_loop_t *loop) { return loop->now; }
+/* Frees p (malloc'd) once the events already fetched have been dispatched:
+ * an object holding an rp_io_t may be closed by one callback while another
+ * event for it waits later in the same epoll batch. Call rp_io_stop first
+ * (it clears the callback, so the late event is ignored). */
+void rp_loop_defer_free(rp_loop_t *loop, void *p);
 
 /* Registers fd for edge-triggered read+write+hup readiness (once). */
 int rp_io_start(rp_loop_t *loop, rp_io_t *io, int fd, rp_io_cb cb, void *data);

@@ -23,8 +23,35 @@ int rp_loop_init(rp_loop_t *loop)
     return 0;
 }
 
+static void run_deferred(rp_loop_t *loop)
+{
+    for (size_t i = 0; i < loop->defer_len; i++)
+        free(loop->defer[i]);
+    loop->defer_len = 0;
+}
+
+void rp_loop_defer_free(rp_loop_t *loop, void *p)
+{
+    if (loop->defer_len == loop->defer_cap) {
+        size_t cap = loop->defer_cap ? loop->defer_cap * 2 : 64;
+        void **d = realloc(loop->defer, cap * sizeof(*d));
+        if (!d) {
+            /* Cannot defer: the object leaks rather than risk a
+             * use-after-free. Only under memory exhaustion. */
+            return;
+        }
+        loop->defer = d;
+        loop->defer_cap = cap;
+    }
+    loop->defer[loop->defer_len++] = p;
+}
+
 void rp_loop_dispose(rp_loop_t *loop)
 {
+    run_deferred(loop);
+    free(loop->defer);
+    loop->defer = NULL;
+    loop->defer_cap = 0;
     if (loop->epfd >= 0)
         close(loop->epfd);
     loop->epfd = -1;
@@ -181,5 +208,6 @@ void rp_loop_run(rp_loop_t *loop)
                 io->cb(loop, io, ev);
         }
         run_timers(loop);
+        run_deferred(loop);
     }
 }

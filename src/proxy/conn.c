@@ -142,7 +142,7 @@ void rp__conn_close(rp_conn_t *c)
     c->dead = 1;
     if (c->depth > 0)
         return; /* freed by rp__conn_leave when the stack unwinds */
-    free(c);
+    rp_loop_defer_free(&w->loop, c);
     rp__worker_conn_gone(w);
 }
 
@@ -150,7 +150,7 @@ void rp__conn_leave(rp_conn_t *c)
 {
     if (--c->depth == 0 && c->dead) {
         rp_worker_t *w = c->w;
-        free(c);
+        rp_loop_defer_free(&w->loop, c);
         rp__worker_conn_gone(w);
     }
 }

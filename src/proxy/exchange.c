@@ -252,8 +252,10 @@ static void build_upstream_head(rp_exchange_t *ex, const rp_http_request_t *req,
     rp_buf_append_cstr(b, " HTTP/1.1\r\nHost: ");
     if (route->rewrite_host)
         rp_buf_append_cstr(b, route->rewrite_host);
-    else
+    else if (req->host.n > 0)
         rp_buf_append_str(b, req->host);
+    else /* HTTP/1.0 without Host: name the origin, as a client would */
+        rp_buf_append_cstr(b, ex->wrt->rt->conf->upstreams[route->upstream_index].servers[0].host);
     rp_buf_append(b, "\r\n", 2);
 
     rp_str_t xfp = RP_STR_NULL, xfh = RP_STR_NULL;
@@ -343,7 +345,9 @@ static int valid_request_id(rp_str_t v)
 
 static rp_str_t host_without_port(rp_str_t h)
 {
-    if (h.n > 0 && h.p[0] == '[') {
+    if (h.n == 0)
+        return h;
+    if (h.p[0] == '[') {
         const char *e = memchr(h.p, ']', h.n);
         return e ? rp_str(h.p, (size_t)(e - h.p) + 1) : h;
     }

@@ -87,7 +87,7 @@ static void upconn_close(rp_upconn_t *u)
     close(u->fd);
     u->in.start = u->in.end;
     rp__iobuf_release(w, &u->in);
-    free(u);
+    rp_loop_defer_free(&w->loop, u);
 }
 
 static void pool_remove(rp_upconn_t *u)
