@@ -756,3 +756,15 @@ def test_client_ip_trusted_peer_multiple_xff_lines(ctx):
         ("X-Forwarded-For", "198.51.100.1"), ("X-Forwarded-For", "203.0.113.9, 10.1.2.3")])
     (e,) = rp.wait_access_entries(1)
     assert e.get("client_ip") == "203.0.113.9", e
+
+
+def test_nothing_served_after_connection_close(ctx):
+    """A request pipelined after one with Connection: close is not processed."""
+    up = ctx.upstream()
+    rp = ctx.proxy(up)
+    c = Client(rp.port, ctx=ctx)
+    c.send(build_request("GET", "/1", [("Connection", "close")]) + build_request("GET", "/2"))
+    data = c.read_until_close()
+    assert len(status_lines(data)) == 1, status_lines(data)
+    time.sleep(0.1)
+    assert [q.target for q in up.requests] == ["/1"], up.requests
