@@ -28,7 +28,7 @@ void rp__worker_conn_gone(rp_worker_t *w);
 int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, size_t max_cap, int *eof, int *drained)
 {
     if (!b->p) {
-        b->p = rp__worker_buf_get(w);
+        b->p = rp__worker_buf_get(w, RP_IOBUF_SIZE);
         if (!b->p)
             return -1;
         b->cap = RP_IOBUF_SIZE;
@@ -49,10 +49,7 @@ int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, size_t max_cap, int *e
         if (!np)
             return -1;
         memcpy(np, b->p, b->end);
-        if (b->cap == RP_IOBUF_SIZE)
-            rp__worker_buf_put(w, b->p);
-        else
-            free(b->p);
+        rp__worker_buf_put(w, b->p, b->cap);
         b->p = np;
         b->cap = ncap;
     }
@@ -80,12 +77,23 @@ void rp__iobuf_release(rp_worker_t *w, rp_iobuf_t *b)
 {
     if (!b->p || b->start != b->end)
         return;
-    if (b->cap == RP_IOBUF_SIZE)
-        rp__worker_buf_put(w, b->p);
-    else
-        free(b->p);
+    rp__worker_buf_put(w, b->p, b->cap);
     b->p = NULL;
     b->start = b->end = b->cap = 0;
+}
+
+void rp__iobuf_reserve_body(rp_worker_t *w, rp_iobuf_t *b)
+{
+    /* Only an empty buffer is swapped, so no bytes move. */
+    if (b->start != b->end || b->cap >= RP_IOBUF_BODY_SIZE)
+        return;
+    char *p = rp__worker_buf_get(w, RP_IOBUF_BODY_SIZE);
+    if (!p)
+        return; /* the small buffer still works, only slower */
+    rp__iobuf_release(w, b);
+    b->p = p;
+    b->cap = RP_IOBUF_BODY_SIZE;
+    b->start = b->end = 0;
 }
 
 static void iobuf_free(rp_worker_t *w, rp_iobuf_t *b)

@@ -82,6 +82,26 @@ static int trailer_forbidden(rp_str_t line)
     return 0;
 }
 
+/*
+ * Sends data straight from an input buffer when nothing is queued ahead of
+ * it and the socket is writable: a body passing through costs one copy
+ * less. Returns the bytes sent; the caller queues the rest. *writable is
+ * cleared on a short write; a hard error leaves it set so the next flush
+ * of the queue meets and reports the same error.
+ */
+static size_t send_direct(int fd, const char *p, size_t n, int *writable)
+{
+    ssize_t k;
+    do {
+        k = send(fd, p, n, MSG_NOSIGNAL);
+    } while (k < 0 && errno == EINTR);
+    if (k >= 0 && (size_t)k == n)
+        return n;
+    if (k >= 0 || errno == EAGAIN || errno == EWOULDBLOCK)
+        *writable = 0;
+    return k > 0 ? (size_t)k : 0;
+}
+
 static void emit_chunk(rp_buf_t *b, const char *p, size_t n)
 {
     if (n == 0)
@@ -493,6 +513,8 @@ static int pump_request_body(rp_exchange_t *ex)
             need_more = 0;
             if (!c->readable)
                 break;
+            if (avail == 0 && (ex->req_mode == RP_BODY_CHUNKED || ex->req_remaining > RP_IOBUF_SIZE))
+                rp__iobuf_reserve_body(w, &c->in);
             int eof = 0, drained = 0;
             int n = rp__iobuf_read(w, &c->in, c->fd, RP_IOBUF_SIZE, &eof, &drained);
             if (n < 0 || eof) {
@@ -516,8 +538,18 @@ static int pump_request_body(rp_exchange_t *ex)
         progress = 1;
         if (ex->req_mode == RP_BODY_CL) {
             size_t take = (size_t)RP_MIN((uint64_t)avail, ex->req_remaining);
-            if (!ex->discard_body)
-                rp_buf_append(&ex->up_out, data, take);
+            rp_upconn_t *u = ex->up;
+            if (!ex->discard_body) {
+                size_t sent = 0;
+                if (u && u->connected && u->writable && up_out_pending(ex) == 0) {
+                    int wr = 1;
+                    sent = send_direct(u->fd, data, take, &wr);
+                    u->writable = (unsigned)wr;
+                    if (sent)
+                        ex->up_written = 1;
+                }
+                rp_buf_append(&ex->up_out, data + sent, take - sent);
+            }
             c->in.start += take;
             ex->req_remaining -= take;
             ex->req_body_bytes += take;
@@ -739,6 +771,9 @@ static int pump_response(rp_exchange_t *ex)
         if (need_read) {
             if (!u->readable)
                 break;
+            if (avail == 0 && ex->resp_head_done &&
+                (ex->resp_mode != RP_BODY_CL || ex->resp_remaining > RP_IOBUF_SIZE))
+                rp__iobuf_reserve_body(w, &u->in);
             int eof = 0, drained = 0;
             int n = rp__iobuf_read(w, &u->in, u->fd, RP_MAX_RESP_HEAD, &eof, &drained);
             if (n == -2) {
@@ -781,7 +816,14 @@ static int pump_response(rp_exchange_t *ex)
         progress = 1;
         if (ex->resp_mode == RP_BODY_CL) {
             size_t take = (size_t)RP_MIN((uint64_t)avail, ex->resp_remaining);
-            rp_buf_append(&c->out, data, take);
+            size_t sent = 0;
+            if (c->writable && client_out_pending(c) == 0) {
+                int wr = 1;
+                sent = send_direct(c->fd, data, take, &wr);
+                c->writable = (unsigned)wr;
+                ex->bytes_out += sent;
+            }
+            rp_buf_append(&c->out, data + sent, take - sent);
             u->in.start += take;
             ex->resp_remaining -= take;
             if (ex->resp_remaining == 0)

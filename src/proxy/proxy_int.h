@@ -29,6 +29,7 @@
 #include <stdatomic.h>
 
 #define RP_IOBUF_SIZE 16384
+#define RP_IOBUF_BODY_SIZE 65536 /* read buffer while a large body streams */
 #define RP_OUT_HIGH_WATER 65536   /* stop producing into an out buffer above this */
 #define RP_MAX_REQ_HEADERS 1000
 #define RP_MAX_RESP_HEAD 65536
@@ -146,8 +147,8 @@ struct rp_worker {
     rp_buf_t alog;
     rp_timer_t alog_timer;
     /* free 16 KiB buffers */
-    void *free_bufs;
-    unsigned nfree_bufs;
+    void *free_bufs[2];              /* [0]: RP_IOBUF_SIZE, [1]: RP_IOBUF_BODY_SIZE */
+    unsigned nfree_bufs[2];
     uint64_t rng[2];
     rp_stats_t stats;
     int started_ok;
@@ -249,8 +250,11 @@ struct rp_exchange {
 /* worker.c */
 void *rp__worker_main(void *arg);
 void rp__worker_wake(rp_worker_t *w);
-char *rp__worker_buf_get(rp_worker_t *w);
-void rp__worker_buf_put(rp_worker_t *w, char *p);
+/* Buffers of RP_IOBUF_SIZE or RP_IOBUF_BODY_SIZE bytes from per-worker
+ * free lists (glibc would otherwise trim and re-fault big ones on every
+ * large body). Other sizes go to malloc/free. */
+char *rp__worker_buf_get(rp_worker_t *w, size_t size);
+void rp__worker_buf_put(rp_worker_t *w, char *p, size_t size);
 void rp__wrt_unref(rp_worker_t *w, rp_wrt_t *wrt);
 void rp__request_id(rp_worker_t *w, char out[33]);
 
@@ -266,6 +270,9 @@ int rp__conn_flush(rp_conn_t *c);
 void rp__conn_exchange_done(rp_conn_t *c, int keepalive);
 int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, size_t max_cap, int *eof, int *drained);
 void rp__iobuf_release(rp_worker_t *w, rp_iobuf_t *b);
+/* Swaps an empty buffer for a RP_IOBUF_BODY_SIZE one: a large body then
+ * moves in a quarter of the reads. Released (freed) when idle again. */
+void rp__iobuf_reserve_body(rp_worker_t *w, rp_iobuf_t *b);
 
 /* exchange.c */
 void rp__exchange_start(rp_conn_t *c, rp_http_request_t *req, size_t head_len);

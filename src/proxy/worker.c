@@ -14,28 +14,35 @@
 /* Buffers: a free list of RP_IOBUF_SIZE blocks, so idle connections hold  */
 /* no buffer and busy ones do not go to malloc for each request.            */
 
-#define RP_MAX_FREE_BUFS 256
+static const unsigned max_free_bufs[2] = { 256, 32 };
 
-char *rp__worker_buf_get(rp_worker_t *w)
+static int buf_class(size_t size)
 {
-    if (w->free_bufs) {
-        char *p = w->free_bufs;
-        w->free_bufs = *(void **)p;
-        w->nfree_bufs--;
-        return p;
-    }
-    return malloc(RP_IOBUF_SIZE);
+    return size == RP_IOBUF_SIZE ? 0 : size == RP_IOBUF_BODY_SIZE ? 1 : -1;
 }
 
-void rp__worker_buf_put(rp_worker_t *w, char *p)
+char *rp__worker_buf_get(rp_worker_t *w, size_t size)
 {
-    if (w->nfree_bufs >= RP_MAX_FREE_BUFS) {
+    int k = buf_class(size);
+    if (k >= 0 && w->free_bufs[k]) {
+        char *p = w->free_bufs[k];
+        w->free_bufs[k] = *(void **)p;
+        w->nfree_bufs[k]--;
+        return p;
+    }
+    return malloc(size);
+}
+
+void rp__worker_buf_put(rp_worker_t *w, char *p, size_t size)
+{
+    int k = buf_class(size);
+    if (k < 0 || w->nfree_bufs[k] >= max_free_bufs[k]) {
         free(p);
         return;
     }
-    *(void **)p = w->free_bufs;
-    w->free_bufs = p;
-    w->nfree_bufs++;
+    *(void **)p = w->free_bufs[k];
+    w->free_bufs[k] = p;
+    w->nfree_bufs[k]++;
 }
 
 /* xorshift128+: request ids need uniqueness, not secrecy. */
@@ -317,10 +324,12 @@ void *rp__worker_main(void *arg)
         w->retired = r->next;
         wrt_destroy(w, r);
     }
-    while (w->free_bufs) {
-        void *p = w->free_bufs;
-        w->free_bufs = *(void **)p;
-        free(p);
+    for (int k = 0; k < 2; k++) {
+        while (w->free_bufs[k]) {
+            void *p = w->free_bufs[k];
+            w->free_bufs[k] = *(void **)p;
+            free(p);
+        }
     }
     if (w->wake_fd >= 0)
         close(w->wake_fd);
