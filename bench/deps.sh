@@ -11,18 +11,6 @@
 #   util-linux  setsid (each server in its own process group)
 #   coreutils   timeout, mktemp
 set -eu
-SUDO=""
-if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
-PKGS="wrk nginx haproxy python3 curl gcc procps util-linux coreutils"
-missing=""
-for p in $PKGS; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-    echo "installing:$missing"
-    $SUDO apt-get update -qq
-    # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
-fi
+exec sh "$(dirname "$0")/../scripts/deps.sh" wrk nginx haproxy python3 curl gcc procps util-linux coreutils
 # The Debian nginx/haproxy packages may enable system services; the suite does
 # not use them: it runs its own instances on free 127.0.0.1 ports.

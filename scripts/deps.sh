@@ -1,12 +1,13 @@
 #!/bin/sh
-# Installs what Rampart needs to build, test and benchmark on Debian.
-# Safe to run again; needs root (or sudo).
+# Installs Debian packages. Safe to run again; needs root (or sudo).
+#   scripts/deps.sh            what Rampart needs to build and test
+#   scripts/deps.sh PKG...     those packages instead (bench/deps.sh uses it)
 set -eu
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libyaml-dev libssl-dev libc-ares-dev \
 zlib1g-dev libsqlite3-dev libpcre2-dev libexpat1-dev python3 curl openssl cppcheck"
-if [ "${1:-}" = "--bench" ]; then PKGS="$PKGS wrk nginx haproxy"; fi
+if [ $# -gt 0 ]; then PKGS="$*"; fi
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
