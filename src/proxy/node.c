@@ -52,6 +52,7 @@ static int setup_logs(rp_node_t *node, const rp_conf_t *conf, int initial)
                 return -1;
             }
             rp_log_set_fd(fd);
+            node->error_fd = fd;
         }
         if (conf->access_log && strcmp(conf->access_log, "off") == 0) {
             node->access_fd = -1;
@@ -70,13 +71,10 @@ static int setup_logs(rp_node_t *node, const rp_conf_t *conf, int initial)
 
 static void reopen_logs(rp_node_t *node, const rp_conf_t *conf)
 {
-    if (!is_std_name(conf->error_log, "stderr")) {
-        /* The error log's fd is the one rp_log writes to; find it by
-         * reopening onto a new descriptor and swapping. */
-        int fd = open_log_file(conf->error_log);
-        if (fd >= 0) {
-            rp_log_set_fd(fd);
-        }
+    if (node->error_fd > 2 && !is_std_name(conf->error_log, "stderr")) {
+        int r = reopen_onto(node->error_fd, conf->error_log);
+        if (r < 0)
+            rp_log_error("cannot reopen error log %s: %s", conf->error_log, strerror(-r));
     }
     if (node->access_fd > 2 && conf->access_log && !is_std_name(conf->access_log, "stdout") &&
         strcmp(conf->access_log, "off") != 0) {
@@ -157,6 +155,7 @@ int rp_node_run(rp_conf_t *conf, const rp_node_opts_t *opts)
     rp_node_t node;
     memset(&node, 0, sizeof(node));
     node.access_fd = -1;
+    node.error_fd = 2;
     if (conf->workers == 0) {
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         conf->workers = n > 0 ? (unsigned)n : 1;
@@ -248,6 +247,10 @@ int rp_node_run(rp_conf_t *conf, const rp_node_opts_t *opts)
     rp__runtime_unref(atomic_load(&node.current));
     if (node.access_fd > 2)
         close(node.access_fd);
+    if (node.error_fd > 2) {
+        rp_log_set_fd(2);
+        close(node.error_fd);
+    }
     pthread_mutex_destroy(&node.start_mu);
     pthread_cond_destroy(&node.start_cv);
     return exit_code;

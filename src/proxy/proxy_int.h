@@ -160,6 +160,7 @@ struct rp_node {
     rp_worker_t *workers;
     unsigned nworkers;
     int access_fd;                   /* -1: off */
+    int error_fd;                    /* 2 unless error_log names a file */
     pthread_mutex_t start_mu;
     pthread_cond_t start_cv;
     unsigned started, exited;
