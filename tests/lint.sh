@@ -9,6 +9,19 @@ echo "lint: cppcheck"
 cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 \
     --inline-suppr --suppress=missingIncludeSystem -D__GNUC__ -Iinclude -Isrc src || status=1
 
+echo "lint: clang-tidy (.clang-tidy)"
+if command -v clang-tidy >/dev/null 2>&1; then
+    ls src/*/*.c | xargs -P "$(nproc 2>/dev/null || echo 2)" -n 4 sh -c \
+        'clang-tidy -quiet "$@" -- -std=c11 -D_GNU_SOURCE -Iinclude -Isrc 2>/dev/null' sh \
+        > /tmp/rampart-tidy.$$ || true
+    if grep -E "(warning|error):" /tmp/rampart-tidy.$$; then
+        echo "lint: clang-tidy found problems"; status=1
+    fi
+    rm -f /tmp/rampart-tidy.$$
+else
+    echo "lint: clang-tidy not installed"; status=1
+fi
+
 echo "lint: banned functions"
 if grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets)\s*\(' -r src include; then
     echo "lint: banned function used (use rp_buf_*, snprintf, memcpy with bounds)"; status=1

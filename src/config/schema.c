@@ -675,7 +675,7 @@ static void finish_listeners(rp__conf_ctx_t *ctx, const rp__cnode_t *root, rp_co
             if (addrs_conflict(l, &c->listeners[j])) {
                 rp__conf_err(ctx, rp__cnode_get(item, "listen"),
                              "listen address '%s' conflicts with listener '%s'",
-                             rp__conf_show(l->listen, strlen(l->listen), buf, sizeof(buf)),
+                             l->listen ? rp__conf_show(l->listen, strlen(l->listen), buf, sizeof(buf)) : "?",
                              c->listeners[j].name ? c->listeners[j].name : "?");
                 break;
             }

@@ -124,7 +124,7 @@ static int parse_port(rp_str_t s, uint16_t *port)
 static int pton(int af, rp_str_t s, void *dst)
 {
     char buf[INET6_ADDRSTRLEN + 1];
-    if (s.n == 0 || s.n >= sizeof(buf) || memchr(s.p, '\0', s.n))
+    if (s.n == 0 || !s.p || s.n >= sizeof(buf) || memchr(s.p, '\0', s.n))
         return -1;
     memcpy(buf, s.p, s.n);
     buf[s.n] = '\0';

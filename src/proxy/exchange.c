@@ -254,15 +254,16 @@ static void build_upstream_head(rp_exchange_t *ex, const rp_http_request_t *req,
             path.n -= sp.n;
         }
     }
+    int path_slash = path.n > 0 && path.p && path.p[0] == '/';
     rp_buf_append_str(b, req->method);
     rp_buf_append(b, " ", 1);
     if (route->add_prefix) {
-        rp_str_t ap = rp_str_c(route->add_prefix);
-        if (ap.n > 0 && ap.p[ap.n - 1] == '/' && path.n > 0 && path.p[0] == '/')
+        rp_str_t ap = rp_str(route->add_prefix, strlen(route->add_prefix));
+        if (ap.n > 0 && ap.p[ap.n - 1] == '/' && path_slash)
             ap.n--;
         rp_buf_append_str(b, ap);
     }
-    if (path.n == 0 || path.p[0] != '/')
+    if (!path_slash)
         rp_buf_append(b, "/", 1);
     rp_buf_append_str(b, path);
     if (req->query.n > 0 || (req->target.n > 0 && req->target.p[req->target.n - 1] == '?')) {

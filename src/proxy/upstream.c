@@ -64,6 +64,7 @@ static size_t pick_server(rp_wrt_t *wrt, size_t up, size_t avoid, int have_avoid
 {
     const rp_conf_upstream_t *cu = &wrt->rt->conf->upstreams[up];
     size_t n = cu->nservers;
+    RP_BUG_ON(n == 0); /* the config loader requires at least one server */
     size_t start = wrt->rr[up]++;
     for (size_t i = 0; i < n; i++) {
         size_t s = (start + i) % n;
