@@ -130,7 +130,17 @@ static inline void rp_buf_init(rp_buf_t *b) { b->p = NULL; b->len = b->cap = 0; 
 void rp_buf_dispose(rp_buf_t *b);
 /* Ensures room for n more bytes. Returns 0 or RP_ENOMEM. */
 int rp_buf_reserve(rp_buf_t *b, size_t n);
-int rp_buf_append(rp_buf_t *b, const void *p, size_t n);
+int rp__buf_append_slow(rp_buf_t *b, const void *p, size_t n);
+/* Inline when the bytes fit: heads are built from many small appends. */
+static inline int rp_buf_append(rp_buf_t *b, const void *p, size_t n)
+{
+    if (n > 0 && b->cap - b->len >= n) {
+        memcpy(b->p + b->len, p, n);
+        b->len += n;
+        return 0;
+    }
+    return rp__buf_append_slow(b, p, n);
+}
 static inline int rp_buf_append_str(rp_buf_t *b, rp_str_t s) { return rp_buf_append(b, s.p, s.n); }
 int rp_buf_append_cstr(rp_buf_t *b, const char *s);
 int rp_buf_printf(rp_buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -28,7 +28,7 @@ int rp_buf_reserve(rp_buf_t *b, size_t n)
     return 0;
 }
 
-int rp_buf_append(rp_buf_t *b, const void *p, size_t n)
+int rp__buf_append_slow(rp_buf_t *b, const void *p, size_t n)
 {
     if (n == 0)
         return 0;

@@ -118,6 +118,7 @@ void rp__conn_accept(rp_worker_t *w, rp_wlistener_t *l, int fd, const struct soc
     c->l = l;
     c->fd = fd;
     c->peer = *peer;
+    rp_sock_ntop((const struct sockaddr *)peer, c->peer_ip, sizeof(c->peer_ip));
     rp_buf_init(&c->out);
     rp_timer_init(&c->timer, conn_timer_cb, c);
     rp_dlist_insert_tail(&w->conns, &c->link);

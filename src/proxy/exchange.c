@@ -406,8 +406,8 @@ void rp__exchange_start(rp_conn_t *c, rp_http_request_t *req, size_t head_len)
     ex->keepalive = req->keep_alive ? 1 : 0;
     ex->is_head = rp_str_eq(req->method, RP_STRLIT("HEAD"));
     ex->idempotent = rp_http_method_idempotent(req->method) ? 1 : 0;
-    rp_sock_ntop((const struct sockaddr *)&c->peer, ex->peer_ip, sizeof(ex->peer_ip));
-    int trusted = rp__real_ip(conf, &c->peer, req, ex->client_ip, sizeof(ex->client_ip));
+    memcpy(ex->peer_ip, c->peer_ip, sizeof(ex->peer_ip));
+    int trusted = rp__real_ip(conf, &c->peer, c->peer_ip, req, ex->client_ip, sizeof(ex->client_ip));
     ex->reqid[0] = '\0';
     if (trusted) {
         for (size_t i = 0; i < req->num_headers; i++) {

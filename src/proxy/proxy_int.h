@@ -75,6 +75,7 @@ static inline size_t rp_iobuf_len(const rp_iobuf_t *b) { return b->end - b->star
 typedef struct rp_server_state {
     _Atomic unsigned fails;          /* consecutive failures */
     _Atomic uint64_t down_until_ms;  /* monotonic ms; 0 = up */
+    char addr[64];                   /* "host:port" for logs, made once */
 } rp_server_state_t;
 
 typedef struct rp_runtime {
@@ -181,6 +182,7 @@ typedef struct rp_conn {
     rp_timer_t timer;
     rp_dlist_t link;
     struct sockaddr_storage peer;
+    char peer_ip[48];                /* peer address as text, made once */
     rp_iobuf_t in;
     rp_buf_t out;
     size_t out_off;                  /* bytes of out already written */
@@ -308,7 +310,7 @@ const char *rp__status_reason(int status);
 /* realip.c */
 /* Fills ex->client_ip: the peer, or the right-most untrusted XFF entry
  * when the peer is a trusted proxy. Returns 1 when the peer is trusted. */
-int rp__real_ip(const rp_conf_t *conf, const struct sockaddr_storage *peer,
+int rp__real_ip(const rp_conf_t *conf, const struct sockaddr_storage *peer, const char *peer_ip,
                 const rp_http_request_t *req, char *out, size_t cap);
 
 #endif /* RAMPART_PROXY_INT_H */

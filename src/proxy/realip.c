@@ -30,10 +30,14 @@ static rp_str_t xff_addr(rp_str_t e)
     return e;
 }
 
-int rp__real_ip(const rp_conf_t *conf, const struct sockaddr_storage *peer,
+int rp__real_ip(const rp_conf_t *conf, const struct sockaddr_storage *peer, const char *peer_ip,
                 const rp_http_request_t *req, char *out, size_t cap)
 {
-    rp_sock_ntop((const struct sockaddr *)peer, out, cap);
+    size_t n = strlen(peer_ip);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(out, peer_ip, n);
+    out[n] = '\0';
     if (conf->ntrusted_proxies == 0 || !addr_trusted(conf, (const struct sockaddr *)peer))
         return 0;
     /* Collect XFF elements in order across all X-Forwarded-For fields, then

@@ -5,6 +5,7 @@
  */
 #include "proxy_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation)
@@ -24,6 +25,9 @@ rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation)
         for (size_t s = 0; s < conf->upstreams[u].nservers; s++) {
             atomic_init(&rt->servers[u][s].fails, 0);
             atomic_init(&rt->servers[u][s].down_until_ms, 0);
+            const rp_conf_server_t *cs = &conf->upstreams[u].servers[s];
+            snprintf(rt->servers[u][s].addr, sizeof(rt->servers[u][s].addr), "%s:%u", cs->host,
+                     (unsigned)cs->port);
         }
     }
 

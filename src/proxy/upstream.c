@@ -172,7 +172,7 @@ int rp__upstream_acquire(rp_exchange_t *ex)
     rp_pool_t *pool = &wrt->pools[up][srv];
     rp_upconn_t *u;
 
-    snprintf(ex->upstream_addr, sizeof(ex->upstream_addr), "%s:%u", cs->host, cs->port);
+    memcpy(ex->upstream_addr, wrt->rt->servers[up][srv].addr, sizeof(ex->upstream_addr));
     if (!ex->t_up_start_us)
         ex->t_up_start_us = rp_now_us();
     if (!rp_dlist_empty(&pool->idle)) {

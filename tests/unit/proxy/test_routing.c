@@ -88,7 +88,9 @@ static const char *real_ip(rp_runtime_t *rt, const char *peer, const char *xff1,
         hs[n++].value = rp_str_c(xff2);
     }
     req.num_headers = n;
-    rp__real_ip(rt->conf, &ss, &req, out, sizeof(out));
+    char peer_ip[64];
+    rp_sock_ntop((const struct sockaddr *)&ss, peer_ip, sizeof(peer_ip));
+    rp__real_ip(rt->conf, &ss, peer_ip, &req, out, sizeof(out));
     return out;
 }
 
