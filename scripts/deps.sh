@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Installs Debian packages. Safe to run again; needs root (or sudo).
 #   scripts/deps.sh            what Rampart needs to build and test
 #   scripts/deps.sh PKG...     those packages instead (bench/deps.sh uses it)
