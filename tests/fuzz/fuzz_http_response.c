@@ -53,17 +53,9 @@ static void run(const char *b, size_t n, const rp_http_limits_t *lim, size_t *sc
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 1)
-        return 0;
     rp_http_limits_t lim;
-    rp_http_limits_default(&lim);
-    if (data[0] & 1) {
-        lim.max_request_line = 16 + (data[0] >> 2);
-        lim.max_header_bytes = 64 + (size_t)data[0] * 2;
-        lim.max_headers = 4;
-    }
-    data++;
-    size--;
+    if (!fz_take_limits(&data, &size, &lim))
+        return 0;
 
     rp_http_header_t hs[NH];
     verdict_t whole, part;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rampart/core.h"
+#include "rampart/http.h"
 
 typedef struct fz_rng {
     uint64_t s;
@@ -41,6 +41,25 @@ static inline char *fz_dup(const uint8_t *d, size_t n)
 }
 
 /* Slice s lies inside [b, b + n). Empty slices may sit at b + n. */
+/* Takes the first input byte as the limits selector: odd bytes give tiny
+ * limits so the 414/431 paths are reached, even ones the defaults.
+ * Returns 0 when the input is empty (nothing to run). */
+static inline int fz_take_limits(const uint8_t **data, size_t *size, rp_http_limits_t *lim)
+{
+    if (*size < 1)
+        return 0;
+    rp_http_limits_default(lim);
+    uint8_t sel = (*data)[0];
+    if (sel & 1) {
+        lim->max_request_line = 16 + (sel >> 2);
+        lim->max_header_bytes = 64 + (size_t)sel * 2;
+        lim->max_headers = 4;
+    }
+    (*data)++;
+    (*size)--;
+    return 1;
+}
+
 static inline int fz_inside(rp_str_t s, const char *b, size_t n)
 {
     if (s.n == 0)
