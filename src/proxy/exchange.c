@@ -749,11 +749,8 @@ static int pump_response(rp_exchange_t *ex)
             memset(&res, 0, sizeof(res));
             res.headers = hs;
             res.num_headers = RP_MAX_RESP_HEADERS;
-            rp_http_limits_t lim;
-            rp_http_limits_default(&lim);
-            lim.max_header_bytes = RP_MAX_RESP_HEAD - 1024;
-            lim.max_headers = RP_MAX_RESP_HEADERS;
-            int r = rp_http_parse_response(u->in.p + u->in.start, avail, &res, &lim, &ex->resp_scan);
+            int r = rp_http_parse_response(u->in.p + u->in.start, avail, &res,
+                                           &ex->wrt->rt->resp_limits, &ex->resp_scan);
             if (r == RP_EINVAL) {
                 rp__upstream_failed(ex->wrt, u->up, u->srv, w->loop.now);
                 rp__exchange_fail(ex, 502, res.error ? res.error : "malformed upstream response");

@@ -82,7 +82,8 @@ typedef struct rp_runtime {
     _Atomic long refs;
     uint64_t generation;
     rp_conf_t *conf;
-    rp_http_limits_t limits;
+    rp_http_limits_t limits;         /* client request heads */
+    rp_http_limits_t resp_limits;    /* upstream response heads */
     rp_server_state_t **servers;     /* [upstream][server] */
     unsigned char *route_listener;   /* [route * nlisteners + listener] */
 } rp_runtime_t;

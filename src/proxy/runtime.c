@@ -18,6 +18,9 @@ rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation)
     rt->limits.max_request_line = conf->limits.max_request_line;
     rt->limits.max_header_bytes = conf->limits.max_header_bytes;
     rt->limits.max_headers = RP_MIN(conf->limits.max_headers, RP_MAX_REQ_HEADERS);
+    rp_http_limits_default(&rt->resp_limits);
+    rt->resp_limits.max_header_bytes = RP_MAX_RESP_HEAD - 1024;
+    rt->resp_limits.max_headers = RP_MAX_RESP_HEADERS;
 
     rt->servers = rp_xcalloc(conf->nupstreams ? conf->nupstreams : 1, sizeof(*rt->servers));
     for (size_t u = 0; u < conf->nupstreams; u++) {
