@@ -69,10 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n = 0;
     scan = 0;
     for (;;) {
-        size_t left = size - n;
-        n += left ? 1 + (size_t)(fz_next(&rng) % (left < 64 ? left : left / 2 + 1)) : 0;
-        if (n > size)
-            n = size;
+        n = fz_grow(&rng, n, size);
         b = fz_dup(data, n);
         run(b, n, &lim, &scan, hs, &part);
         free(b);

@@ -41,6 +41,15 @@ static inline char *fz_dup(const uint8_t *d, size_t n)
 }
 
 /* Slice s lies inside [b, b + n). Empty slices may sit at b + n. */
+/* Next prefix length when feeding an input of `size` bytes incrementally:
+ * grows n by a random step (small near the end), never past size. */
+static inline size_t fz_grow(fz_rng_t *rng, size_t n, size_t size)
+{
+    size_t left = size - n;
+    n += left ? 1 + (size_t)(fz_next(rng) % (left < 64 ? left : left / 2 + 1)) : 0;
+    return n > size ? size : n;
+}
+
 /* Takes the first input byte as the limits selector: odd bytes give tiny
  * limits so the 414/431 paths are reached, even ones the defaults.
  * Returns 0 when the input is empty (nothing to run). */
