@@ -79,6 +79,14 @@ typedef struct rp_conf_server {
     socklen_t addrlen;           /* never 0 in a loaded config */
 } rp_conf_server_t;
 
+/* Origin protection (rampart/sign.h): a signed header on each request. */
+typedef struct rp_conf_sign {
+    char *secret_file;           /* NULL: signing off */
+    char *header;                /* header name, default X-Rampart-Signature */
+    unsigned char *secret;       /* the file's bytes, trailing newline cut */
+    size_t secret_len;           /* at least 16 */
+} rp_conf_sign_t;
+
 typedef struct rp_conf_upstream {
     char *name;
     rp_conf_server_t *servers;
@@ -90,6 +98,7 @@ typedef struct rp_conf_upstream {
     uint64_t connect_timeout_ms;
     uint64_t response_timeout_ms;/* from request sent to response head, and between reads */
     unsigned retries;            /* extra attempts for idempotent requests on connect failure */
+    rp_conf_sign_t sign;
     unsigned line, col;
 } rp_conf_upstream_t;
 

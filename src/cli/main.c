@@ -9,10 +9,12 @@
 #include "rampart/config.h"
 #include "rampart/core.h"
 #include "rampart/proxy.h"
+#include "rampart/sign.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static void usage_main(FILE *out)
 {
@@ -24,6 +26,7 @@ static void usage_main(FILE *out)
             "commands:\n"
             "  run      run the node (no options: the embedded demo on 127.0.0.1:8080)\n"
             "  check    validate a configuration file\n"
+            "  verify-signature  check an X-Rampart-Signature value (origin side)\n"
             "\n"
             "options:\n"
             "  --version   print the version\n"
@@ -55,6 +58,19 @@ static void usage_check(FILE *out)
             "\n"
             "Validates FILE and prints every error as FILE:LINE:COL: message.\n"
             "Exit status: 0 when valid, 1 when not, 2 on usage errors.\n");
+}
+
+static void usage_verify(FILE *out)
+{
+    fprintf(out,
+            "usage: rampart verify-signature --secret-file FILE --signature VALUE\n"
+            "                                --method M --host H --path P [--query Q]\n"
+            "                                [--max-skew SECONDS] [--now UNIX_SECONDS]\n"
+            "\n"
+            "Checks a signature added by an upstream's `sign:` setting against the request\n"
+            "the origin received (method, Host, path and query as it got them).\n"
+            "Default skew allowance: 300 s. Exit status: 0 valid, 1 invalid (the reason\n"
+            "is printed), 2 on usage errors or an unreadable secret.\n");
 }
 
 static int is_help(const char *a) { return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0; }
@@ -162,6 +178,69 @@ static int cmd_check(int argc, char **argv)
     return 0;
 }
 
+/* Reads a secret file as the config loader does: trailing newline cut. */
+static int read_secret(const char *path, unsigned char *buf, size_t cap, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    *n = fread(buf, 1, cap, f);
+    fclose(f);
+    while (*n > 0 && (buf[*n - 1] == '\n' || buf[*n - 1] == '\r'))
+        (*n)--;
+    return 0;
+}
+
+static int cmd_verify_signature(int argc, char **argv)
+{
+    const char *secret_file = NULL, *sig = NULL, *method = NULL, *host = NULL, *path = NULL;
+    const char *query = "", *skew = "300", *now = NULL;
+    struct {
+        const char *flag;
+        const char **dst;
+    } opts[] = { { "--secret-file", &secret_file }, { "--signature", &sig }, { "--method", &method },
+                 { "--host", &host },               { "--path", &path },     { "--query", &query },
+                 { "--max-skew", &skew },           { "--now", &now } };
+    for (int i = 0; i < argc; i++) {
+        if (is_help(argv[i])) {
+            usage_verify(stdout);
+            return 0;
+        }
+        size_t k = 0;
+        while (k < RP_ARRAY_SIZE(opts) && strcmp(argv[i], opts[k].flag) != 0)
+            k++;
+        if (k == RP_ARRAY_SIZE(opts) || i + 1 >= argc) {
+            fprintf(stderr, "rampart verify-signature: unknown or incomplete option '%s'\n", argv[i]);
+            usage_verify(stderr);
+            return 2;
+        }
+        *opts[k].dst = argv[++i];
+    }
+    uint64_t skew_s = 0, now_s = (uint64_t)time(NULL);
+    if (!secret_file || !sig || !method || !host || !path ||
+        rp_str_to_u64(rp_str_c(skew), 86400 * 365, &skew_s) != 0 ||
+        (now && rp_str_to_u64(rp_str_c(now), UINT64_MAX / 2, &now_s) != 0)) {
+        usage_verify(stderr);
+        return 2;
+    }
+    unsigned char secret[4097];
+    size_t n = 0;
+    if (read_secret(secret_file, secret, sizeof(secret), &n) < 0 || n == 0) {
+        fprintf(stderr, "rampart verify-signature: cannot read secret '%s'\n", secret_file);
+        return 2;
+    }
+    const char *why = NULL;
+    int r = rp_sign_verify(secret, n, rp_str_c(sig), now_s, skew_s, rp_str_c(method), rp_str_c(host),
+                           rp_str_c(path), rp_str_c(query), &why);
+    memset(secret, 0, sizeof(secret));
+    if (r == 0) {
+        printf("valid\n");
+        return 0;
+    }
+    printf("invalid: %s\n", why);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -179,6 +258,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 2, argv + 2);
+    if (strcmp(cmd, "verify-signature") == 0)
+        return cmd_verify_signature(argc - 2, argv + 2);
     fprintf(stderr, "rampart: unknown command '%s'\n", cmd);
     usage_main(stderr);
     return 2;

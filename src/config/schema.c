@@ -435,6 +435,14 @@ static const rp__conf_key_t listener_keys[] = {
 };
 static const rp__conf_section_t listener_sec = { "listener", listener_keys, RP_ARRAY_SIZE(listener_keys) };
 
+static const rp__conf_key_t sign_keys[] = {
+    { "secret_file", RP__CT_STRING, 0, 0, NULL, RP__FIELD(rp_conf_sign_t, secret_file), NULL, NULL,
+      RP__CF_REQUIRED },
+    { "header", RP__CT_STRING, 0, 0, "X-Rampart-Signature", RP__FIELD(rp_conf_sign_t, header), NULL,
+      NULL, 0 },
+};
+static const rp__conf_section_t sign_sec = { "sign", sign_keys, RP_ARRAY_SIZE(sign_keys) };
+
 #define UP(f) RP__FIELD(rp_conf_upstream_t, f)
 static const rp__conf_key_t upstream_keys[] = {
     { "name", RP__CT_STRING, 0, 0, NULL, UP(name), NULL, NULL, RP__CF_REQUIRED },
@@ -447,6 +455,7 @@ static const rp__conf_key_t upstream_keys[] = {
     { "connect_timeout", RP__CT_DURATION, 1, MAX_DURATION_MS, NULL, UP(connect_timeout_ms), NULL, NULL, 0 },
     { "response_timeout", RP__CT_DURATION, 1, MAX_DURATION_MS, NULL, UP(response_timeout_ms), NULL, NULL, 0 },
     { "retries", RP__CT_UINT, 0, 10, "1", UP(retries), NULL, NULL, 0 },
+    { "sign", RP__CT_SECTION, 0, 0, NULL, UP(sign), NULL, &sign_sec, 0 },
 };
 #undef UP
 static const rp__conf_section_t upstream_sec = { "upstream", upstream_keys, RP_ARRAY_SIZE(upstream_keys) };
@@ -683,6 +692,50 @@ static void finish_listeners(rp__conf_ctx_t *ctx, const rp__cnode_t *root, rp_co
     }
 }
 
+static int is_token(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+              strchr("!#$%&'*+-.^_`|~", ch)))
+            return 0;
+    }
+    return 1;
+}
+
+/* Reads the signing secret (at load and at each reload, so a rotated
+ * secret takes effect with SIGHUP). */
+static void finish_sign(rp__conf_ctx_t *ctx, const rp__cnode_t *node, rp_conf_sign_t *sg)
+{
+    if (!node || !sg->secret_file)
+        return;
+    const rp__cnode_t *fnode = rp__cnode_get(node, "secret_file");
+    if (!is_token(sg->header))
+        rp__conf_err(ctx, rp__cnode_get(node, "header"), "signature header name must be an HTTP token");
+    FILE *f = fopen(sg->secret_file, "rb");
+    if (!f) {
+        rp__conf_err(ctx, fnode, "cannot read signing secret '%s': %s", sg->secret_file, strerror(errno));
+        return;
+    }
+    unsigned char buf[4097];
+    size_t n = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        n--;
+    if (n > 4096) {
+        rp__conf_err(ctx, fnode, "signing secret longer than 4096 bytes");
+    } else if (n < 16) {
+        rp__conf_err(ctx, fnode, "signing secret must be at least 16 bytes");
+    } else {
+        sg->secret = rp_xmalloc(n);
+        memcpy(sg->secret, buf, n);
+        sg->secret_len = n;
+    }
+    memset(buf, 0, sizeof(buf));
+}
+
 static void finish_upstreams(rp__conf_ctx_t *ctx, const rp__cnode_t *root, rp_conf_t *c)
 {
     char buf[80];
@@ -695,6 +748,7 @@ static void finish_upstreams(rp__conf_ctx_t *ctx, const rp__cnode_t *root, rp_co
             u->connect_timeout_ms = c->timeouts.upstream_connect_ms;
         if (!rp__cnode_get(item, "response_timeout"))
             u->response_timeout_ms = c->timeouts.upstream_response_ms;
+        finish_sign(ctx, rp__cnode_get(item, "sign"), &u->sign);
         for (size_t j = 0; j < i; j++) {
             if (name_eq(u->name, c->upstreams[j].name)) {
                 rp__conf_err(ctx, rp__cnode_get(item, "name"), "duplicate upstream name '%s'",
@@ -910,6 +964,11 @@ void rp_conf_destroy(rp_conf_t *c)
         }
         free(u->servers);
         free(u->name);
+        free(u->sign.secret_file);
+        free(u->sign.header);
+        if (u->sign.secret)
+            memset(u->sign.secret, 0, u->sign.secret_len);
+        free(u->sign.secret);
     }
     free(c->upstreams);
     for (size_t i = 0; i < c->nroutes; i++) {

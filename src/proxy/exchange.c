@@ -12,11 +12,13 @@
  * client's framing) means the upstream only ever sees framing we wrote.
  */
 #include "proxy_int.h"
+#include "rampart/sign.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---------------------------------------------------------------------- */
@@ -255,8 +257,10 @@ static void build_upstream_head(rp_exchange_t *ex, const rp_http_request_t *req,
         }
     }
     int path_slash = path.n > 0 && path.p && path.p[0] == '/';
+    const rp_conf_sign_t *sign = &ex->wrt->rt->conf->upstreams[route->upstream_index].sign;
     rp_buf_append_str(b, req->method);
     rp_buf_append(b, " ", 1);
+    size_t target_at = b->len;
     if (route->add_prefix) {
         rp_str_t ap = rp_str(route->add_prefix, strlen(route->add_prefix));
         if (ap.n > 0 && ap.p[ap.n - 1] == '/' && path_slash)
@@ -270,13 +274,16 @@ static void build_upstream_head(rp_exchange_t *ex, const rp_http_request_t *req,
         rp_buf_append(b, "?", 1);
         rp_buf_append_str(b, req->query);
     }
+    size_t target_end = b->len;
     rp_buf_append_cstr(b, " HTTP/1.1\r\nHost: ");
+    size_t host_at = b->len;
     if (route->rewrite_host)
         rp_buf_append_cstr(b, route->rewrite_host);
     else if (req->host.n > 0)
         rp_buf_append_str(b, req->host);
     else /* HTTP/1.0 without Host: name the origin, as a client would */
         rp_buf_append_cstr(b, ex->wrt->rt->conf->upstreams[route->upstream_index].servers[0].host);
+    size_t host_end = b->len;
     rp_buf_append(b, "\r\n", 2);
 
     rp_str_t xfp = RP_STR_NULL, xfh = RP_STR_NULL;
@@ -305,6 +312,8 @@ static void build_upstream_head(rp_exchange_t *ex, const rp_http_request_t *req,
         }
         if (rp_str_ieq(n, RP_STRLIT("x-request-id")))
             continue;
+        if (sign->secret && rp_str_ieq(n, rp_str_c(sign->header)))
+            continue; /* only we may sign */
         int overridden = 0;
         for (size_t k = 0; k < route->nset_headers && !overridden; k++)
             overridden = rp_str_ieq(n, rp_str_c(route->set_headers[k].name));
@@ -338,6 +347,21 @@ static void build_upstream_head(rp_exchange_t *ex, const rp_http_request_t *req,
     rp_buf_append(b, "\r\n", 2);
     for (size_t k = 0; k < route->nset_headers; k++)
         rp_buf_printf(b, "%s: %s\r\n", route->set_headers[k].name, route->set_headers[k].value);
+    if (sign->secret) {
+        /* Over the method, Host and target exactly as written above. The
+         * offsets are taken now: appends may have moved the buffer. */
+        char value[RP_SIGN_VALUE_MAX];
+        size_t vn = rp_sign_value(sign->secret, sign->secret_len, (uint64_t)time(NULL), req->method,
+                                  rp_str(b->p + host_at, host_end - host_at),
+                                  rp_str(b->p + target_at, target_end - target_at), RP_STR_NULL,
+                                  value, sizeof(value));
+        if (vn) {
+            rp_buf_append_cstr(b, sign->header);
+            rp_buf_append(b, ": ", 2);
+            rp_buf_append(b, value, vn);
+            rp_buf_append(b, "\r\n", 2);
+        }
+    }
     if (ex->req_mode == RP_BODY_CL) {
         rp_buf_append_cstr(b, "Content-Length: ");
         rp_buf_append_u64(b, ex->req_remaining);
