@@ -202,6 +202,9 @@ void rp_conf_destroy(rp_conf_t *c);
  * swapped in. Listener changes are the proxy's business, not checked here. */
 const char *rp_conf_reload_blocker(const rp_conf_t *old, const rp_conf_t *next);
 
+/* Reads a secret file (signing keys, tokens) into buf: at most cap bytes,
+ * a trailing CR/LF cut. Returns 0, or -errno when it cannot be read. */
+int rp_conf_read_secret(const char *path, unsigned char *buf, size_t cap, size_t *n);
 /* Parses "10s", "250ms", "2m", "1h", "1d", compounds like "1m30s", or a
  * bare number of seconds. Returns 0 or -1 (also on overflow). */
 int rp_conf_parse_duration_ms(rp_str_t s, uint64_t *out);

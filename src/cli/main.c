@@ -178,19 +178,6 @@ static int cmd_check(int argc, char **argv)
     return 0;
 }
 
-/* Reads a secret file as the config loader does: trailing newline cut. */
-static int read_secret(const char *path, unsigned char *buf, size_t cap, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    *n = fread(buf, 1, cap, f);
-    fclose(f);
-    while (*n > 0 && (buf[*n - 1] == '\n' || buf[*n - 1] == '\r'))
-        (*n)--;
-    return 0;
-}
-
 static int cmd_verify_signature(int argc, char **argv)
 {
     const char *secret_file = NULL, *sig = NULL, *method = NULL, *host = NULL, *path = NULL;
@@ -225,7 +212,7 @@ static int cmd_verify_signature(int argc, char **argv)
     }
     unsigned char secret[4097];
     size_t n = 0;
-    if (read_secret(secret_file, secret, sizeof(secret), &n) < 0 || n == 0) {
+    if (rp_conf_read_secret(secret_file, secret, sizeof(secret), &n) < 0 || n == 0) {
         fprintf(stderr, "rampart verify-signature: cannot read secret '%s'\n", secret_file);
         return 2;
     }

@@ -705,6 +705,21 @@ static int is_token(const char *s)
     return 1;
 }
 
+int rp_conf_read_secret(const char *path, unsigned char *buf, size_t cap, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -errno;
+    *n = fread(buf, 1, cap, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad)
+        return -EIO;
+    while (*n > 0 && (buf[*n - 1] == '\n' || buf[*n - 1] == '\r'))
+        (*n)--;
+    return 0;
+}
+
 /* Reads the signing secret (at load and at each reload, so a rotated
  * secret takes effect with SIGHUP). */
 static void finish_sign(rp__conf_ctx_t *ctx, const rp__cnode_t *node, rp_conf_sign_t *sg)
@@ -714,16 +729,13 @@ static void finish_sign(rp__conf_ctx_t *ctx, const rp__cnode_t *node, rp_conf_si
     const rp__cnode_t *fnode = rp__cnode_get(node, "secret_file");
     if (!is_token(sg->header))
         rp__conf_err(ctx, rp__cnode_get(node, "header"), "signature header name must be an HTTP token");
-    FILE *f = fopen(sg->secret_file, "rb");
-    if (!f) {
-        rp__conf_err(ctx, fnode, "cannot read signing secret '%s': %s", sg->secret_file, strerror(errno));
+    unsigned char buf[4097];
+    size_t n = 0;
+    int r = rp_conf_read_secret(sg->secret_file, buf, sizeof(buf), &n);
+    if (r < 0) {
+        rp__conf_err(ctx, fnode, "cannot read signing secret '%s': %s", sg->secret_file, strerror(-r));
         return;
     }
-    unsigned char buf[4097];
-    size_t n = fread(buf, 1, sizeof(buf), f);
-    fclose(f);
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-        n--;
     if (n > 4096) {
         rp__conf_err(ctx, fnode, "signing secret longer than 4096 bytes");
     } else if (n < 16) {
