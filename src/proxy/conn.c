@@ -12,8 +12,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-void rp__worker_conn_gone(rp_worker_t *w);
-
 #define LINGER_MS 2000
 
 /* ---------------------------------------------------------------------- */
@@ -193,6 +191,13 @@ int rp__conn_flush(rp_conn_t *c)
     return 0;
 }
 
+/* Flush what is queued, then close (after lingering): bounded by `send`. */
+static void conn_set_closing(rp_conn_t *c)
+{
+    c->state = RP_CONN_CLOSING;
+    rp_timer_start(&c->w->loop, &c->timer, c->w->cur->rt->conf->timeouts.send_ms);
+}
+
 static void conn_start_linger(rp_conn_t *c)
 {
     /* Stop sending, keep reading (and dropping) what the client still
@@ -216,8 +221,7 @@ static void conn_reject(rp_conn_t *c, int status, const char *why, size_t pos)
     char id[33];
     rp__request_id(w, id);
     rp__respond_error(&c->out, status, why, id, 1);
-    c->state = RP_CONN_CLOSING;
-    rp_timer_start(&w->loop, &c->timer, w->cur->rt->conf->timeouts.send_ms);
+    conn_set_closing(c);
 }
 
 /* Parses the next request head out of c->in. Returns 1 if an exchange was
@@ -346,8 +350,7 @@ void rp__conn_exchange_done(rp_conn_t *c, int keepalive)
     rp_worker_t *w = c->w;
     c->ex = NULL;
     if (!keepalive || w->draining) {
-        c->state = RP_CONN_CLOSING;
-        rp_timer_start(&w->loop, &c->timer, w->cur->rt->conf->timeouts.send_ms);
+        conn_set_closing(c);
         return;
     }
     c->state = RP_CONN_HEAD;

@@ -184,20 +184,16 @@ void rp__exchange_fail(rp_exchange_t *ex, int status, const char *why)
                  ex->reqid, status, ex->client_ip);
         rp_log(RP_LOG_WARN, extra, "rejected request: %s", why ? why : "");
     }
-    int started = ex->resp_started;
-    if (!started) {
+    if (!ex->resp_started) {
         ex->status = status;
         rp__respond_error(&c->out, status, why, ex->reqid, 1);
     }
     rp__access_log(ex);
-    c->ex = NULL;
     exchange_free(ex);
     /* If part of a response is out, the only honest signal left is to end
      * the connection after what was relayed, so the client sees a
-     * truncated message; CLOSING flushes, then sends FIN. */
-    RP_UNUSED(started);
-    c->state = RP_CONN_CLOSING;
-    rp_timer_start(&w->loop, &c->timer, w->cur->rt->conf->timeouts.send_ms);
+     * truncated message: closing flushes, then sends FIN. */
+    rp__conn_exchange_done(c, 0);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -407,7 +403,7 @@ void rp__exchange_start(rp_conn_t *c, rp_http_request_t *req, size_t head_len)
     if (!ex) {
         c->in.start += head_len;
         rp__respond_error(&c->out, 503, "out of memory", NULL, 1);
-        c->state = RP_CONN_CLOSING;
+        rp__conn_exchange_done(c, 0);
         return;
     }
     ex->c = c;
@@ -608,10 +604,6 @@ static int pump_request_body(rp_exchange_t *ex)
                               ex->req_trailer ? 2 : 5);
             ex->req_done = 1;
         } else if (r == RP_EINVAL) {
-            if (ex->resp_started) {
-                rp__conn_close(c);
-                return -1;
-            }
             rp__exchange_fail(ex, 400, ex->req_chunk.error ? ex->req_chunk.error : "bad chunked body");
             return -1;
         } else if (consumed < avail) {
@@ -934,12 +926,11 @@ void rp__exchange_run(rp_exchange_t *ex)
         if (!progress)
             break;
     }
-    /* Waiting: make sure some timer covers the wait on the client side. */
+    /* Waiting: make sure some timer covers the wait on the client side
+     * (while the body is read, the client_body timer re-armed per read). */
     if (client_out_pending(c) > 0)
         rp_timer_start(&w->loop, &c->timer, ex->wrt->rt->conf->timeouts.send_ms);
-    else if (!ex->req_done)
-        ; /* client_body timer armed on each read */
-    else
+    else if (ex->req_done)
         rp_timer_stop(&w->loop, &c->timer);
 }
 

@@ -261,6 +261,8 @@ char *rp__worker_buf_get(rp_worker_t *w, size_t size);
 void rp__worker_buf_put(rp_worker_t *w, char *p, size_t size);
 void rp__wrt_unref(rp_worker_t *w, rp_wrt_t *wrt);
 void rp__request_id(rp_worker_t *w, char out[33]);
+/* A connection went away: a draining worker stops once it has none. */
+void rp__worker_conn_gone(rp_worker_t *w);
 
 /* conn.c */
 void rp__conn_accept(rp_worker_t *w, rp_wlistener_t *l, int fd, const struct sockaddr_storage *peer);

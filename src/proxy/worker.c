@@ -268,7 +268,6 @@ static void alog_timer_cb(rp_loop_t *loop, rp_timer_t *t)
 }
 
 /* Called by conn.c whenever a connection goes away. */
-void rp__worker_conn_gone(rp_worker_t *w);
 void rp__worker_conn_gone(rp_worker_t *w)
 {
     worker_check_drained(w);
