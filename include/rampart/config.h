@@ -14,6 +14,8 @@
 
 #include <netinet/in.h>
 #include <stdio.h>
+
+struct ssl_ctx_st; /* OpenSSL's SSL_CTX */
 #include <sys/socket.h>
 
 /* ---------------------------------------------------------------------- */
@@ -59,6 +61,26 @@ typedef struct rp_conf_header {
     char *value;
 } rp_conf_header_t;
 
+/* A certificate chain and its key (PEM files). */
+typedef struct rp_conf_cert {
+    char *cert;                  /* leaf first, then intermediates */
+    char *key;
+} rp_conf_cert_t;
+
+/* TLS on a listener. The SSL_CTXs are built at load time (a bad or
+ * mismatched file is a config error naming it) and live as long as the
+ * config: one per certificate, the first being the default; a client's
+ * SNI selects the certificate whose names match it. */
+typedef struct rp_conf_listener_tls {
+    rp_conf_cert_t *certs;
+    size_t ncerts;
+    char *min_version;           /* "1.2" (default) or "1.3" */
+    char *ciphers;               /* TLS 1.2 cipher list; NULL: OpenSSL's defaults minus weak ones */
+    int session_tickets;         /* default on */
+    uint64_t session_timeout_ms;
+    struct ssl_ctx_st **ctx;     /* [ncerts]; NULL when TLS is off */
+} rp_conf_listener_tls_t;
+
 typedef struct rp_conf_listener {
     char *name;                  /* defaults to the address text */
     char *listen;                /* "0.0.0.0:8080", "[::1]:8080", ":8080" */
@@ -66,6 +88,7 @@ typedef struct rp_conf_listener {
     socklen_t addrlen;
     char *health_path;           /* non-NULL: a health-check-only listener
                                   * answering GET/HEAD on this path */
+    rp_conf_listener_tls_t tls;  /* tls.ctx != NULL: the listener speaks TLS */
     unsigned line, col;
 } rp_conf_listener_t;
 
@@ -73,11 +96,40 @@ typedef struct rp_conf_server {
     char *text;                  /* as written */
     char *host;                  /* name or literal address */
     uint16_t port;
-    int tls;                     /* https:// (issue 3); 0 for now */
-    struct sockaddr_storage addr;/* resolved at load time (getaddrinfo, first
-                                  * IPv4 result, else first IPv6), port set */
-    socklen_t addrlen;           /* never 0 in a loaded config */
+    int tls;                     /* https:// */
+    struct sockaddr_storage addr;/* literal addresses only, port set */
+    socklen_t addrlen;           /* 0: host is a DNS name, resolved (and
+                                  * re-resolved by TTL) while running */
 } rp_conf_server_t;
+
+/* TLS to an upstream (any https:// server). */
+typedef struct rp_conf_upstream_tls {
+    int verify;                  /* default on */
+    char *ca_file;               /* NULL: OpenSSL's default trust store
+                                  * (SSL_CERT_FILE / SSL_CERT_DIR honoured) */
+    char *sni;                   /* NULL: the route's rewrite_host, else the
+                                  * upstream's host, else the server name */
+    char *min_version;           /* "1.2" (default) or "1.3" */
+    struct ssl_ctx_st *ctx;      /* built at load when any server is https */
+} rp_conf_upstream_tls_t;
+
+typedef enum rp_apigw_endpoint {
+    RP_APIGW_REGIONAL = 0,
+    RP_APIGW_PRIVATE = 1,
+} rp_apigw_endpoint_t;
+
+/* Amazon API Gateway shorthand: servers, TLS name, Host and path prefix
+ * are derived from these (see rp_conf_upstream_t.host / path_prefix). */
+typedef struct rp_conf_apigw {
+    char *api_id;                /* NULL: not an API Gateway upstream */
+    char *region;
+    char *stage;                 /* optional: forwarded paths get "/stage" in front */
+    rp_apigw_endpoint_t endpoint;
+    char *vpc_endpoint;          /* private: the interface endpoint's DNS name;
+                                  * NULL: the execute-api name (private DNS) */
+    unsigned port;               /* 443 */
+    char *hostname;              /* derived: {api_id}.execute-api.{region}.amazonaws.com */
+} rp_conf_apigw_t;
 
 /* Origin protection (rampart/sign.h): a signed header on each request. */
 typedef struct rp_conf_sign {
@@ -98,6 +150,14 @@ typedef struct rp_conf_upstream {
     uint64_t connect_timeout_ms;
     uint64_t response_timeout_ms;/* from request sent to response head, and between reads */
     unsigned retries;            /* extra attempts for idempotent requests on connect failure */
+    char *host;                  /* Host sent when the route does not rewrite it
+                                  * (NULL: the client's); API Gateway: derived */
+    char *path_prefix;           /* put in front of every forwarded path (after the
+                                  * route's strip/add); API Gateway: "/stage" */
+    rp_conf_header_t *set_headers; /* added to every request (route headers win) */
+    size_t nset_headers;
+    rp_conf_upstream_tls_t tls;
+    rp_conf_apigw_t api_gateway;
     rp_conf_sign_t sign;
     unsigned line, col;
 } rp_conf_upstream_t;
@@ -155,6 +215,17 @@ typedef struct rp_conf_timeouts {
     uint64_t graceful_stop_ms;   /* drain deadline on SIGTERM */
 } rp_conf_timeouts_t;
 
+/* The resolver that keeps upstream names resolved (c-ares). */
+typedef struct rp_conf_dns {
+    struct sockaddr_storage *servers; /* none: /etc/resolv.conf */
+    size_t nservers;
+    uint64_t min_ttl_ms;         /* answers are re-resolved after their TTL clamped */
+    uint64_t max_ttl_ms;         /* to [min_ttl, max_ttl] */
+    uint64_t timeout_ms;         /* per query attempt */
+    uint64_t retry_ms;           /* after a failed lookup (last good addresses kept) */
+    char *family;                /* "any" (A and AAAA), "ipv4", "ipv6" */
+} rp_conf_dns_t;
+
 typedef struct rp_conf {
     char *file;                  /* source name */
     unsigned workers;            /* 1..256; "auto" in YAML loads as 0, which the
@@ -168,6 +239,7 @@ typedef struct rp_conf {
     rp_conf_timeouts_t timeouts;
     rp_cidr_t *trusted_proxies;
     size_t ntrusted_proxies;
+    rp_conf_dns_t dns;
     rp_conf_listener_t *listeners;
     size_t nlisteners;
     rp_conf_upstream_t *upstreams;
@@ -181,7 +253,9 @@ typedef struct rp_conf {
 
 /* Loads and validates a YAML file. Returns NULL and appends to errs
  * (every error found, not only the first) when anything is wrong; errs
- * may be NULL. Host names of upstream servers are resolved here. */
+ * may be NULL. Host names of upstream servers are not resolved here (the
+ * proxy's resolver does that while running); certificate and key files
+ * are read and checked here. */
 rp_conf_t *rp_conf_load_file(const char *path, rp_conf_errors_t *errs);
 /* Same from a buffer; `name` is used in error positions. */
 rp_conf_t *rp_conf_load_string(const char *name, const char *text, size_t len,
@@ -190,7 +264,9 @@ rp_conf_t *rp_conf_load_string(const char *name, const char *text, size_t len,
  * with a small JSON document, /healthz. */
 rp_conf_t *rp_conf_demo(rp_conf_errors_t *errs);
 /* Quick start: every request on `listen` proxied to `upstream_url`
- * ("http://host:port[/prefix]" or "host:port"; the prefix becomes the
+ * ("http[s]://host[:port][/prefix]" or "host:port"; https verifies the
+ * origin against the default trust store and sends the origin's name as
+ * Host and SNI; the prefix becomes the
  * route's add_prefix). `listen` is a listen address, or a bare port
  * meaning ":port". Names: listener "main", upstream and route "origin".
  * Errors carry file "<command line>" and line 0. */

@@ -82,6 +82,7 @@ typedef enum rp__conf_type {
     RP__CT_DURATION, /* rp_conf_parse_duration_ms in [min, max], milliseconds */
     RP__CT_STRING,   /* char *, owned; no NUL, CR or LF */
     RP__CT_PATH,     /* char *, must start with '/', no spaces or controls */
+    RP__CT_BOOL,     /* true/false (also yes/no, on/off) into an int */
     RP__CT_SECTION,  /* nested mapping applied to obj + off with `sub` */
     RP__CT_FUNC,     /* anything else: cb(ctx, key, value node, obj) */
 } rp__conf_type_t;
@@ -152,9 +153,16 @@ void rp__conf_fmt_duration(uint64_t ms, char *buf, size_t cap);
  * Returns NULL when ctx collected any error. */
 rp_conf_t *rp__conf_load(rp__conf_ctx_t *ctx, const char *text, size_t len);
 
-/* Host name resolution at load time is on by default; the fuzzer turns it
- * off so that only numeric addresses and "localhost" are resolved. */
-void rp__conf_set_resolve(int on);
-int rp__conf_get_resolve(void);
+/* TLS contexts (tls.c). Each reports its own errors at `at` (the key
+ * that names the files) and returns -1; on success the contexts are set
+ * in the struct. rp__conf_tls_free releases them. */
+int rp__conf_tls_listener(rp__conf_ctx_t *ctx, const rp__cnode_t *at, rp_conf_listener_tls_t *t);
+int rp__conf_tls_upstream(rp__conf_ctx_t *ctx, const rp__cnode_t *at, rp_conf_upstream_tls_t *t);
+void rp__conf_tls_free_listener(rp_conf_listener_tls_t *t);
+void rp__conf_tls_free_upstream(rp_conf_upstream_tls_t *t);
+/* File reads at load time (certificates, keys, CA files) are on by default;
+ * the fuzzer turns them off. */
+void rp__conf_set_files(int on);
+int rp__conf_get_files(void);
 
 #endif /* RAMPART_CONFIG_INT_H */

@@ -5,6 +5,7 @@
  */
 #include "config/config_int.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 
 static const char demo_yaml[] =
@@ -90,7 +91,22 @@ rp_conf_t *rp_conf_quickstart(const char *listen, const char *upstream_url,
     rp_buf_append_cstr(&y, "\nupstreams:\n  - name: origin\n    servers: [");
     /* The server without its path: the path becomes the route's add_prefix. */
     yaml_quote(&y, rp_str(url.p, (size_t)(u.path.p - url.p)));
-    rp_buf_append_cstr(&y, "]\nroutes:\n  - name: origin\n    path: /\n    upstream: origin\n");
+    rp_buf_append_cstr(&y, "]\n");
+    if (u.tls) {
+        /* An HTTPS origin is reached by its name: Host and SNI. */
+        struct in6_addr tmp;
+        char host[256];
+        if (u.host.n < sizeof(host)) {
+            memcpy(host, u.host.p, u.host.n);
+            host[u.host.n] = '\0';
+            if (!u.host_is_v6 && inet_pton(AF_INET, host, &tmp) != 1) {
+                rp_buf_append_cstr(&y, "    host: ");
+                yaml_quote(&y, u.host);
+                rp_buf_append_cstr(&y, "\n");
+            }
+        }
+    }
+    rp_buf_append_cstr(&y, "routes:\n  - name: origin\n    path: /\n    upstream: origin\n");
     if (u.path.n > 0 && !rp_str_eq(u.path, RP_STRLIT("/"))) {
         rp_buf_append_cstr(&y, "    add_prefix: ");
         yaml_quote(&y, u.path);

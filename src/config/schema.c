@@ -19,18 +19,6 @@
 #define SHOW(node, buf) rp__conf_show((node)->s, (node)->n, (buf), sizeof(buf))
 #define MAX_DURATION_MS ((uint64_t)365 * 86400000) /* keeps now + timeout far from overflow */
 
-static int resolve_names = 1;
-
-void rp__conf_set_resolve(int on)
-{
-    resolve_names = on;
-}
-
-int rp__conf_get_resolve(void)
-{
-    return resolve_names;
-}
-
 static int is_seq(const rp__cnode_t *v)
 {
     return v && v->kind == RP__CN_SEQ;
@@ -133,60 +121,23 @@ static void cb_listen(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cn
                              ":port or *:port with a numeric host or localhost)", SHOW(v, buf));
 }
 
-/* Resolves a server's host into s->addr: literals directly, names with
- * getaddrinfo (first IPv4 result, else first IPv6). */
-static int resolve_server(rp__conf_ctx_t *ctx, const rp__cnode_t *v, rp_conf_server_t *s)
+/* Literal addresses go straight into s->addr ("localhost" counts as
+ * 127.0.0.1); names are left to the proxy's resolver (addrlen 0). */
+static void server_literal(rp_conf_server_t *s)
 {
     struct sockaddr_in *a4 = (struct sockaddr_in *)&s->addr;
     struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&s->addr;
-    char buf[80];
     if (inet_pton(AF_INET, s->host, &a4->sin_addr) == 1 || strcmp(s->host, "localhost") == 0) {
         if (strcmp(s->host, "localhost") == 0)
             a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         a4->sin_family = AF_INET;
         a4->sin_port = htons(s->port);
         s->addrlen = sizeof(*a4);
-        return 0;
-    }
-    if (inet_pton(AF_INET6, s->host, &a6->sin6_addr) == 1) {
+    } else if (inet_pton(AF_INET6, s->host, &a6->sin6_addr) == 1) {
         a6->sin6_family = AF_INET6;
         a6->sin6_port = htons(s->port);
         s->addrlen = sizeof(*a6);
-        return 0;
     }
-    if (!resolve_names)
-        return 0; /* fuzzing: no DNS; addrlen stays 0 */
-    struct addrinfo hints, *res = NULL;
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    int rc = getaddrinfo(s->host, NULL, &hints, &res);
-    if (rc != 0 || !res) {
-        rp__conf_err(ctx, v, "cannot resolve '%s': %s",
-                     rp__conf_show(s->host, strlen(s->host), buf, sizeof(buf)),
-                     rc ? gai_strerror(rc) : "no address");
-        return -1;
-    }
-    const struct addrinfo *pick = NULL;
-    for (const struct addrinfo *ai = res; ai && !pick; ai = ai->ai_next)
-        if (ai->ai_family == AF_INET)
-            pick = ai;
-    for (const struct addrinfo *ai = res; ai && !pick; ai = ai->ai_next)
-        if (ai->ai_family == AF_INET6)
-            pick = ai;
-    if (pick && pick->ai_addrlen <= sizeof(s->addr)) {
-        memcpy(&s->addr, pick->ai_addr, pick->ai_addrlen);
-        s->addrlen = (socklen_t)pick->ai_addrlen;
-        if (pick->ai_family == AF_INET)
-            a4->sin_port = htons(s->port);
-        else
-            a6->sin6_port = htons(s->port);
-    } else {
-        rp__conf_err(ctx, v, "cannot resolve '%s': no IPv4 or IPv6 address",
-                     rp__conf_show(s->host, strlen(s->host), buf, sizeof(buf)));
-    }
-    freeaddrinfo(res);
-    return pick ? 0 : -1;
 }
 
 static void cb_servers(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v, void *obj)
@@ -225,11 +176,11 @@ static void cb_servers(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__c
         s->host = rp_xstrndup(url.host.p, url.host.n);
         s->port = url.port;
         s->tls = url.tls;
-        if (url.tls) {
-            rp__conf_err(ctx, it, "https upstreams are not supported yet");
+        if (!s->host[0]) {
+            rp__conf_err(ctx, it, "server '%s' needs a host", SHOW(it, buf));
             continue;
         }
-        resolve_server(ctx, it, s);
+        server_literal(s);
     }
 }
 
@@ -313,10 +264,10 @@ static void cb_route_listeners(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, con
     }
 }
 
-static void cb_rewrite_host(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v,
-                            void *obj)
+/* A Host value sent upstream: a host name, optionally with :port. */
+static void parse_host_value(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v,
+                             char **out)
 {
-    rp_conf_route_t *r = obj;
     char buf[80];
     char *h = NULL;
     if (rp__conf_get_string(ctx, k->name, v, &h) < 0)
@@ -325,13 +276,25 @@ static void cb_rewrite_host(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const 
     for (const char *p = h; *p && ok; p++)
         ok = host_char((char)rp_lower((unsigned char)*p));
     if (!ok) {
-        rp__conf_err(ctx, v, "invalid rewrite_host '%s' (expected a host name, optionally with "
-                             ":port)", SHOW(v, buf));
+        rp__conf_err(ctx, v, "invalid %s '%s' (expected a host name, optionally with :port)",
+                     k->name, SHOW(v, buf));
         free(h);
         return;
     }
-    free(r->rewrite_host);
-    r->rewrite_host = h;
+    free(*out);
+    *out = h;
+}
+
+static void cb_rewrite_host(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v,
+                            void *obj)
+{
+    parse_host_value(ctx, k, v, &((rp_conf_route_t *)obj)->rewrite_host);
+}
+
+static void cb_upstream_host(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v,
+                             void *obj)
+{
+    parse_host_value(ctx, k, v, &((rp_conf_upstream_t *)obj)->host);
 }
 
 /* A mapping of header name -> value. `upstream`: headers sent to the
@@ -389,6 +352,13 @@ static void cb_set_headers(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const r
     parse_headers(ctx, v, &r->set_headers, &r->nset_headers, 1);
 }
 
+static void cb_upstream_set_headers(rp__conf_ctx_t *ctx, const rp__conf_key_t *k,
+                                   const rp__cnode_t *v, void *obj)
+{
+    rp_conf_upstream_t *u = obj;
+    parse_headers(ctx, v, &u->set_headers, &u->nset_headers, 1);
+}
+
 static void cb_respond_headers(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v,
                                void *obj)
 {
@@ -428,10 +398,60 @@ static void cb_respond(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__c
 /* ---------------------------------------------------------------------- */
 /* Lists of objects.                                                        */
 
+static const rp__conf_key_t cert_keys[] = {
+    { "cert", RP__CT_STRING, 0, 0, NULL, RP__FIELD(rp_conf_cert_t, cert), NULL, NULL, RP__CF_REQUIRED },
+    { "key", RP__CT_STRING, 0, 0, NULL, RP__FIELD(rp_conf_cert_t, key), NULL, NULL, RP__CF_REQUIRED },
+};
+static const rp__conf_section_t cert_sec = { "certificate", cert_keys, RP_ARRAY_SIZE(cert_keys) };
+
+static void *walk_list(rp__conf_ctx_t *ctx, const rp__cnode_t *v, const rp__conf_section_t *sec,
+                       size_t size, size_t *n);
+
+static void cb_certificates(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v,
+                            void *obj)
+{
+    rp_conf_listener_tls_t *t = obj;
+    if (t->ncerts) {
+        rp__conf_err(ctx, v, "give either 'certificates' or 'cert' and 'key', not both");
+        return;
+    }
+    t->certs = walk_list(ctx, v, &cert_sec, sizeof(rp_conf_cert_t), &t->ncerts);
+}
+
+/* The one-certificate shorthand: tls: { cert: ..., key: ... }. */
+static void cb_tls_cert_or_key(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v,
+                               void *obj)
+{
+    rp_conf_listener_tls_t *t = obj;
+    if (t->ncerts == 0) {
+        t->certs = rp_xcalloc(1, sizeof(rp_conf_cert_t));
+        t->ncerts = 1;
+    } else if (t->ncerts > 1 || (k->name[0] == 'c' ? t->certs[0].cert : t->certs[0].key)) {
+        rp__conf_err(ctx, v, "give either 'certificates' or 'cert' and 'key', not both");
+        return;
+    }
+    rp__conf_get_string(ctx, k->name, v, k->name[0] == 'c' ? &t->certs[0].cert : &t->certs[0].key);
+}
+
+#define LT(f) RP__FIELD(rp_conf_listener_tls_t, f)
+static const rp__conf_key_t listener_tls_keys[] = {
+    { "certificates", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_certificates, NULL, 0 },
+    { "cert", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_tls_cert_or_key, NULL, 0 },
+    { "key", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_tls_cert_or_key, NULL, 0 },
+    { "min_version", RP__CT_STRING, 0, 0, "1.2", LT(min_version), NULL, NULL, 0 },
+    { "ciphers", RP__CT_STRING, 0, 0, NULL, LT(ciphers), NULL, NULL, 0 },
+    { "session_tickets", RP__CT_BOOL, 0, 0, "true", LT(session_tickets), NULL, NULL, 0 },
+    { "session_timeout", RP__CT_DURATION, 1000, 86400000, "1h", LT(session_timeout_ms), NULL, NULL, 0 },
+};
+#undef LT
+static const rp__conf_section_t listener_tls_sec = { "tls", listener_tls_keys,
+                                                     RP_ARRAY_SIZE(listener_tls_keys) };
+
 static const rp__conf_key_t listener_keys[] = {
     { "listen", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_listen, NULL, RP__CF_REQUIRED },
     { "name", RP__CT_STRING, 0, 0, NULL, RP__FIELD(rp_conf_listener_t, name), NULL, NULL, 0 },
     { "health", RP__CT_PATH, 0, 0, NULL, RP__FIELD(rp_conf_listener_t, health_path), NULL, NULL, 0 },
+    { "tls", RP__CT_SECTION, 0, 0, NULL, RP__FIELD(rp_conf_listener_t, tls), NULL, &listener_tls_sec, 0 },
 };
 static const rp__conf_section_t listener_sec = { "listener", listener_keys, RP_ARRAY_SIZE(listener_keys) };
 
@@ -443,10 +463,51 @@ static const rp__conf_key_t sign_keys[] = {
 };
 static const rp__conf_section_t sign_sec = { "sign", sign_keys, RP_ARRAY_SIZE(sign_keys) };
 
+#define UT(f) RP__FIELD(rp_conf_upstream_tls_t, f)
+static const rp__conf_key_t upstream_tls_keys[] = {
+    { "verify", RP__CT_BOOL, 0, 0, "true", UT(verify), NULL, NULL, 0 },
+    { "ca_file", RP__CT_STRING, 0, 0, NULL, UT(ca_file), NULL, NULL, 0 },
+    { "sni", RP__CT_STRING, 0, 0, NULL, UT(sni), NULL, NULL, 0 },
+    { "min_version", RP__CT_STRING, 0, 0, "1.2", UT(min_version), NULL, NULL, 0 },
+};
+#undef UT
+static const rp__conf_section_t upstream_tls_sec = { "tls", upstream_tls_keys,
+                                                     RP_ARRAY_SIZE(upstream_tls_keys) };
+
+static void cb_apigw_endpoint(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v,
+                              void *obj)
+{
+    rp_conf_apigw_t *a = obj;
+    if (v->kind == RP__CN_SCALAR && strcmp(v->s, "regional") == 0)
+        a->endpoint = RP_APIGW_REGIONAL;
+    else if (v->kind == RP__CN_SCALAR && strcmp(v->s, "private") == 0)
+        a->endpoint = RP_APIGW_PRIVATE;
+    else
+        rp__conf_err(ctx, v, "endpoint must be regional or private");
+}
+
+#define AG(f) RP__FIELD(rp_conf_apigw_t, f)
+static const rp__conf_key_t apigw_keys[] = {
+    { "api_id", RP__CT_STRING, 0, 0, NULL, AG(api_id), NULL, NULL, RP__CF_REQUIRED },
+    { "region", RP__CT_STRING, 0, 0, NULL, AG(region), NULL, NULL, RP__CF_REQUIRED },
+    { "stage", RP__CT_STRING, 0, 0, NULL, AG(stage), NULL, NULL, 0 },
+    { "endpoint", RP__CT_FUNC, 0, 0, "regional", 0, 0, cb_apigw_endpoint, NULL, 0 },
+    { "vpc_endpoint", RP__CT_STRING, 0, 0, NULL, AG(vpc_endpoint), NULL, NULL, 0 },
+    { "port", RP__CT_UINT, 1, 65535, "443", AG(port), NULL, NULL, 0 },
+};
+#undef AG
+static const rp__conf_section_t apigw_sec = { "api_gateway", apigw_keys, RP_ARRAY_SIZE(apigw_keys) };
+
 #define UP(f) RP__FIELD(rp_conf_upstream_t, f)
 static const rp__conf_key_t upstream_keys[] = {
     { "name", RP__CT_STRING, 0, 0, NULL, UP(name), NULL, NULL, RP__CF_REQUIRED },
-    { "servers", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_servers, NULL, RP__CF_REQUIRED },
+    /* required unless api_gateway derives them (see finish_upstreams) */
+    { "servers", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_servers, NULL, 0 },
+    { "api_gateway", RP__CT_SECTION, 0, 0, NULL, UP(api_gateway), NULL, &apigw_sec, 0 },
+    { "host", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_upstream_host, NULL, 0 },
+    { "path_prefix", RP__CT_PATH, 0, 0, NULL, UP(path_prefix), NULL, NULL, 0 },
+    { "set_headers", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_upstream_set_headers, NULL, 0 },
+    { "tls", RP__CT_SECTION, 0, 0, NULL, UP(tls), NULL, &upstream_tls_sec, 0 },
     { "keepalive", RP__CT_UINT, 0, 10000, "32", UP(keepalive), NULL, NULL, 0 },
     { "idle_timeout", RP__CT_DURATION, 1, MAX_DURATION_MS, "30s", UP(idle_timeout_ms), NULL, NULL, 0 },
     { "max_fails", RP__CT_UINT, 0, 1000, "3", UP(max_fails), NULL, NULL, 0 },
@@ -570,6 +631,94 @@ static const rp__conf_key_t timeouts_keys[] = {
 #undef TMO
 static const rp__conf_section_t timeouts_sec = { "timeouts", timeouts_keys, RP_ARRAY_SIZE(timeouts_keys) };
 
+/* "10.0.0.2", "10.0.0.2:5353", "fd00::2", "[fd00::2]:53" */
+static int parse_dns_server(const rp__cnode_t *it, struct sockaddr_storage *ss)
+{
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+    char host[64];
+    rp__conf_url_t url;
+    const char *why = NULL;
+    uint16_t port = 53;
+    memset(ss, 0, sizeof(*ss));
+    if (it->kind != RP__CN_SCALAR || it->n == 0 || it->n >= sizeof(host))
+        return -1;
+    if (inet_pton(AF_INET, it->s, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons(port);
+        return 0;
+    }
+    if (inet_pton(AF_INET6, it->s, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons(port);
+        return 0;
+    }
+    if (rp__conf_parse_url(rp_str(it->s, it->n), &url, &why) < 0 || url.has_scheme ||
+        url.path.n > 0 || url.host.n >= sizeof(host))
+        return -1;
+    memcpy(host, url.host.p, url.host.n);
+    host[url.host.n] = '\0';
+    port = url.port;
+    if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons(port);
+        return 0;
+    }
+    if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons(port);
+        return 0;
+    }
+    return -1;
+}
+
+static void cb_dns_servers(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v,
+                           void *obj)
+{
+    rp_conf_dns_t *d = obj;
+    rp__cnode_t *const *items;
+    const rp__cnode_t *single;
+    char buf[80];
+    long n = list_items(ctx, v, &items, &single);
+    if (n <= 0)
+        return;
+    d->servers = rp_xcalloc((size_t)n, sizeof(*d->servers));
+    for (size_t i = 0; i < (size_t)n; i++) {
+        const rp__cnode_t *it = item_at(items, single, i);
+        if (parse_dns_server(it, &d->servers[d->nservers]) < 0) {
+            rp__conf_err(ctx, it, "invalid DNS server '%s' (expected a numeric address, "
+                                  "optionally with :port)", it->kind == RP__CN_SCALAR ? SHOW(it, buf) : "");
+            continue;
+        }
+        d->nservers++;
+    }
+}
+
+static void cb_dns_family(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v,
+                          void *obj)
+{
+    rp_conf_dns_t *d = obj;
+    if (v->kind != RP__CN_SCALAR ||
+        (strcmp(v->s, "any") != 0 && strcmp(v->s, "ipv4") != 0 && strcmp(v->s, "ipv6") != 0)) {
+        rp__conf_err(ctx, v, "family must be any, ipv4 or ipv6");
+        return;
+    }
+    free(d->family);
+    d->family = rp_xstrndup(v->s, v->n);
+}
+
+#define DNS(f) RP__FIELD(rp_conf_dns_t, f)
+static const rp__conf_key_t dns_keys[] = {
+    { "servers", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_dns_servers, NULL, 0 },
+    { "min_ttl", RP__CT_DURATION, 100, 86400000, "5s", DNS(min_ttl_ms), NULL, NULL, 0 },
+    { "max_ttl", RP__CT_DURATION, 100, 86400000, "5m", DNS(max_ttl_ms), NULL, NULL, 0 },
+    { "timeout", RP__CT_DURATION, 100, 60000, "2s", DNS(timeout_ms), NULL, NULL, 0 },
+    { "retry", RP__CT_DURATION, 100, 3600000, "5s", DNS(retry_ms), NULL, NULL, 0 },
+    { "family", RP__CT_FUNC, 0, 0, "any", 0, 0, cb_dns_family, NULL, 0 },
+};
+#undef DNS
+static const rp__conf_section_t dns_sec = { "dns", dns_keys, RP_ARRAY_SIZE(dns_keys) };
+
 static const rp__conf_key_t root_keys[] = {
     /* Worker threads are started once: a reload cannot change their number. */
     { "workers", RP__CT_FUNC, 1, 256, "auto", RP__FIELD(rp_conf_t, workers), cb_workers, NULL,
@@ -578,6 +727,7 @@ static const rp__conf_key_t root_keys[] = {
     { "limits", RP__CT_SECTION, 0, 0, NULL, RP__FIELD(rp_conf_t, limits), NULL, &limits_sec, 0 },
     { "timeouts", RP__CT_SECTION, 0, 0, NULL, RP__FIELD(rp_conf_t, timeouts), NULL, &timeouts_sec, 0 },
     { "trusted_proxies", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_trusted, NULL, 0 },
+    { "dns", RP__CT_SECTION, 0, 0, NULL, RP__FIELD(rp_conf_t, dns), NULL, &dns_sec, 0 },
     { "listeners", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_listeners, NULL, 0 },
     { "upstreams", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_upstreams, NULL, 0 },
     { "routes", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_routes, NULL, 0 },
@@ -689,6 +839,14 @@ static void finish_listeners(rp__conf_ctx_t *ctx, const rp__cnode_t *root, rp_co
                 break;
             }
         }
+        const rp__cnode_t *tls = key_node(item, "tls");
+        if (tls && rp__cnode_get(item, "tls")->kind == RP__CN_MAP) {
+            if (l->health_path)
+                rp__conf_err(ctx, tls, "health-check listeners speak plain HTTP (load balancer "
+                                       "health checks); remove tls");
+            else
+                rp__conf_tls_listener(ctx, tls, &l->tls);
+        }
     }
 }
 
@@ -748,6 +906,85 @@ static void finish_sign(rp__conf_ctx_t *ctx, const rp__cnode_t *node, rp_conf_si
     memset(buf, 0, sizeof(buf));
 }
 
+static int dns_label_ok(const char *s, int dots_ok)
+{
+    if (!s || !*s)
+        return 0;
+    for (; *s; s++) {
+        char ch = *s;
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || (dots_ok && ch == '.')))
+            return 0;
+    }
+    return 1;
+}
+
+/* API Gateway: servers, Host, SNI and path prefix from api_id/region/stage.
+ *   regional  https://{id}.execute-api.{region}.amazonaws.com
+ *   private   https://{vpc_endpoint} (or the execute-api name when private
+ *             DNS resolves it inside the VPC), Host and SNI the execute-api
+ *             name, plus x-apigw-api-id. */
+static void finish_apigw(rp__conf_ctx_t *ctx, const rp__cnode_t *item, rp_conf_upstream_t *u)
+{
+    const rp__cnode_t *node = key_node(item, "api_gateway");
+    rp_conf_apigw_t *a = &u->api_gateway;
+    char name[256];
+    if (!node) {
+        if (!rp__cnode_get(item, "servers"))
+            rp__conf_err(ctx, item, "missing 'servers' in upstream (or 'api_gateway')");
+        return;
+    }
+    const rp__cnode_t *v = rp__cnode_get(item, "api_gateway");
+    size_t before = ctx->nerr;
+    if (!a->api_id || !a->region)
+        return; /* reported by the walker */
+    if (rp__cnode_get(item, "servers")) {
+        rp__conf_err(ctx, key_node(item, "servers"),
+                     "an api_gateway upstream derives its servers; remove 'servers'");
+        return;
+    }
+    if (!dns_label_ok(a->api_id, 0) || strlen(a->api_id) > 63)
+        rp__conf_err(ctx, rp__cnode_get(v, "api_id"), "api_id must be the API's id (lower-case "
+                                                        "letters and digits, e.g. a1b2c3d4e5)");
+    if (!dns_label_ok(a->region, 0) || !strchr(a->region, '-'))
+        rp__conf_err(ctx, rp__cnode_get(v, "region"), "region must look like eu-west-1");
+    if (a->stage && (!rp__conf_is_token(a->stage, strlen(a->stage)) || strchr(a->stage, '/')))
+        rp__conf_err(ctx, rp__cnode_get(v, "stage"), "stage must be a stage name like prod");
+    if (a->vpc_endpoint && a->endpoint != RP_APIGW_PRIVATE)
+        rp__conf_err(ctx, key_node(v, "vpc_endpoint"), "vpc_endpoint applies to endpoint: private");
+    if (a->vpc_endpoint && !dns_label_ok(a->vpc_endpoint, 1))
+        rp__conf_err(ctx, rp__cnode_get(v, "vpc_endpoint"),
+                     "vpc_endpoint must be the endpoint's DNS name "
+                     "(vpce-...execute-api.<region>.vpce.amazonaws.com)");
+    if (ctx->nerr > before)
+        return;
+    snprintf(name, sizeof(name), "%s.execute-api.%s.amazonaws.com", a->api_id, a->region);
+    a->hostname = rp_xstrndup(name, strlen(name));
+    const char *connect = a->endpoint == RP_APIGW_PRIVATE && a->vpc_endpoint ? a->vpc_endpoint : name;
+    char text[300];
+    snprintf(text, sizeof(text), "https://%s:%u", connect, a->port);
+    u->servers = rp_xcalloc(1, sizeof(rp_conf_server_t));
+    u->nservers = 1;
+    u->servers[0].text = rp_xstrndup(text, strlen(text));
+    u->servers[0].host = rp_xstrndup(connect, strlen(connect));
+    u->servers[0].port = (uint16_t)a->port;
+    u->servers[0].tls = 1;
+    if (!u->host)
+        u->host = rp_xstrndup(name, strlen(name));
+    if (!u->tls.sni)
+        u->tls.sni = rp_xstrndup(name, strlen(name));
+    if (a->stage && !u->path_prefix) {
+        snprintf(text, sizeof(text), "/%s", a->stage);
+        u->path_prefix = rp_xstrndup(text, strlen(text));
+    }
+    if (a->endpoint == RP_APIGW_PRIVATE) {
+        size_t n = u->nset_headers;
+        u->set_headers = rp_xrealloc(u->set_headers, (n + 1) * sizeof(rp_conf_header_t));
+        u->set_headers[n].name = rp_xstrndup("x-apigw-api-id", 14);
+        u->set_headers[n].value = rp_xstrndup(a->api_id, strlen(a->api_id));
+        u->nset_headers = n + 1;
+    }
+}
+
 static void finish_upstreams(rp__conf_ctx_t *ctx, const rp__cnode_t *root, rp_conf_t *c)
 {
     char buf[80];
@@ -756,6 +993,15 @@ static void finish_upstreams(rp__conf_ctx_t *ctx, const rp__cnode_t *root, rp_co
         const rp__cnode_t *item = item_node(root, "upstreams", i);
         if (!item)
             continue;
+        finish_apigw(ctx, item, u);
+        int any_tls = 0;
+        for (size_t s = 0; s < u->nservers; s++)
+            any_tls |= u->servers[s].tls;
+        const rp__cnode_t *tls = key_node(item, "tls");
+        if (any_tls)
+            rp__conf_tls_upstream(ctx, tls ? tls : item, &u->tls);
+        else if (tls && u->nservers > 0)
+            rp__conf_err(ctx, tls, "tls settings need https:// servers");
         if (!rp__cnode_get(item, "connect_timeout"))
             u->connect_timeout_ms = c->timeouts.upstream_connect_ms;
         if (!rp__cnode_get(item, "response_timeout"))
@@ -963,9 +1209,18 @@ void rp_conf_destroy(rp_conf_t *c)
     if (!c)
         return;
     for (size_t i = 0; i < c->nlisteners; i++) {
-        free(c->listeners[i].name);
-        free(c->listeners[i].listen);
-        free(c->listeners[i].health_path);
+        rp_conf_listener_t *l = &c->listeners[i];
+        free(l->name);
+        free(l->listen);
+        free(l->health_path);
+        rp__conf_tls_free_listener(&l->tls);
+        for (size_t k = 0; k < l->tls.ncerts; k++) {
+            free(l->tls.certs[k].cert);
+            free(l->tls.certs[k].key);
+        }
+        free(l->tls.certs);
+        free(l->tls.min_version);
+        free(l->tls.ciphers);
     }
     free(c->listeners);
     for (size_t i = 0; i < c->nupstreams; i++) {
@@ -976,6 +1231,18 @@ void rp_conf_destroy(rp_conf_t *c)
         }
         free(u->servers);
         free(u->name);
+        free(u->host);
+        free(u->path_prefix);
+        free_headers(u->set_headers, u->nset_headers);
+        rp__conf_tls_free_upstream(&u->tls);
+        free(u->tls.ca_file);
+        free(u->tls.sni);
+        free(u->tls.min_version);
+        free(u->api_gateway.api_id);
+        free(u->api_gateway.region);
+        free(u->api_gateway.stage);
+        free(u->api_gateway.vpc_endpoint);
+        free(u->api_gateway.hostname);
         free(u->sign.secret_file);
         free(u->sign.header);
         if (u->sign.secret)
@@ -999,6 +1266,8 @@ void rp_conf_destroy(rp_conf_t *c)
     }
     free(c->routes);
     free(c->trusted_proxies);
+    free(c->dns.servers);
+    free(c->dns.family);
     free(c->error_log);
     free(c->access_log);
     free(c->file);

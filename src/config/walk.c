@@ -158,6 +158,21 @@ static void set_value(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cn
         }
         free(s);
         break;
+    case RP__CT_BOOL: {
+        static const char *const yes[] = { "true", "yes", "on" }, *const no[] = { "false", "no", "off" };
+        int val = -1;
+        for (size_t i = 0; is_scalar(v) && v->plain && i < RP_ARRAY_SIZE(yes) && val < 0; i++) {
+            if (rp_str_ieq(rp_str(v->s, v->n), rp_str_c(yes[i])))
+                val = 1;
+            else if (rp_str_ieq(rp_str(v->s, v->n), rp_str_c(no[i])))
+                val = 0;
+        }
+        if (val < 0)
+            rp__conf_err(ctx, v, "%s must be true or false", k->name);
+        else
+            *(int *)field = val;
+        break;
+    }
     case RP__CT_SECTION:
         rp__conf_walk(ctx, k->sub, v, field);
         break;

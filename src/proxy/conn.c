@@ -23,7 +23,8 @@
  * the socket was drained: with edge-triggered epoll a later arrival raises
  * a new event, so *drained tells the caller it may skip the read that
  * would only return EAGAIN. */
-int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, size_t max_cap, int *eof, int *drained)
+int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, SSL *ssl, size_t max_cap, int *eof,
+                   int *drained)
 {
     if (!b->p) {
         b->p = rp__worker_buf_get(w, RP_IOBUF_SIZE);
@@ -51,24 +52,22 @@ int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, size_t max_cap, int *e
         b->p = np;
         b->cap = ncap;
     }
-    for (;;) {
-        size_t room = b->cap - b->end;
-        ssize_t n = read(fd, b->p + b->end, room);
-        if (n > 0) {
-            b->end += (size_t)n;
-            *drained = (size_t)n < room;
-            return (int)n;
-        }
-        if (n == 0) {
-            *eof = 1;
-            return 0;
-        }
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
-            return 0;
-        return -1;
+    size_t room = b->cap - b->end;
+    ssize_t n = rp__io_read(fd, ssl, b->p + b->end, room);
+    if (n > 0) {
+        b->end += (size_t)n;
+        /* TLS hands out a record at a time: a short read says nothing
+         * about what is still in the socket. */
+        *drained = !ssl && (size_t)n < room;
+        return (int)n;
     }
+    if (n == 0) {
+        *eof = 1;
+        return 0;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return 0;
+    return -1;
 }
 
 void rp__iobuf_release(rp_worker_t *w, rp_iobuf_t *b)
@@ -121,6 +120,16 @@ void rp__conn_accept(rp_worker_t *w, rp_wlistener_t *l, int fd, const struct soc
     rp_timer_init(&c->timer, conn_timer_cb, c);
     rp_dlist_insert_tail(&w->conns, &c->link);
     w->nconns++;
+    const rp_conf_t *conf = w->cur->rt->conf;
+    if (l->conf_index < conf->nlisteners && conf->listeners[l->conf_index].tls.ctx) {
+        c->ssl = SSL_new(conf->listeners[l->conf_index].tls.ctx[0]);
+        if (!c->ssl || SSL_set_fd(c->ssl, fd) != 1) {
+            rp__tls_note_error(NULL);
+            rp__conn_close(c);
+            return;
+        }
+        SSL_set_accept_state(c->ssl);
+    }
     if (rp_io_start(&w->loop, &c->io, fd, conn_io_cb, c) < 0) {
         rp__conn_close(c);
         return;
@@ -141,6 +150,12 @@ void rp__conn_close(rp_conn_t *c)
         rp__exchange_abort(c->ex);
     rp_timer_stop(&w->loop, &c->timer);
     rp_io_stop(&w->loop, &c->io);
+    if (c->ssl) {
+        if (c->state != RP_CONN_LINGER)
+            rp__tls_shutdown(c->ssl);
+        SSL_free(c->ssl);
+        c->ssl = NULL;
+    }
     close(c->fd);
     iobuf_free(w, &c->in);
     rp_buf_dispose(&c->out);
@@ -169,15 +184,13 @@ int rp__conn_flush(rp_conn_t *c)
     while (c->out_off < c->out.len) {
         if (!c->writable)
             return 1;
-        ssize_t n = send(c->fd, c->out.p + c->out_off, c->out.len - c->out_off, MSG_NOSIGNAL);
+        ssize_t n = rp__io_write(c->fd, c->ssl, c->out.p + c->out_off, c->out.len - c->out_off);
         if (n > 0) {
             c->out_off += (size_t)n;
             if (c->ex)
                 c->ex->bytes_out += (uint64_t)n;
             continue;
         }
-        if (n < 0 && errno == EINTR)
-            continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             c->writable = 0;
             return 1;
@@ -203,6 +216,7 @@ static void conn_start_linger(rp_conn_t *c)
     /* Stop sending, keep reading (and dropping) what the client still
      * sends so the kernel does not reset the connection before our error
      * response is read. */
+    rp__tls_shutdown(c->ssl);
     shutdown(c->fd, SHUT_WR);
     c->state = RP_CONN_LINGER;
     rp_timer_start(&c->w->loop, &c->timer, LINGER_MS);
@@ -222,6 +236,57 @@ static void conn_reject(rp_conn_t *c, int status, const char *why, size_t pos)
     rp__request_id(w, id);
     rp__respond_error(&c->out, status, why, id, 1);
     conn_set_closing(c);
+}
+
+/* Before the TLS handshake: a plain HTTP request on a TLS port gets a
+ * plain-text 400 saying so (as nginx does) instead of a TLS alert the
+ * client cannot read. Returns 1 to go on with TLS, 0 when nothing has
+ * arrived yet, -1 when the connection is done. */
+static int conn_tls_sniff(rp_conn_t *c)
+{
+    unsigned char b;
+    ssize_t n;
+    do {
+        n = recv(c->fd, &b, 1, MSG_PEEK);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        c->readable = 0;
+        return 0;
+    }
+    if (n <= 0) {
+        rp__conn_close(c);
+        return -1;
+    }
+    c->tls_sniffed = 1;
+    if (b == 0x16)
+        return 1; /* a TLS handshake record */
+    c->w->stats.tls_handshake_failures++;
+    if (b >= 'A' && b <= 'Z') {
+        c->w->stats.tls_plain_http++;
+        SSL_free(c->ssl);
+        c->ssl = NULL;
+        conn_reject(c, 400, "plain HTTP request sent to a TLS port", 0);
+        return -1;
+    }
+    rp_log_info("TLS handshake from %s failed: not a TLS client hello", c->peer_ip);
+    rp__conn_close(c);
+    return -1;
+}
+
+/* Counts a finished or failed handshake, once. */
+static void conn_tls_progress(rp_conn_t *c, int failed)
+{
+    rp_worker_t *w = c->w;
+    if (failed && !SSL_is_init_finished(c->ssl)) {
+        c->tls_done = 1;
+        w->stats.tls_handshake_failures++;
+        rp_log_info("TLS handshake from %s failed: %s", c->peer_ip, rp__tls_error());
+    } else if (SSL_is_init_finished(c->ssl)) {
+        c->tls_done = 1;
+        w->stats.tls_handshakes++;
+        if (SSL_session_reused(c->ssl))
+            w->stats.tls_resumed++;
+    }
 }
 
 /* Parses the next request head out of c->in. Returns 1 if an exchange was
@@ -254,9 +319,17 @@ static int conn_parse_head(rp_conn_t *c)
         /* Need more: read. */
         if (!c->readable)
             return 0;
+        if (c->ssl && !c->tls_sniffed) {
+            int s = conn_tls_sniff(c);
+            if (s <= 0)
+                return s;
+        }
         int eof = 0, drained = 0;
         size_t max_cap = rt->limits.max_header_bytes + rt->limits.max_request_line + 1024;
-        int n = rp__iobuf_read(w, &c->in, c->fd, RP_MAX(max_cap, (size_t)RP_IOBUF_SIZE), &eof, &drained);
+        int n = rp__iobuf_read(w, &c->in, c->fd, c->ssl, RP_MAX(max_cap, (size_t)RP_IOBUF_SIZE), &eof,
+                               &drained);
+        if (c->ssl && !c->tls_done)
+            conn_tls_progress(c, n < 0);
         if (n == -2) {
             conn_reject(c, 431, "request head too large", rp_iobuf_len(&c->in));
             return -1;
@@ -376,6 +449,8 @@ static void conn_io_cb(rp_loop_t *loop, rp_io_t *io, unsigned events)
         c->readable = 1;
     if (events & RP_IO_WRITE)
         c->writable = 1;
+    if (c->ssl && c->state != RP_CONN_LINGER)
+        c->readable = c->writable = 1; /* TLS may wait on either direction */
     if (events & RP_IO_HUP)
         c->hup = 1; /* the peer's FIN is queued: read until EOF, no edge will come */
     rp__conn_drive(c);

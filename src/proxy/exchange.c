@@ -91,12 +91,9 @@ static int trailer_forbidden(rp_str_t line)
  * cleared on a short write; a hard error leaves it set so the next flush
  * of the queue meets and reports the same error.
  */
-static size_t send_direct(int fd, const char *p, size_t n, int *writable)
+static size_t send_direct(int fd, SSL *ssl, const char *p, size_t n, int *writable)
 {
-    ssize_t k;
-    do {
-        k = send(fd, p, n, MSG_NOSIGNAL);
-    } while (k < 0 && errno == EINTR);
+    ssize_t k = rp__io_write(fd, ssl, p, n);
     if (k >= 0 && (size_t)k == n)
         return n;
     if (k >= 0 || errno == EAGAIN || errno == EWOULDBLOCK)
@@ -253,10 +250,18 @@ static void build_upstream_head(rp_exchange_t *ex, const rp_http_request_t *req,
         }
     }
     int path_slash = path.n > 0 && path.p && path.p[0] == '/';
-    const rp_conf_sign_t *sign = &ex->wrt->rt->conf->upstreams[route->upstream_index].sign;
+    const rp_conf_upstream_t *cu = &ex->wrt->rt->conf->upstreams[route->upstream_index];
+    const rp_conf_sign_t *sign = &cu->sign;
     rp_buf_append_str(b, req->method);
     rp_buf_append(b, " ", 1);
     size_t target_at = b->len;
+    if (cu->path_prefix) {
+        /* The upstream's own prefix (an API Gateway stage) goes first. */
+        rp_str_t pp = rp_str_c(cu->path_prefix);
+        if (pp.n > 0 && pp.p[pp.n - 1] == '/')
+            pp.n--;
+        rp_buf_append_str(b, pp); /* what follows starts with '/' */
+    }
     if (route->add_prefix) {
         rp_str_t ap = rp_str(route->add_prefix, strlen(route->add_prefix));
         if (ap.n > 0 && ap.p[ap.n - 1] == '/' && path_slash)
@@ -275,6 +280,8 @@ static void build_upstream_head(rp_exchange_t *ex, const rp_http_request_t *req,
     size_t host_at = b->len;
     if (route->rewrite_host)
         rp_buf_append_cstr(b, route->rewrite_host);
+    else if (cu->host)
+        rp_buf_append_cstr(b, cu->host);
     else if (req->host.n > 0)
         rp_buf_append_str(b, req->host);
     else /* HTTP/1.0 without Host: name the origin, as a client would */
@@ -313,6 +320,8 @@ static void build_upstream_head(rp_exchange_t *ex, const rp_http_request_t *req,
         int overridden = 0;
         for (size_t k = 0; k < route->nset_headers && !overridden; k++)
             overridden = rp_str_ieq(n, rp_str_c(route->set_headers[k].name));
+        for (size_t k = 0; k < cu->nset_headers && !overridden; k++)
+            overridden = rp_str_ieq(n, rp_str_c(cu->set_headers[k].name));
         if (overridden)
             continue;
         rp_buf_append_str(b, n);
@@ -335,7 +344,7 @@ static void build_upstream_head(rp_exchange_t *ex, const rp_http_request_t *req,
     if (xfp.n)
         rp_buf_append_str(b, xfp);
     else
-        rp_buf_append_cstr(b, "http");
+        rp_buf_append_cstr(b, ex->c->ssl ? "https" : "http");
     rp_buf_append_cstr(b, "\r\nX-Forwarded-Host: ");
     rp_buf_append_str(b, xfh.n ? xfh : req->host);
     rp_buf_append_cstr(b, "\r\nX-Request-Id: ");
@@ -343,6 +352,13 @@ static void build_upstream_head(rp_exchange_t *ex, const rp_http_request_t *req,
     rp_buf_append(b, "\r\n", 2);
     for (size_t k = 0; k < route->nset_headers; k++)
         rp_buf_printf(b, "%s: %s\r\n", route->set_headers[k].name, route->set_headers[k].value);
+    for (size_t k = 0; k < cu->nset_headers; k++) {
+        int by_route = 0;
+        for (size_t j = 0; j < route->nset_headers && !by_route; j++)
+            by_route = rp_str_ieq(rp_str_c(cu->set_headers[k].name), rp_str_c(route->set_headers[j].name));
+        if (!by_route)
+            rp_buf_printf(b, "%s: %s\r\n", cu->set_headers[k].name, cu->set_headers[k].value);
+    }
     if (sign->secret) {
         /* Over the method, Host and target exactly as written above. The
          * offsets are taken now: appends may have moved the buffer. */
@@ -537,7 +553,7 @@ static int pump_request_body(rp_exchange_t *ex)
             if (avail == 0 && (ex->req_mode == RP_BODY_CHUNKED || ex->req_remaining > RP_IOBUF_SIZE))
                 rp__iobuf_reserve_body(w, &c->in);
             int eof = 0, drained = 0;
-            int n = rp__iobuf_read(w, &c->in, c->fd, RP_IOBUF_SIZE, &eof, &drained);
+            int n = rp__iobuf_read(w, &c->in, c->fd, c->ssl, RP_IOBUF_SIZE, &eof, &drained);
             if (n < 0 || eof) {
                 c->eof = 1;
                 /* The client vanished mid-body: nothing left to answer. */
@@ -564,7 +580,7 @@ static int pump_request_body(rp_exchange_t *ex)
                 size_t sent = 0;
                 if (u && u->connected && u->writable && up_out_pending(ex) == 0) {
                     int wr = 1;
-                    sent = send_direct(u->fd, data, take, &wr);
+                    sent = send_direct(u->fd, u->ssl, data, take, &wr);
                     u->writable = (unsigned)wr;
                     if (sent)
                         ex->up_written = 1;
@@ -631,16 +647,14 @@ static int flush_upstream(rp_exchange_t *ex)
     while (ex->up_out_off < ex->up_out.len) {
         if (!u->writable)
             return progress;
-        ssize_t n = send(u->fd, ex->up_out.p + ex->up_out_off, ex->up_out.len - ex->up_out_off,
-                         MSG_NOSIGNAL);
+        ssize_t n = rp__io_write(u->fd, u->ssl, ex->up_out.p + ex->up_out_off,
+                                 ex->up_out.len - ex->up_out_off);
         if (n > 0) {
             ex->up_out_off += (size_t)n;
             ex->up_written = 1;
             progress = 1;
             continue;
         }
-        if (n < 0 && errno == EINTR)
-            continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             u->writable = 0;
             return progress;
@@ -789,7 +803,7 @@ static int pump_response(rp_exchange_t *ex)
                 (ex->resp_mode != RP_BODY_CL || ex->resp_remaining > RP_IOBUF_SIZE))
                 rp__iobuf_reserve_body(w, &u->in);
             int eof = 0, drained = 0;
-            int n = rp__iobuf_read(w, &u->in, u->fd, RP_MAX_RESP_HEAD, &eof, &drained);
+            int n = rp__iobuf_read(w, &u->in, u->fd, u->ssl, RP_MAX_RESP_HEAD, &eof, &drained);
             if (n == -2) {
                 rp__exchange_fail(ex, 502, "upstream response head too large");
                 return -1;
@@ -833,7 +847,7 @@ static int pump_response(rp_exchange_t *ex)
             size_t sent = 0;
             if (c->writable && client_out_pending(c) == 0) {
                 int wr = 1;
-                sent = send_direct(c->fd, data, take, &wr);
+                sent = send_direct(c->fd, c->ssl, data, take, &wr);
                 c->writable = (unsigned)wr;
                 ex->bytes_out += sent;
             }

@@ -25,6 +25,7 @@
 #include "rampart/net.h"
 #include "rampart/proxy.h"
 
+#include <openssl/ssl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -86,6 +87,7 @@ typedef struct rp_runtime {
     rp_http_limits_t resp_limits;    /* upstream response heads */
     rp_server_state_t **servers;     /* [upstream][server] */
     unsigned char *route_listener;   /* [route * nlisteners + listener] */
+    char **route_sni;                /* [route]: TLS name for its upstream, or NULL */
 } rp_runtime_t;
 
 rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation);
@@ -105,6 +107,8 @@ typedef struct rp_node rp_node_t;
 typedef struct rp_pool {
     rp_dlist_t idle;                 /* rp_upconn_t.pool_link, LIFO at tail */
     unsigned nidle;
+    SSL_SESSION *sess;               /* last resumable TLS session ... */
+    const char *sess_sni;            /* ... and the name it was made for */
 } rp_pool_t;
 
 typedef struct rp_wrt {
@@ -129,6 +133,8 @@ typedef struct rp_wlistener {
 typedef struct rp_stats {
     uint64_t accepted, requests, responses_5xx, bad_requests, conn_limit_hits;
     uint64_t upstream_connect_fail, upstream_timeouts, retries, log_dropped;
+    uint64_t tls_handshakes, tls_resumed, tls_handshake_failures, tls_plain_http;
+    uint64_t upstream_tls_handshakes, upstream_tls_resumed, upstream_tls_failures;
 } rp_stats_t;
 
 struct rp_worker {
@@ -184,12 +190,14 @@ typedef struct rp_conn {
     rp_dlist_t link;
     struct sockaddr_storage peer;
     char peer_ip[48];                /* peer address as text, made once */
+    SSL *ssl;                        /* TLS listener: set from accept on */
     rp_iobuf_t in;
     rp_buf_t out;
     size_t out_off;                  /* bytes of out already written */
     size_t scan;                     /* parser resume state */
     rp_conn_state_t state;
-    unsigned readable : 1, writable : 1, eof : 1, head_timer : 1, dead : 1, hup : 1;
+    unsigned readable : 1, writable : 1, eof : 1, head_timer : 1, dead : 1, hup : 1,
+        tls_sniffed : 1, tls_done : 1;
     unsigned depth;                  /* callbacks on the stack using c; freed at 0 */
     uint32_t nrequests;
     rp_exchange_t *ex;
@@ -200,11 +208,15 @@ typedef struct rp_upconn {
     rp_wrt_t *wrt;
     size_t up, srv;
     int fd;
+    SSL *ssl;                        /* https upstream */
+    const char *sni;                 /* the name sent and verified (conf memory); NULL: none */
+    struct sockaddr_storage addr;    /* where it connects to (DNS may move servers) */
     rp_io_t io;
     rp_timer_t timer;
     rp_dlist_t pool_link;
     rp_iobuf_t in;
-    unsigned connected : 1, readable : 1, writable : 1, eof : 1, reused : 1, hup : 1;
+    unsigned connected : 1, readable : 1, writable : 1, eof : 1, reused : 1, hup : 1,
+        tcp_up : 1, sess_saved : 1;
     rp_exchange_t *ex;               /* NULL when idle in the pool */
     uint32_t nrequests;
 } rp_upconn_t;
@@ -274,7 +286,8 @@ void rp__conn_leave(rp_conn_t *c);
 void rp__conn_close(rp_conn_t *c);
 int rp__conn_flush(rp_conn_t *c);
 void rp__conn_exchange_done(rp_conn_t *c, int keepalive);
-int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, size_t max_cap, int *eof, int *drained);
+int rp__iobuf_read(rp_worker_t *w, rp_iobuf_t *b, int fd, SSL *ssl, size_t max_cap, int *eof,
+                   int *drained);
 void rp__iobuf_release(rp_worker_t *w, rp_iobuf_t *b);
 /* Swaps an empty buffer for a RP_IOBUF_BODY_SIZE one: a large body then
  * moves in a quarter of the reads. Released (freed) when idle again. */
@@ -301,6 +314,21 @@ enum { RP_UPERR_BROKEN = 0, RP_UPERR_CONNECT, RP_UPERR_CONNECT_TIMEOUT, RP_UPERR
 void rp__upstream_error(rp_exchange_t *ex, int kind, const char *why);
 uint64_t rp__upstream_connect_timeout(const rp_exchange_t *ex);
 uint64_t rp__upstream_response_timeout(const rp_exchange_t *ex);
+
+/* tls_io.c: the transport, a socket with TLS when ssl is set. Like
+ * read(2)/send(2): bytes (>0), 0 at EOF (TLS close_notify or TCP EOF),
+ * or -1 with errno (EAGAIN when TLS waits for the socket either way:
+ * callers then wait for any readiness; EPROTO for a TLS error, whose
+ * reason rp__tls_error() then gives). */
+ssize_t rp__io_read(int fd, SSL *ssl, void *p, size_t n);
+ssize_t rp__io_write(int fd, SSL *ssl, const void *p, size_t n);
+/* The reason of the last TLS error on this thread ("wrong version
+ * number", "certificate verify failed: certificate has expired"). */
+const char *rp__tls_error(void);
+/* Records the reason of a failed TLS call on ssl and clears the queue. */
+void rp__tls_note_error(SSL *ssl);
+/* Sends close_notify if the handshake finished (best effort, never waits). */
+void rp__tls_shutdown(SSL *ssl);
 
 /* access_log.c */
 void rp__access_log(rp_exchange_t *ex);

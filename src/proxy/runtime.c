@@ -5,6 +5,7 @@
  */
 #include "proxy_int.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -54,6 +55,34 @@ rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation)
             rt->route_listener[r * nl + l] = (unsigned char)on;
         }
     }
+    /* The TLS name each route's upstream connections use (see
+     * exchange_sni in upstream.c): sni, else rewrite_host, else the
+     * upstream's host, ports cut. NULL: the server's own name. */
+    rt->route_sni = rp_xcalloc(conf->nroutes + 1, sizeof(char *));
+    for (size_t r = 0; r < conf->nroutes; r++) {
+        const rp_conf_route_t *route = &conf->routes[r];
+        if (route->action != RP_ROUTE_PROXY)
+            continue;
+        const rp_conf_upstream_t *cu = &conf->upstreams[route->upstream_index];
+        const char *name = cu->tls.sni ? cu->tls.sni : route->rewrite_host ? route->rewrite_host : cu->host;
+        if (!name)
+            continue;
+        size_t n = strlen(name);
+        if (name[0] == '[')
+            continue; /* an IPv6 literal: no SNI */
+        const char *colon = memchr(name, ':', n);
+        if (colon && name != cu->tls.sni)
+            n = (size_t)(colon - name);
+        struct in6_addr tmp;
+        char buf[256];
+        if (n == 0 || n >= sizeof(buf))
+            continue;
+        memcpy(buf, name, n);
+        buf[n] = '\0';
+        if (inet_pton(AF_INET, buf, &tmp) == 1)
+            continue; /* literal addresses are not sent as SNI */
+        rt->route_sni[r] = rp_xstrndup(buf, n);
+    }
     return rt;
 }
 
@@ -70,6 +99,9 @@ void rp__runtime_unref(rp_runtime_t *rt)
         free(rt->servers[u]);
     free(rt->servers);
     free(rt->route_listener);
+    for (size_t r = 0; r < rt->conf->nroutes; r++)
+        free(rt->route_sni[r]);
+    free(rt->route_sni);
     rp_conf_destroy(rt->conf);
     free(rt);
 }

@@ -14,6 +14,9 @@
 #include "proxy_int.h"
 
 #include <errno.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -85,6 +88,11 @@ static void upconn_close(rp_upconn_t *u)
     rp_worker_t *w = u->w;
     rp_timer_stop(&w->loop, &u->timer);
     rp_io_stop(&w->loop, &u->io);
+    if (u->ssl) {
+        rp__tls_shutdown(u->ssl);
+        SSL_free(u->ssl);
+        u->ssl = NULL;
+    }
     close(u->fd);
     u->in.start = u->in.end;
     rp__iobuf_release(w, &u->in);
@@ -110,7 +118,8 @@ static void upconn_timer_cb(rp_loop_t *loop, rp_timer_t *t)
     rp_conn_t *c = ex->c;
     rp__conn_enter(c);
     if (!u->connected)
-        rp__upstream_error(ex, RP_UPERR_CONNECT_TIMEOUT, "upstream connect timed out");
+        rp__upstream_error(ex, RP_UPERR_CONNECT_TIMEOUT,
+                           u->tcp_up ? "upstream TLS handshake timed out" : "upstream connect timed out");
     else
         rp__upstream_error(ex, RP_UPERR_TIMEOUT, "upstream response timed out");
     if (!c->dead)
@@ -118,14 +127,54 @@ static void upconn_timer_cb(rp_loop_t *loop, rp_timer_t *t)
     rp__conn_leave(c);
 }
 
+/* An idle pooled connection became readable: over TLS that may be a late
+ * session ticket (consumed, the connection stays), otherwise the origin
+ * closed it or sent something unasked, and it cannot be reused. */
+static int idle_still_good(rp_upconn_t *u, unsigned events)
+{
+    if (events & (RP_IO_HUP | RP_IO_ERR))
+        return 0;
+    if (!(events & RP_IO_READ))
+        return 1;
+    if (!u->ssl)
+        return 0;
+    char b;
+    ssize_t n = rp__io_read(u->fd, u->ssl, &b, 1);
+    return n < 0 && errno == EAGAIN;
+}
+
+/* Advances the TLS handshake. Returns 1 when done, 0 while waiting, -1
+ * after reporting the failure on ex. */
+static int upconn_handshake(rp_upconn_t *u, rp_exchange_t *ex)
+{
+    rp_worker_t *w = u->w;
+    int r = SSL_do_handshake(u->ssl);
+    if (r == 1) {
+        w->stats.upstream_tls_handshakes++;
+        if (SSL_session_reused(u->ssl))
+            w->stats.upstream_tls_resumed++;
+        return 1;
+    }
+    int err = SSL_get_error(u->ssl, r);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE)
+        return 0;
+    int closed = err == SSL_ERROR_SYSCALL && ERR_peek_error() == 0;
+    rp__tls_note_error(u->ssl);
+    w->stats.upstream_tls_failures++;
+    char why[300];
+    snprintf(why, sizeof(why), "upstream TLS handshake with %s (%s) failed: %s", ex->upstream_addr,
+             u->sni ? u->sni : "no SNI",
+             closed ? "connection closed during the handshake" : rp__tls_error());
+    rp__upstream_error(ex, RP_UPERR_CONNECT, why);
+    return -1;
+}
+
 static void upconn_io_cb(rp_loop_t *loop, rp_io_t *io, unsigned events)
 {
     rp_upconn_t *u = io->data;
     rp_exchange_t *ex = u->ex;
     if (!ex) {
-        /* Idle in the pool: any readiness means the origin closed it or
-         * sent something unasked. Either way it cannot be reused. */
-        if (events & (RP_IO_READ | RP_IO_HUP | RP_IO_ERR)) {
+        if (!idle_still_good(u, events)) {
             pool_remove(u);
             upconn_close(u);
         }
@@ -137,28 +186,100 @@ static void upconn_io_cb(rp_loop_t *loop, rp_io_t *io, unsigned events)
         u->writable = 1;
     if (events & RP_IO_HUP)
         u->hup = 1;
+    if (u->ssl)
+        u->readable = u->writable = 1; /* TLS may wait on either direction */
     rp_conn_t *c = ex->c;
     if (!u->connected) {
-        if (!(events & (RP_IO_WRITE | RP_IO_ERR | RP_IO_HUP)))
-            return;
-        int err = 0;
-        socklen_t len = sizeof(err);
-        if (getsockopt(u->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-            err = errno;
-        if (err) {
-            char why[128];
-            snprintf(why, sizeof(why), "upstream connect failed: %s", strerror(err));
+        if (!u->tcp_up) {
+            if (!(events & (RP_IO_WRITE | RP_IO_ERR | RP_IO_HUP)))
+                return;
+            int err = 0;
+            socklen_t len = sizeof(err);
+            if (getsockopt(u->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+                err = errno;
+            if (err) {
+                char why[128];
+                snprintf(why, sizeof(why), "upstream connect failed: %s", strerror(err));
+                rp__conn_enter(c);
+                rp__upstream_error(ex, RP_UPERR_CONNECT, why);
+                if (!c->dead)
+                    rp__conn_drive(c);
+                rp__conn_leave(c);
+                return;
+            }
+            u->tcp_up = 1;
+        }
+        if (u->ssl) {
             rp__conn_enter(c);
-            rp__upstream_error(ex, RP_UPERR_CONNECT, why);
-            if (!c->dead)
+            int h = upconn_handshake(u, ex);
+            if (h < 0 && !c->dead)
                 rp__conn_drive(c);
             rp__conn_leave(c);
-            return;
+            if (h <= 0)
+                return;
         }
         u->connected = 1;
         rp_timer_start(loop, &u->timer, rp__upstream_response_timeout(ex));
     }
     rp__conn_drive(c);
+}
+
+/* The TLS name for this exchange's upstream connection: the upstream's
+ * `sni`, else the Host the route rewrites to, else the upstream's host,
+ * else the server's own name (none for an address literal). */
+static const char *exchange_sni(const rp_exchange_t *ex, const rp_conf_server_t *cs)
+{
+    const char *sni = ex->wrt->rt->route_sni[ex->route - ex->wrt->rt->conf->routes];
+    if (sni)
+        return sni;
+    return cs->addrlen == 0 ? cs->host : NULL;
+}
+
+static int sni_eq(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Sets up TLS on a new upstream socket. Returns 0 or -1. */
+static int upconn_tls_start(rp_upconn_t *u, const rp_conf_upstream_t *cu, const rp_conf_server_t *cs,
+                            rp_pool_t *pool)
+{
+    u->ssl = SSL_new(cu->tls.ctx);
+    if (!u->ssl || SSL_set_fd(u->ssl, u->fd) != 1)
+        return -1;
+    SSL_set_connect_state(u->ssl);
+    if (u->sni && SSL_set_tlsext_host_name(u->ssl, u->sni) != 1)
+        return -1;
+    if (cu->tls.verify) {
+        /* The certificate must name what we asked for: the SNI, or the
+         * server's address when there is none. */
+        int ok = u->sni ? SSL_set1_host(u->ssl, u->sni)
+                        : X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(u->ssl), cs->host);
+        if (ok != 1)
+            return -1;
+    }
+    if (pool->sess && sni_eq(pool->sess_sni, u->sni))
+        SSL_set_session(u->ssl, pool->sess);
+    return 0;
+}
+
+/* Keeps the connection's TLS session for the next connection to the same
+ * server and name (after a response: TLS 1.3 tickets have arrived). */
+static void pool_save_session(rp_pool_t *pool, rp_upconn_t *u)
+{
+    if (!u->ssl || u->sess_saved)
+        return;
+    SSL_SESSION *sess = SSL_get1_session(u->ssl);
+    if (!sess)
+        return;
+    if (!SSL_SESSION_is_resumable(sess) || sess == pool->sess) {
+        SSL_SESSION_free(sess);
+        return;
+    }
+    u->sess_saved = 1;
+    SSL_SESSION_free(pool->sess);
+    pool->sess = sess;
+    pool->sess_sni = u->sni;
 }
 
 int rp__upstream_acquire(rp_exchange_t *ex)
@@ -170,13 +291,21 @@ int rp__upstream_acquire(rp_exchange_t *ex)
     size_t srv = pick_server(wrt, up, ex->failed_srv, ex->attempts > 0, w->loop.now);
     const rp_conf_server_t *cs = &cu->servers[srv];
     rp_pool_t *pool = &wrt->pools[up][srv];
-    rp_upconn_t *u;
+    const char *sni = cs->tls ? exchange_sni(ex, cs) : NULL;
+    rp_upconn_t *u = NULL;
 
     memcpy(ex->upstream_addr, wrt->rt->servers[up][srv].addr, sizeof(ex->upstream_addr));
     if (!ex->t_up_start_us)
         ex->t_up_start_us = rp_now_us();
-    if (!rp_dlist_empty(&pool->idle)) {
-        u = rp_container_of(pool->idle.prev, rp_upconn_t, pool_link);
+    /* The warmest idle connection made for the same TLS name. */
+    for (rp_dlist_t *e = pool->idle.prev; e != &pool->idle; e = e->prev) {
+        rp_upconn_t *cand = rp_container_of(e, rp_upconn_t, pool_link);
+        if (sni_eq(cand->sni, sni)) {
+            u = cand;
+            break;
+        }
+    }
+    if (u) {
         pool_remove(u);
         u->reused = 1;
         u->ex = ex;
@@ -214,10 +343,21 @@ int rp__upstream_acquire(rp_exchange_t *ex)
     u->srv = srv;
     u->fd = fd;
     u->ex = ex;
+    u->sni = sni;
+    memcpy(&u->addr, &cs->addr, sizeof(u->addr));
     u->nrequests = 1;
     rp_dlist_init(&u->pool_link);
     rp_timer_init(&u->timer, upconn_timer_cb, u);
+    if (cs->tls && upconn_tls_start(u, cu, cs, pool) < 0) {
+        rp__tls_note_error(NULL);
+        SSL_free(u->ssl);
+        close(fd);
+        free(u);
+        rp__exchange_fail(ex, 502, "cannot set up TLS to the upstream");
+        return -1;
+    }
     if (rp_io_start(&w->loop, &u->io, fd, upconn_io_cb, u) < 0) {
+        SSL_free(u->ssl);
         close(fd);
         free(u);
         rp__exchange_fail(ex, 502, "cannot watch upstream socket");
@@ -234,6 +374,8 @@ void rp__upstream_release(rp_upconn_t *u, int reusable)
     const rp_conf_upstream_t *cu = &u->wrt->rt->conf->upstreams[u->up];
     rp_pool_t *pool = &u->wrt->pools[u->up][u->srv];
     u->ex = NULL;
+    if (reusable)
+        pool_save_session(pool, u);
     if (!reusable || pool->nidle >= cu->keepalive || rp_iobuf_len(&u->in) != 0 || w->draining) {
         upconn_close(u);
         return;
@@ -255,6 +397,8 @@ void rp__pools_dispose(rp_worker_t *w, rp_wrt_t *wrt)
                 pool_remove(u);
                 upconn_close(u);
             }
+            SSL_SESSION_free(pool->sess);
+            pool->sess = NULL;
         }
     }
 }

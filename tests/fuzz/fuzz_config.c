@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     rp_conf_errors_t errs;
-    rp__conf_set_resolve(0);
+    rp__conf_set_files(0);
     rp_conf_errors_init(&errs);
     rp_conf_t *c = rp_conf_load_string("<fuzz>", (const char *)data, size, &errs);
     /* A config comes with no errors, and errors come with no config. */

@@ -349,10 +349,8 @@ TEST(bad_values)
     CHECK_ERR(LIS "routes:\n  - path: /a b\n    respond: {}\n", 4, 11, "must not contain spaces");
     CHECK_ERR(LIS "upstreams:\n  - name: a\n    servers: [\"127.0.0.1:1\", \"h:1/x\"]\n" RESP, 5, 30,
               "must not have a path");
-    CHECK_ERR(LIS "upstreams:\n  - name: a\n    servers: [\"https://127.0.0.1\"]\n" RESP, 5, 15,
-              "https upstreams are not supported yet");
-    CHECK_ERR(LIS "upstreams:\n  - name: a\n    servers: [\"no-such-host.invalid:80\"]\n" RESP, 5,
-              15, "cannot resolve 'no-such-host.invalid'");
+    CHECK_ERR(LIS "upstreams:\n  - name: a\n    servers: [\"127.0.0.1:1\"]\n    tls: {sni: x}\n" RESP,
+              6, 5, "tls settings need https:// servers");
     CHECK_ERR(LIS "upstreams:\n  - name: a\n    servers: [example.com]\n" RESP, 5, 15,
               "missing port");
     CHECK_ERR(LIS "upstreams:\n  - name: a\n    servers: []\n" RESP, 5, 14,
