@@ -165,7 +165,7 @@ def make_config(listeners, upstreams=(), routes=(), **top):
 class Rampart:
     """A running rampart; stdout (access log) and stderr (error log) go to files."""
 
-    def __init__(self, ctx, args, config_text=None, wait_ports=(), name="rampart"):
+    def __init__(self, ctx, args, config_text=None, wait_ports=(), name="rampart", env=None):
         self.ctx = ctx
         self.config_path = None
         if config_text is not None:
@@ -178,8 +178,12 @@ class Rampart:
         self._out = open(self.stdout_path, "wb")
         self._err = open(self.stderr_path, "wb")
         self.args = [RAMPART_BIN] + list(args)
+        full_env = None
+        if env:
+            full_env = dict(os.environ)
+            full_env.update(env)
         self.proc = subprocess.Popen(self.args, stdout=self._out, stderr=self._err,
-                                     stdin=subprocess.DEVNULL, cwd=ctx.tmpdir)
+                                     stdin=subprocess.DEVNULL, cwd=ctx.tmpdir, env=full_env)
         _register_proc(self.proc)
         self.pid = self.proc.pid
         self.stopped_by_test = False
@@ -1006,17 +1010,17 @@ class Ctx:
     def upstream(self, name="up", port=0, host=LOOPBACK):
         return Upstream(self, name=name, port=port, host=host)
 
-    def rampart(self, config_text, ports=None, name="rampart", expect_clean_exit=True):
+    def rampart(self, config_text, ports=None, name="rampart", expect_clean_exit=True, env=None):
         """Starts `rampart run -c` on the config; waits for its listen ports
         (by default every `listen:` port in the text)."""
         if ports is None:
             ports = [int(p) for p in re.findall(r'listen"?:\s*"?[\w.\[\]:]*:(\d+)', config_text)]
-        r = Rampart(self, [], config_text, wait_ports=ports, name=name)
+        r = Rampart(self, [], config_text, wait_ports=ports, name=name, env=env)
         self._track(r, expect_clean_exit)
         return r
 
-    def rampart_args(self, args, ports=(), name="rampart", expect_clean_exit=True):
-        r = Rampart(self, args, None, wait_ports=ports, name=name)
+    def rampart_args(self, args, ports=(), name="rampart", expect_clean_exit=True, env=None):
+        r = Rampart(self, args, None, wait_ports=ports, name=name, env=env)
         self._track(r, expect_clean_exit)
         return r
 

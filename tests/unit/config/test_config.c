@@ -270,9 +270,12 @@ TEST(example_file)
     CHECK_EQ_INT(e.n, 0);
     if (c) {
         CHECK_EQ_INT(c->nlisteners, 2);
-        CHECK_EQ_INT(c->nupstreams, 1);
+        CHECK_EQ_INT(c->nupstreams, 2);
         CHECK_EQ_INT(c->nroutes, 3);
         CHECK_EQ_INT(c->ntrusted_proxies, 3);
+        CHECK_STR(rp_str_c(c->upstreams[1].host), "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com");
+        CHECK_STR(rp_str_c(c->upstreams[1].path_prefix), "/prod");
+        CHECK_EQ_INT(c->dns.min_ttl_ms, 5000);
         CHECK_STR(rp_str_c(c->routes[0].rewrite_host), "abc.execute-api.eu-west-1.amazonaws.com");
         CHECK_EQ_INT(c->routes[1].action, RP_ROUTE_RESPOND);
     }
