@@ -79,6 +79,7 @@ typedef struct rp_conf_listener_tls {
     int session_tickets;         /* default on */
     uint64_t session_timeout_ms;
     struct ssl_ctx_st **ctx;     /* [ncerts]; NULL when TLS is off */
+    int form;                    /* loader: 1 `certificates` list, 2 cert/key shorthand */
 } rp_conf_listener_tls_t;
 
 typedef struct rp_conf_listener {

@@ -411,10 +411,11 @@ static void cb_certificates(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const 
                             void *obj)
 {
     rp_conf_listener_tls_t *t = obj;
-    if (t->ncerts) {
+    if (t->form) {
         rp__conf_err(ctx, v, "give either 'certificates' or 'cert' and 'key', not both");
         return;
     }
+    t->form = 1;
     t->certs = walk_list(ctx, v, &cert_sec, sizeof(rp_conf_cert_t), &t->ncerts);
 }
 
@@ -423,12 +424,14 @@ static void cb_tls_cert_or_key(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, con
                                void *obj)
 {
     rp_conf_listener_tls_t *t = obj;
-    if (t->ncerts == 0) {
-        t->certs = rp_xcalloc(1, sizeof(rp_conf_cert_t));
-        t->ncerts = 1;
-    } else if (t->ncerts > 1 || (k->name[0] == 'c' ? t->certs[0].cert : t->certs[0].key)) {
+    if (t->form == 1) {
         rp__conf_err(ctx, v, "give either 'certificates' or 'cert' and 'key', not both");
         return;
+    }
+    if (!t->form) {
+        t->form = 2;
+        t->certs = rp_xcalloc(1, sizeof(rp_conf_cert_t));
+        t->ncerts = 1;
     }
     rp__conf_get_string(ctx, k->name, v, k->name[0] == 'c' ? &t->certs[0].cert : &t->certs[0].key);
 }
@@ -840,7 +843,8 @@ static void finish_listeners(rp__conf_ctx_t *ctx, const rp__cnode_t *root, rp_co
             }
         }
         const rp__cnode_t *tls = key_node(item, "tls");
-        if (tls && rp__cnode_get(item, "tls")->kind == RP__CN_MAP) {
+        const rp__cnode_t *tlsv = rp__cnode_get(item, "tls");
+        if (tls && (tlsv->kind == RP__CN_MAP || rp__cnode_is_null(tlsv))) {
             if (l->health_path)
                 rp__conf_err(ctx, tls, "health-check listeners speak plain HTTP (load balancer "
                                        "health checks); remove tls");
@@ -976,7 +980,10 @@ static void finish_apigw(rp__conf_ctx_t *ctx, const rp__cnode_t *item, rp_conf_u
         snprintf(text, sizeof(text), "/%s", a->stage);
         u->path_prefix = rp_xstrndup(text, strlen(text));
     }
-    if (a->endpoint == RP_APIGW_PRIVATE) {
+    int user_set = 0;
+    for (size_t i = 0; i < u->nset_headers; i++)
+        user_set |= rp_str_ieq(rp_str_c(u->set_headers[i].name), RP_STRLIT("x-apigw-api-id"));
+    if (a->endpoint == RP_APIGW_PRIVATE && !user_set) {
         size_t n = u->nset_headers;
         u->set_headers = rp_xrealloc(u->set_headers, (n + 1) * sizeof(rp_conf_header_t));
         u->set_headers[n].name = rp_xstrndup("x-apigw-api-id", 14);
@@ -1138,6 +1145,12 @@ rp_conf_t *rp__conf_load(rp__conf_ctx_t *ctx, const char *text, size_t len)
     if (root)
         rp__conf_walk(ctx, &root_sec, root, c);
     if (!root || root->kind == RP__CN_MAP) {
+        if (c->dns.min_ttl_ms > c->dns.max_ttl_ms) {
+            const rp__cnode_t *d = rp__cnode_get(root, "dns");
+            const rp__cnode_t *at = d ? key_node(d, "min_ttl") : NULL;
+            rp__conf_err(ctx, at ? at : d ? key_node(d, "max_ttl") : NULL,
+                         "dns.min_ttl must not exceed dns.max_ttl");
+        }
         finish_listeners(ctx, root, c);
         finish_upstreams(ctx, root, c);
         finish_routes(ctx, root, c);

@@ -2,8 +2,8 @@
  * tls.c - OpenSSL contexts built from the config at load time.
  *
  * Certificates, keys and CA files are config: a file that is missing,
- * unreadable, not PEM, expired-looking or not matching its key is a load
- * error naming the file, so `rampart check` catches it and a reload with
+ * unreadable, not PEM or not matching its key is a load error naming the
+ * file (an expired certificate only gets a warning), so `rampart check` catches it and a reload with
  * it keeps the old config (and the old certificates) running. A reload
  * re-reads every file, which is how renewed certificates are picked up.
  *
@@ -178,6 +178,12 @@ int rp__conf_tls_listener(rp__conf_ctx_t *ctx, const rp__cnode_t *at, rp_conf_li
         rp__conf_err(ctx, at, "tls needs at least one certificate (cert and key)");
         return -1;
     }
+    for (size_t i = 0; i < t->ncerts; i++) {
+        if (!t->certs[i].cert || !t->certs[i].key) {
+            rp__conf_err(ctx, at, "certificate %zu needs both 'cert' and 'key'", i + 1);
+            return -1;
+        }
+    }
     if (!read_files)
         return 0;
     int bad = 0;
@@ -194,8 +200,9 @@ int rp__conf_tls_listener(rp__conf_ctx_t *ctx, const rp__cnode_t *at, rp_conf_li
             return -1;
         }
     }
-    /* Tickets encrypted by the default context must open on the others:
-     * a resumed session may arrive with any SNI. */
+    /* Session tickets are sealed and opened with the keys of the context
+     * a handshake starts on (the default one), whichever certificate SNI
+     * then selects, so resumption works across certificates. */
     return 0;
 }
 

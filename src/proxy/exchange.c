@@ -249,7 +249,7 @@ static void build_upstream_head(rp_exchange_t *ex, const rp_http_request_t *req,
             path.n -= sp.n;
         }
     }
-    int path_slash = path.n > 0 && path.p && path.p[0] == '/';
+    int path_slash = path.n > 0 && path.p[0] == '/';
     const rp_conf_upstream_t *cu = &ex->wrt->rt->conf->upstreams[route->upstream_index];
     const rp_conf_sign_t *sign = &cu->sign;
     rp_buf_append_str(b, req->method);

@@ -677,15 +677,7 @@ static int expect_clean_err(const char *yaml, unsigned line, const char *frag)
 }
 
 /* Half a certificate (cert without key, or a list item missing one) must
- * be reported as such.
- * BUG (src/config/tls.c rp__conf_tls_listener, called from
- * finish_listeners): it runs even when a certificate's cert or key is
- * NULL and hands the NULL path to file_readable(), i.e. fopen(NULL, "rb")
- * and "%s" with NULL - undefined behaviour; with glibc the only error for
- * `tls: {cert: F}` is "cannot open private key '(null)': Bad address",
- * and for `certificates: [{cert: F}]` that bogus line comes on top of the
- * walker's "missing 'key' in certificate". The shorthand never says that
- * the key is missing. Kept out of main() until fixed. */
+ * be reported as such, never by handing a NULL path to fopen(). */
 TEST(listener_half_certificate)
 {
     CHECK(expect_clean_err(tls_listener("{cert: \"%s\"}", a_crt), 3, "key"));
@@ -695,10 +687,8 @@ TEST(listener_half_certificate)
     CHECK(expect_clean_err(tls_listener("{certificates: [x]}"), 3, "expected a mapping"));
 }
 
-/* BUG (src/config/schema.c cb_certificates / cb_tls_cert_or_key):
- * `certificates: []` followed by cert/key is accepted without the "not
- * both" error, and the array walk_list allocated for the empty list is
- * overwritten and leaked (LeakSanitizer). Kept out of main() until fixed. */
+/* `certificates: []` followed by cert/key is the "not both" error (and
+ * leaks nothing). */
 TEST(listener_empty_list_then_cert)
 {
     const char *y = tls_listener("{certificates: [], cert: \"%s\", key: \"%s\"}", a_crt, a_key);
@@ -706,12 +696,8 @@ TEST(listener_empty_list_then_cert)
               "give either 'certificates' or 'cert' and 'key', not both");
 }
 
-/* BUG (src/config/schema.c finish_listeners): an empty `tls:` (YAML null)
- * on a listener loads as a plain-HTTP listener without a word, while
- * `tls: {}` is "tls needs at least one certificate" and an empty `tls:` on
- * an upstream counts as given ("tls settings need https:// servers"). A
- * listener the operator meant to be HTTPS silently serves cleartext. Kept
- * out of main() until fixed. */
+/* An empty `tls:` (YAML null) on a listener is an error, not a silent
+ * plain-HTTP listener. */
 TEST(listener_null_tls)
 {
     CHECK_ERR("listeners:\n  - listen: 127.0.0.1:8443\n    tls:\n" RESP, 3, 5,
@@ -1019,13 +1005,8 @@ TEST(apigw_overrides)
     rp_conf_destroy(c);
 }
 
-/* BUG (src/config/schema.c finish_apigw): a private API Gateway upstream
- * appends x-apigw-api-id even when set_headers already has it (any case),
- * so the upstream gets two x-apigw-api-id headers with different values -
- * although parse_headers rejects the same duplicate when a user writes it,
- * and explicit host/sni overrides win over the derived ones. Either the
- * user's value should win or the load should fail; kept out of main()
- * until fixed. */
+/* A private API Gateway upstream whose set_headers already has
+ * x-apigw-api-id (any case) keeps the user's value, once. */
 TEST(apigw_api_id_header_once)
 {
     rp_conf_errors_t e;
@@ -1244,15 +1225,9 @@ int main(void)
     RUN(listener_options);
     RUN(sni_alpn_versions);
     RUN(listener_errors);
-    /* BUG: a NULL cert/key path reaches fopen() and "%s" (see the test). */
-    /* RUN(listener_half_certificate); */
-    /* BUG: certificates: [] then cert/key is accepted and leaks. */
-    /* RUN(listener_empty_list_then_cert); */
-    /* BUG: an empty listener tls: silently means plain HTTP. */
-    /* RUN(listener_null_tls); */
-    (void)test_listener_half_certificate; /* referenced while disabled */
-    (void)test_listener_empty_list_then_cert;
-    (void)test_listener_null_tls;
+    RUN(listener_half_certificate);
+    RUN(listener_empty_list_then_cert);
+    RUN(listener_null_tls);
     RUN(upstream_tls);
     RUN(upstream_tls_errors);
     RUN(servers_not_resolved);
@@ -1260,9 +1235,7 @@ int main(void)
     RUN(apigw_private);
     RUN(apigw_overrides);
     RUN(apigw_errors);
-    /* BUG: private API Gateway + user x-apigw-api-id sends it twice. */
-    /* RUN(apigw_api_id_header_once); */
-    (void)test_apigw_api_id_header_once;
+    RUN(apigw_api_id_header_once);
     RUN(dns);
     RUN(quickstart_https);
     ERR_clear_error();
