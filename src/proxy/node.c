@@ -109,6 +109,31 @@ static int probe_listeners(const rp_conf_t *conf, const rp_conf_t *old)
     return rc;
 }
 
+static void dns_opts(const rp_conf_t *conf, rp_resolver_opts_t *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->servers = conf->dns.servers;
+    o->nservers = conf->dns.nservers;
+    o->min_ttl_ms = conf->dns.min_ttl_ms;
+    o->max_ttl_ms = RP_MAX(conf->dns.max_ttl_ms, conf->dns.min_ttl_ms);
+    o->timeout_ms = conf->dns.timeout_ms;
+    o->retry_ms = conf->dns.retry_ms;
+    o->family = !conf->dns.family || strcmp(conf->dns.family, "any") == 0 ? AF_UNSPEC
+                : strcmp(conf->dns.family, "ipv4") == 0                    ? AF_INET
+                                                                           : AF_INET6;
+}
+
+/* Lets names new in this config get their first answer before traffic
+ * needs them (bounded: a dead DNS server must not hold up the node; the
+ * requests then fail with "no addresses" until it answers). */
+static void dns_wait(rp_node_t *node, const rp_conf_t *conf)
+{
+    size_t left = rp_resolver_wait_initial(node->resolver, 3 * conf->dns.timeout_ms + 500);
+    if (left)
+        rp_log_warn("dns: %zu upstream name(s) not resolved yet; requests to them fail until "
+                    "they are", left);
+}
+
 static void wake_all(rp_node_t *node)
 {
     for (unsigned i = 0; i < node->nworkers; i++)
@@ -143,7 +168,13 @@ static void do_reload(rp_node_t *node, const rp_node_opts_t *opts, uint64_t *gen
         rp_log_warn("reload: 'workers' changed; the new count applies after a restart");
     conf->workers = old->conf->workers;
     setup_logs(node, conf, 0);
-    rp_runtime_t *rt = rp__runtime_create(conf, ++*generation);
+    rp_resolver_opts_t ro;
+    char err[200];
+    dns_opts(conf, &ro);
+    if (rp_resolver_configure(node->resolver, &ro, err, sizeof(err)) < 0)
+        rp_log_error("reload: dns settings not applied: %s", err);
+    rp_runtime_t *rt = rp__runtime_create(conf, ++*generation, node->resolver);
+    dns_wait(node, conf);
     atomic_store(&node->current, rt);
     wake_all(node);
     rp__runtime_unref(old);
@@ -164,13 +195,6 @@ int rp_node_run(rp_conf_t *conf, const rp_node_opts_t *opts)
         rp_conf_destroy(conf);
         return 1;
     }
-    uint64_t generation = 1;
-    rp_runtime_t *rt = rp__runtime_create(conf, generation);
-    atomic_init(&node.current, rt);
-    atomic_init(&node.stopping, 0);
-    pthread_mutex_init(&node.start_mu, NULL);
-    pthread_cond_init(&node.start_cv, NULL);
-
     /* Every thread inherits this mask; only the master takes signals. */
     sigset_t set;
     sigemptyset(&set);
@@ -181,6 +205,23 @@ int rp_node_run(rp_conf_t *conf, const rp_node_opts_t *opts)
     sigaddset(&set, SIGUSR1);
     sigaddset(&set, SIGPIPE);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+    rp_resolver_opts_t ro;
+    char err[200];
+    dns_opts(conf, &ro);
+    node.resolver = rp_resolver_start(&ro, err, sizeof(err));
+    if (!node.resolver) {
+        rp_log_error("cannot start the DNS resolver: %s", err);
+        rp_conf_destroy(conf);
+        return 1;
+    }
+    uint64_t generation = 1;
+    rp_runtime_t *rt = rp__runtime_create(conf, generation, node.resolver);
+    dns_wait(&node, conf);
+    atomic_init(&node.current, rt);
+    atomic_init(&node.stopping, 0);
+    pthread_mutex_init(&node.start_mu, NULL);
+    pthread_cond_init(&node.start_cv, NULL);
 
     node.nworkers = conf->workers;
     node.workers = rp_xcalloc(node.nworkers, sizeof(rp_worker_t));
@@ -245,6 +286,7 @@ int rp_node_run(rp_conf_t *conf, const rp_node_opts_t *opts)
         rp_log_info("stopped");
     free(node.workers);
     rp__runtime_unref(atomic_load(&node.current));
+    rp_resolver_stop(node.resolver);
     if (node.access_fd > 2)
         close(node.access_fd);
     if (node.error_fd > 2) {

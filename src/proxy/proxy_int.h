@@ -21,6 +21,7 @@
 #define RAMPART_PROXY_INT_H
 
 #include "rampart/config.h"
+#include "rampart/dns.h"
 #include "rampart/http.h"
 #include "rampart/net.h"
 #include "rampart/proxy.h"
@@ -77,6 +78,8 @@ typedef struct rp_server_state {
     _Atomic unsigned fails;          /* consecutive failures */
     _Atomic uint64_t down_until_ms;  /* monotonic ms; 0 = up */
     char addr[64];                   /* "host:port" for logs, made once */
+    rp_dns_name_t *dns;              /* a DNS name kept resolved by the node's resolver */
+    rp_addrset_t *fixed;             /* else its one literal address */
 } rp_server_state_t;
 
 typedef struct rp_runtime {
@@ -88,9 +91,10 @@ typedef struct rp_runtime {
     rp_server_state_t **servers;     /* [upstream][server] */
     unsigned char *route_listener;   /* [route * nlisteners + listener] */
     char **route_sni;                /* [route]: TLS name for its upstream, or NULL */
+    rp_resolver_t *resolver;         /* the node's; outlives every runtime */
 } rp_runtime_t;
 
-rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation);
+rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation, rp_resolver_t *resolver);
 void rp__runtime_ref(rp_runtime_t *rt);
 void rp__runtime_unref(rp_runtime_t *rt);
 /* Longest-prefix route for (listener index, host without port, path). */
@@ -109,6 +113,8 @@ typedef struct rp_pool {
     unsigned nidle;
     SSL_SESSION *sess;               /* last resumable TLS session ... */
     const char *sess_sni;            /* ... and the name it was made for */
+    rp_addrset_t *addrs;             /* the server's addresses as this worker last saw them */
+    size_t rr;                       /* round robin over addrs */
 } rp_pool_t;
 
 typedef struct rp_wrt {
@@ -164,6 +170,7 @@ struct rp_worker {
 
 struct rp_node {
     _Atomic(rp_runtime_t *) current;
+    rp_resolver_t *resolver;
     _Atomic int stopping;
     rp_worker_t *workers;
     unsigned nworkers;

@@ -9,9 +9,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation)
+static rp_addrset_t *fixed_addrset(const rp_conf_server_t *cs)
+{
+    rp_addrset_t *set = rp_xcalloc(1, sizeof(*set) + sizeof(set->addr[0]));
+    atomic_init(&set->refs, 1);
+    set->gen = 1;
+    set->n = cs->addrlen ? 1 : 0;
+    memcpy(&set->addr[0], &cs->addr, sizeof(cs->addr));
+    return set;
+}
+
+rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation, rp_resolver_t *resolver)
 {
     rp_runtime_t *rt = rp_xcalloc(1, sizeof(*rt));
+    rt->resolver = resolver;
     atomic_init(&rt->refs, 1);
     rt->generation = generation;
     rt->conf = conf;
@@ -32,6 +43,13 @@ rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation)
             const rp_conf_server_t *cs = &conf->upstreams[u].servers[s];
             snprintf(rt->servers[u][s].addr, sizeof(rt->servers[u][s].addr), "%s:%u", cs->host,
                      (unsigned)cs->port);
+            /* Names are watched by the resolver (the same name in the old
+             * and the new config is one entry: a reload keeps its
+             * addresses); literals get a set of one. */
+            if (cs->addrlen == 0 && resolver)
+                rt->servers[u][s].dns = rp_resolver_watch(resolver, cs->host, cs->port);
+            if (!rt->servers[u][s].dns)
+                rt->servers[u][s].fixed = fixed_addrset(cs);
         }
     }
 
@@ -95,8 +113,16 @@ void rp__runtime_unref(rp_runtime_t *rt)
 {
     if (atomic_fetch_sub_explicit(&rt->refs, 1, memory_order_acq_rel) != 1)
         return;
-    for (size_t u = 0; u < rt->conf->nupstreams; u++)
+    for (size_t u = 0; u < rt->conf->nupstreams; u++) {
+        for (size_t s = 0; s < rt->conf->upstreams[u].nservers; s++) {
+            rp_server_state_t *st = &rt->servers[u][s];
+            if (st->dns)
+                rp_dns_name_release(rt->resolver, st->dns);
+            if (st->fixed)
+                rp_addrset_unref(st->fixed);
+        }
         free(rt->servers[u]);
+    }
     free(rt->servers);
     free(rt->route_listener);
     for (size_t r = 0; r < rt->conf->nroutes; r++)

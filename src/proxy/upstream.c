@@ -224,6 +224,38 @@ static void upconn_io_cb(rp_loop_t *loop, rp_io_t *io, unsigned events)
     rp__conn_drive(c);
 }
 
+/* The server's addresses as this worker uses them: refreshed when the
+ * resolver published a new set (one atomic load per call otherwise), and
+ * then idle connections to addresses no longer in the set are closed. */
+static rp_addrset_t *pool_addrs(rp_wrt_t *wrt, size_t up, size_t srv)
+{
+    rp_server_state_t *st = &wrt->rt->servers[up][srv];
+    rp_pool_t *pool = &wrt->pools[up][srv];
+    if (!st->dns) {
+        if (!pool->addrs) {
+            rp_addrset_ref(st->fixed);
+            pool->addrs = st->fixed;
+        }
+        return pool->addrs;
+    }
+    if (pool->addrs && pool->addrs->gen == rp_dns_name_gen(st->dns))
+        return pool->addrs;
+    rp_addrset_t *next = rp_dns_name_addrs(st->dns);
+    if (pool->addrs)
+        rp_addrset_unref(pool->addrs);
+    pool->addrs = next;
+    rp_dlist_t *e = pool->idle.next;
+    while (e != &pool->idle) {
+        rp_upconn_t *u = rp_container_of(e, rp_upconn_t, pool_link);
+        e = e->next;
+        if (!rp_addrset_contains(next, (const struct sockaddr *)&u->addr)) {
+            pool_remove(u);
+            upconn_close(u);
+        }
+    }
+    return next;
+}
+
 /* The TLS name for this exchange's upstream connection: the upstream's
  * `sni`, else the Host the route rewrites to, else the upstream's host,
  * else the server's own name (none for an address literal). */
@@ -297,6 +329,7 @@ int rp__upstream_acquire(rp_exchange_t *ex)
     memcpy(ex->upstream_addr, wrt->rt->servers[up][srv].addr, sizeof(ex->upstream_addr));
     if (!ex->t_up_start_us)
         ex->t_up_start_us = rp_now_us();
+    pool_addrs(wrt, up, srv); /* drops idle connections to addresses DNS removed */
     /* The warmest idle connection made for the same TLS name. */
     for (rp_dlist_t *e = pool->idle.prev; e != &pool->idle; e = e->prev) {
         rp_upconn_t *cand = rp_container_of(e, rp_upconn_t, pool_link);
@@ -307,6 +340,9 @@ int rp__upstream_acquire(rp_exchange_t *ex)
     }
     if (u) {
         pool_remove(u);
+        if (wrt->rt->servers[up][srv].dns)
+            rp_sock_ntop_port((const struct sockaddr *)&u->addr, ex->upstream_addr,
+                              sizeof(ex->upstream_addr));
         u->reused = 1;
         u->ex = ex;
         u->readable = 0; /* idle conns have nothing to read: it would have closed them */
@@ -316,7 +352,26 @@ int rp__upstream_acquire(rp_exchange_t *ex)
         rp_timer_start(&w->loop, &u->timer, cu->response_timeout_ms);
         return 0;
     }
-    int fd = rp_sock_connect((const struct sockaddr *)&cs->addr, cs->addrlen);
+    rp_addrset_t *addrs = pool_addrs(wrt, up, srv);
+    char why[300];
+    int fd;
+    const struct sockaddr_storage *addr = NULL;
+    if (addrs->n == 0) {
+        char last[160];
+        rp_dns_name_last_error(wrt->rt->servers[up][srv].dns, last, sizeof(last));
+        snprintf(why, sizeof(why), "upstream %s has no address yet%s%s", cs->host,
+                 last[0] ? ": " : "", last);
+        fd = -EHOSTUNREACH;
+    } else {
+        addr = &addrs->addr[pool->rr++ % addrs->n];
+        socklen_t alen = addr->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                     : sizeof(struct sockaddr_in);
+        if (wrt->rt->servers[up][srv].dns)
+            rp_sock_ntop_port((const struct sockaddr *)addr, ex->upstream_addr,
+                              sizeof(ex->upstream_addr));
+        fd = rp_sock_connect((const struct sockaddr *)addr, alen);
+        snprintf(why, sizeof(why), "upstream connect failed: %s", strerror(fd < 0 ? -fd : 0));
+    }
     if (fd < 0) {
         w->stats.upstream_connect_fail++;
         rp__upstream_failed(wrt, up, srv, w->loop.now);
@@ -326,8 +381,6 @@ int rp__upstream_acquire(rp_exchange_t *ex)
             w->stats.retries++;
             return rp__upstream_acquire(ex);
         }
-        char why[128];
-        snprintf(why, sizeof(why), "upstream connect failed: %s", strerror(-fd));
         rp__exchange_fail(ex, 502, why);
         return -1;
     }
@@ -344,7 +397,7 @@ int rp__upstream_acquire(rp_exchange_t *ex)
     u->fd = fd;
     u->ex = ex;
     u->sni = sni;
-    memcpy(&u->addr, &cs->addr, sizeof(u->addr));
+    memcpy(&u->addr, addr, sizeof(u->addr));
     u->nrequests = 1;
     rp_dlist_init(&u->pool_link);
     rp_timer_init(&u->timer, upconn_timer_cb, u);
@@ -374,8 +427,11 @@ void rp__upstream_release(rp_upconn_t *u, int reusable)
     const rp_conf_upstream_t *cu = &u->wrt->rt->conf->upstreams[u->up];
     rp_pool_t *pool = &u->wrt->pools[u->up][u->srv];
     u->ex = NULL;
-    if (reusable)
+    if (reusable) {
         pool_save_session(pool, u);
+        reusable = rp_addrset_contains(pool_addrs(u->wrt, u->up, u->srv),
+                                       (const struct sockaddr *)&u->addr);
+    }
     if (!reusable || pool->nidle >= cu->keepalive || rp_iobuf_len(&u->in) != 0 || w->draining) {
         upconn_close(u);
         return;
@@ -399,6 +455,9 @@ void rp__pools_dispose(rp_worker_t *w, rp_wrt_t *wrt)
             }
             SSL_SESSION_free(pool->sess);
             pool->sess = NULL;
+            if (pool->addrs)
+                rp_addrset_unref(pool->addrs);
+            pool->addrs = NULL;
         }
     }
 }

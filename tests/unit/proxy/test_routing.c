@@ -29,7 +29,7 @@ static rp_runtime_t *load(void)
     if (!c)
         rp_conf_errors_print(&errs, stderr);
     rp_conf_errors_dispose(&errs);
-    return c ? rp__runtime_create(c, 1) : NULL;
+    return c ? rp__runtime_create(c, 1, NULL) : NULL;
 }
 
 static const char *route_name(rp_runtime_t *rt, size_t l, const char *host, const char *path)
