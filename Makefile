@@ -15,7 +15,7 @@ PKGS_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
                -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
                -fno-strict-aliasing -g -Iinclude -Isrc $(PKGS_CFLAGS)
-LDLIBS  := $(PKGS_LIBS) -lcares -lssl -lcrypto -lpthread -lm
+LDLIBS  := $(PKGS_LIBS) -lcares -lssl -lcrypto -lexpat -lz -lpthread -lm
 
 ifneq ($(SANITIZE),)
   BUILD := build-san
@@ -27,7 +27,7 @@ endif
 CFLAGS ?=
 ALL_CFLAGS := $(CFLAGS_BASE) $(OPT) $(CFLAGS)
 
-LIB_SRCS := $(sort $(wildcard src/core/*.c src/net/*.c src/http/*.c src/config/*.c src/proxy/*.c))
+LIB_SRCS := $(sort $(wildcard src/core/*.c src/net/*.c src/http/*.c src/waf/*.c src/config/*.c src/proxy/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)

@@ -6,7 +6,7 @@ set -eu
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 PKGS="build-essential pkg-config clang libclang-rt-14-dev libyaml-dev libssl-dev libc-ares-dev \
-zlib1g-dev libsqlite3-dev libpcre2-dev libexpat1-dev python3 curl openssl cppcheck clang-tidy"
+zlib1g-dev libsqlite3-dev libpcre2-dev libexpat1-dev python3 python3-yaml curl openssl cppcheck clang-tidy"
 if [ $# -gt 0 ]; then PKGS="$*"; fi
 missing=""
 for p in $PKGS; do

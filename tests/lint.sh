@@ -37,4 +37,5 @@ check_layer src/core 'net|http|config|proxy|waf|discovery'
 check_layer src/net 'http|config|proxy|waf|discovery'
 check_layer src/http 'net|config|proxy|waf|discovery'
 check_layer src/config 'net\.h|http|proxy|waf|discovery'
+check_layer src/waf 'net|http|config|proxy|discovery'
 exit $status

@@ -1,0 +1,131 @@
+/*
+ * waf_int.h - internals of the detection engine, shared by src/waf only
+ * (and by its unit tests, fuzzers and benchmarks).
+ *
+ *   points.c     request -> points: path segments, query, headers,
+ *                cookies, body by content type, recursive decoding
+ *   decode.c     percent (incl. %uXXXX), HTML entities, JS escapes,
+ *                base64 sniffing, gzip/deflate with a ratio limit
+ *   form.c       query strings / urlencoded forms / cookies
+ *   json.c       the JSON parser (rampart/json.h), SAX style
+ *   multipart.c  multipart/form-data
+ *   xml.c        XML through expat, entities never expanded
+ *   sqli.c       SQL lexer + injection decision
+ *   xss.c        HTML tokenizer + JavaScript context check
+ *   detect.c     the detector table
+ *   waf.c        engine, scratch, inspection, verdict
+ *
+ * Every parser here takes untrusted bytes: bounded recursion, bounded
+ * output, no reads past n, never a loop without progress. Each has a
+ * libFuzzer target under tests/fuzz/.
+ */
+#ifndef RAMPART_WAF_INT_H
+#define RAMPART_WAF_INT_H
+
+#include "rampart/core.h"
+#include "rampart/waf.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------------- */
+/* Detectors.                                                               */
+
+/* A detector's answer for one value. */
+typedef struct rp__waf_match {
+    int score;                            /* 0: nothing found; else 1..100 */
+    size_t off, len;                      /* the matching span in the value (for the excerpt) */
+    char evidence[RP_WAF_EVIDENCE_MAX];   /* why, for a human: "fingerprint s&1c (quote ')" */
+} rp__waf_match_t;
+
+/* Looks at one decoded value. `pt_flags` are the point's RP_WAF_PT_* and
+ * `src` its RP_WAF_SRC_* (a detector may be stricter for some sources).
+ * Returns m->score (0 = benign). Must be pure and thread-safe. */
+typedef int (*rp__waf_detect_fn)(const char *s, size_t n, unsigned src, unsigned pt_flags,
+                                 rp__waf_match_t *m);
+
+typedef struct rp__waf_detector {
+    const char *name;                     /* "sqli-lexer" */
+    rp_waf_attack_t attack;
+    unsigned sources;                     /* RP_WAF_SRC_* it inspects */
+    rp__waf_detect_fn detect;
+    /* Cheap prefilter: when not NULL, a value containing none of these
+     * bytes cannot match and the detector is skipped. */
+    const char *trigger_bytes;
+} rp__waf_detector_t;
+
+extern const rp__waf_detector_t rp__waf_detectors[];
+extern const size_t rp__waf_ndetectors;
+
+/* sqli.c */
+int rp__waf_sqli(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* SQL tokens, exposed for tests and the fuzzer. */
+typedef struct rp__sql_token {
+    char type;          /* a fingerprint letter: see sqli.c */
+    uint32_t pos, len;  /* span in the input */
+} rp__sql_token_t;
+/* Tokenizes s as if it started in `context` (0: bare, '\'' or '"': inside
+ * a string literal opened by the query). Returns the number of tokens
+ * written (at most max). */
+size_t rp__sql_tokenize(const char *s, size_t n, char context, rp__sql_token_t *out, size_t max);
+
+/* xss.c */
+int rp__waf_xss(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+typedef struct rp__html_token {
+    char type;          /* see xss.c: 't' tag open, 'c' tag close, 'a' attr name, 'v' attr value, 'x' text, '!' comment/doctype */
+    uint32_t pos, len;
+} rp__html_token_t;
+size_t rp__html_tokenize(const char *s, size_t n, rp__html_token_t *out, size_t max);
+
+/* ---------------------------------------------------------------------- */
+/* Decoders (decode.c). Each writes at most the stated size into out and
+ * returns the length written.                                              */
+
+/* %XX and %uXXXX (as UTF-8); '+' as space when plus_space; invalid escapes
+ * are kept as they are. out: n bytes. *changed set when anything decoded. */
+size_t rp__pct_decode(const char *s, size_t n, char *out, int plus_space, int *changed);
+/* &lt; &#39; &#x3c; &amp;... (named: the common ones, with or without ';').
+ * out: n bytes. */
+size_t rp__html_unescape(const char *s, size_t n, char *out, int *changed);
+/* \uXXXX, \xXX, \NNN octal, \n \t \\ \' \" and CSS-style \HH. out: n bytes. */
+size_t rp__js_unescape(const char *s, size_t n, char *out, int *changed);
+/* 1 if s looks like base64 (standard or URL alphabet, length >= 16, decodes
+ * to mostly printable text or to something another decoder recognises). */
+int rp__base64_plausible(const char *s, size_t n);
+/* Decodes base64 (both alphabets, padding optional). out: n*3/4+3 bytes.
+ * Returns the length, or (size_t)-1 when s is not base64. */
+size_t rp__base64_decode(const char *s, size_t n, char *out);
+/* gzip (gzip=1) or zlib/raw deflate (gzip=0) into arena memory, stopping at
+ * max_out bytes or max_ratio * n. Returns 0, -1 on a corrupt stream, -2
+ * when a limit was hit (what was inflated so far is in *out). */
+int rp__inflate(const char *s, size_t n, int gzip, size_t max_out, unsigned max_ratio,
+                rp_arena_t *arena, rp_str_t *out);
+
+/* ---------------------------------------------------------------------- */
+/* Points (points.c).                                                       */
+
+typedef struct rp__points {
+    rp_waf_point_t *v;
+    size_t n, cap;
+    rp_arena_t *arena;               /* paths, decoded values, the array itself */
+    const rp_waf_limits_t *lim;      /* defaults applied */
+    size_t nanomalies;
+    int overflow;                    /* max_points reached: the rest was not decoded */
+} rp__points_t;
+
+/* Decodes req into pts (arena and lim set by the caller, n = 0). Never
+ * fails on malformed input (it becomes anomaly points); returns 0 or
+ * RP_ENOMEM. */
+int rp__waf_points_build(rp__points_t *pts, const rp_waf_request_t *req);
+
+/* Adds one point (path copied into the arena). Returns the point or NULL
+ * when max_points is reached or memory ran out. */
+rp_waf_point_t *rp__points_add(rp__points_t *pts, rp_str_t path, rp_str_t raw, rp_str_t value,
+                               unsigned src, unsigned flags, unsigned depth);
+
+/* Fills lim's zero fields with the defaults. */
+void rp__waf_limits_defaults(rp_waf_limits_t *lim);
+
+#endif /* RAMPART_WAF_INT_H */
