@@ -120,7 +120,7 @@ organizationName = optional
         os.makedirs(os.path.join(self._db, "newcerts"))
         open(os.path.join(self._db, "index.txt"), "w").close()
         with open(os.path.join(self._db, "serial"), "w") as f:
-            f.write(os.urandom(8).hex().upper().lstrip("0") or "01")
+            f.write("1" + os.urandom(8).hex().upper()[1:])  # even length: openssl needs it
             f.write("\n")
         self._cnf = os.path.join(self._db, "ca.cnf")
         with open(self._cnf, "w") as f:
