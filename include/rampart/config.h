@@ -89,6 +89,9 @@ typedef struct rp_conf_listener {
     socklen_t addrlen;
     char *health_path;           /* non-NULL: a health-check-only listener
                                   * answering GET/HEAD on this path */
+    char *metrics_path;          /* non-NULL: GET on this path answers Prometheus
+                                  * metrics (on any listener; put it on an
+                                  * internal one) */
     rp_conf_listener_tls_t tls;  /* tls.ctx != NULL: the listener speaks TLS */
     unsigned line, col;
 } rp_conf_listener_t;

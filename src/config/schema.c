@@ -454,6 +454,7 @@ static const rp__conf_key_t listener_keys[] = {
     { "listen", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_listen, NULL, RP__CF_REQUIRED },
     { "name", RP__CT_STRING, 0, 0, NULL, RP__FIELD(rp_conf_listener_t, name), NULL, NULL, 0 },
     { "health", RP__CT_PATH, 0, 0, NULL, RP__FIELD(rp_conf_listener_t, health_path), NULL, NULL, 0 },
+    { "metrics", RP__CT_PATH, 0, 0, NULL, RP__FIELD(rp_conf_listener_t, metrics_path), NULL, NULL, 0 },
     { "tls", RP__CT_SECTION, 0, 0, NULL, RP__FIELD(rp_conf_listener_t, tls), NULL, &listener_tls_sec, 0 },
 };
 static const rp__conf_section_t listener_sec = { "listener", listener_keys, RP_ARRAY_SIZE(listener_keys) };
@@ -1226,6 +1227,7 @@ void rp_conf_destroy(rp_conf_t *c)
         free(l->name);
         free(l->listen);
         free(l->health_path);
+        free(l->metrics_path);
         rp__conf_tls_free_listener(&l->tls);
         for (size_t k = 0; k < l->tls.ncerts; k++) {
             free(l->tls.certs[k].cert);

@@ -476,6 +476,18 @@ void rp__exchange_start(rp_conn_t *c, rp_http_request_t *req, size_t head_len)
     /* Health-check listener: answers only its path. */
     size_t li = c->l->conf_index;
     const rp_conf_listener_t *lis = li < conf->nlisteners ? &conf->listeners[li] : NULL;
+    if (lis && lis->metrics_path && rp_str_eq(req->path, rp_str_c(lis->metrics_path)) &&
+        (rp_str_eq(req->method, RP_STRLIT("GET")) || ex->is_head)) {
+        rp_buf_t m;
+        rp_buf_init(&m);
+        rp__metrics_render(w->node, &m);
+        static const rp_conf_header_t prom_ct[] = {
+            { (char *)"Content-Type", (char *)"text/plain; version=0.0.4; charset=utf-8" }
+        };
+        respond_local(ex, 200, prom_ct, 1, m.p ? m.p : "", m.len);
+        rp_buf_dispose(&m);
+        goto local;
+    }
     if (lis && lis->health_path) {
         if (rp_str_eq(req->path, rp_str_c(lis->health_path)) &&
             (rp_str_eq(req->method, RP_STRLIT("GET")) || ex->is_head)) {

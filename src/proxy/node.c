@@ -176,6 +176,7 @@ static void do_reload(rp_node_t *node, const rp_node_opts_t *opts, uint64_t *gen
     rp_runtime_t *rt = rp__runtime_create(conf, ++*generation, node->resolver);
     dns_wait(node, conf);
     atomic_store(&node->current, rt);
+    atomic_store(&node->generation, rt->generation);
     wake_all(node);
     rp__runtime_unref(old);
     rp_log_info("configuration reloaded (generation %llu)", (unsigned long long)rt->generation);
@@ -219,6 +220,7 @@ int rp_node_run(rp_conf_t *conf, const rp_node_opts_t *opts)
     rp_runtime_t *rt = rp__runtime_create(conf, generation, node.resolver);
     dns_wait(&node, conf);
     atomic_init(&node.current, rt);
+    atomic_init(&node.generation, generation);
     atomic_init(&node.stopping, 0);
     pthread_mutex_init(&node.start_mu, NULL);
     pthread_cond_init(&node.start_cv, NULL);

@@ -136,11 +136,14 @@ typedef struct rp_wlistener {
     struct rp_wlistener *next;
 } rp_wlistener_t;
 
+/* Counters of one worker. Only its thread writes them; the metrics
+ * endpoint reads every worker's, hence atomics (an uncontended locked add
+ * on the writer's side, a plain load on the reader's). */
 typedef struct rp_stats {
-    uint64_t accepted, requests, responses_5xx, bad_requests, conn_limit_hits;
-    uint64_t upstream_connect_fail, upstream_timeouts, retries, log_dropped;
-    uint64_t tls_handshakes, tls_resumed, tls_handshake_failures, tls_plain_http;
-    uint64_t upstream_tls_handshakes, upstream_tls_resumed, upstream_tls_failures;
+    _Atomic uint64_t accepted, requests, responses_5xx, bad_requests, conn_limit_hits;
+    _Atomic uint64_t upstream_connect_fail, upstream_timeouts, retries, log_dropped;
+    _Atomic uint64_t tls_handshakes, tls_resumed, tls_handshake_failures, tls_plain_http;
+    _Atomic uint64_t upstream_tls_handshakes, upstream_tls_resumed, upstream_tls_failures;
 } rp_stats_t;
 
 struct rp_worker {
@@ -154,7 +157,7 @@ struct rp_worker {
     rp_wrt_t *retired;
     rp_wlistener_t *listeners;
     rp_dlist_t conns;
-    unsigned nconns;
+    _Atomic unsigned nconns;         /* read by the metrics endpoint */
     int draining;
     rp_timer_t drain_timer;
     /* access log buffer, flushed by a timer or when full */
@@ -170,6 +173,7 @@ struct rp_worker {
 
 struct rp_node {
     _Atomic(rp_runtime_t *) current;
+    _Atomic uint64_t generation;     /* current->generation, readable without a reference */
     rp_resolver_t *resolver;
     _Atomic int stopping;
     rp_worker_t *workers;
@@ -340,6 +344,10 @@ void rp__tls_shutdown(SSL *ssl);
 /* access_log.c */
 void rp__access_log(rp_exchange_t *ex);
 void rp__access_log_flush(rp_worker_t *w);
+
+/* metrics.c: Prometheus text exposition of every worker's counters, the
+ * resolver's and the node's. */
+void rp__metrics_render(const rp_node_t *node, rp_buf_t *out);
 
 /* respond.c */
 int rp__respond_error(rp_buf_t *out, int status, const char *detail, const char *reqid, int close);
