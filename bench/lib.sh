@@ -6,6 +6,8 @@
 #   start_bg NAME cmd...  # runs cmd in its own process group, logs in $BENCH_TMP/NAME.log
 #   wait_port PORT [SECS] NAME
 #   free_port             # prints an unused 127.0.0.1 TCP port
+#   make_tls_pki DIR; issue_tls_cert DIR NAME SAN   # test CA + EC P-256 leaves
+#   start_nginx_tls_origin / start_nginx_tls_proxy / start_rampart_config
 #
 # Every process started with start_bg is killed (whole process group, TERM then
 # KILL) on exit, on error (set -e) and on Ctrl-C / TERM. Only those processes
@@ -78,11 +80,13 @@ warn_if_busy() {
 
 # start_bg NAME cmd args... : starts cmd in a new session/process group
 # (setsid execs in place, so $! is both its pid and its group id).
-# Sets LAST_PID.
+# Sets LAST_PID. BENCH_ENV="VAR=value ..." (no spaces inside values), if
+# set, is added to cmd's environment (https.sh: OPENSSL_CONF).
 start_bg() {
     local name=$1
     shift
-    setsid "$@" >"$BENCH_TMP/$name.log" 2>&1 </dev/null &
+    # shellcheck disable=SC2086
+    setsid ${BENCH_ENV:+env $BENCH_ENV} "$@" >"$BENCH_TMP/$name.log" 2>&1 </dev/null &
     LAST_PID=$!
     BENCH_PIDS+=("$LAST_PID")
     BENCH_NAMES+=("$name")
@@ -302,6 +306,153 @@ EOF
         return 1
     fi
     start_bg "rampart-$port" "$RAMPART_BIN" run -c "$d/rampart.yaml"
+    RAMPART_PID=$LAST_PID
+    wait_port "$port" 10 "rampart-$port" "$RAMPART_PID"
+}
+
+# ---- TLS (https.sh) -----------------------------------------------------------
+
+# make_tls_pki DIR : a test CA (EC P-256) in DIR/ca.key, DIR/ca.crt
+make_tls_pki() {
+    local d=$1
+    need_bin openssl
+    mkdir -p "$d"
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$d/ca.key" 2>/dev/null ||
+        die "openssl genpkey failed"
+    openssl req -x509 -new -key "$d/ca.key" -sha256 -days 30 -subj "/O=Rampart bench/CN=Rampart bench CA" \
+        -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" \
+        -addext "subjectKeyIdentifier=hash" -out "$d/ca.crt" 2>/dev/null || die "cannot make the bench CA"
+}
+
+# issue_tls_cert DIR NAME SAN : EC P-256 key DIR/NAME.key, leaf DIR/NAME.crt and
+# DIR/NAME-chain.crt (leaf + CA), signed by DIR/ca.*; SAN like
+# "DNS:origin.bench.test,IP:127.0.0.1" (the CN is NAME).
+issue_tls_cert() {
+    local d=$1 name=$2 san=$3
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$d/$name.key" 2>/dev/null ||
+        die "openssl genpkey failed"
+    openssl req -new -key "$d/$name.key" -subj "/CN=$name" -out "$d/$name.csr" 2>/dev/null ||
+        die "openssl req failed for $name"
+    printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
+        "extendedKeyUsage=serverAuth" "subjectAltName=$san" "subjectKeyIdentifier=hash" \
+        "authorityKeyIdentifier=keyid:always" >"$d/$name.ext"
+    openssl x509 -req -in "$d/$name.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -set_serial "0x$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')" \
+        -days 30 -sha256 -extfile "$d/$name.ext" -out "$d/$name.crt" 2>/dev/null || die "cannot sign $name"
+    cat "$d/$name.crt" "$d/ca.crt" >"$d/$name-chain.crt"
+}
+
+# nginx_tls_common DIR : the http{} lines every TLS nginx instance shares
+nginx_tls_common() {
+    local d=$1
+    cat <<EOF
+    access_log off;
+    client_body_temp_path $d/client_body;
+    proxy_temp_path $d/proxy;
+    fastcgi_temp_path $d/fastcgi;
+    uwsgi_temp_path $d/uwsgi;
+    scgi_temp_path $d/scgi;
+    keepalive_requests 1000000;
+    keepalive_timeout 75s;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache shared:SSL:10m;
+EOF
+}
+
+# start_nginx_tls_origin PORT PKIDIR [WORKERS] : nginx answering every request
+# over TLS with `return 200` and the same 209-byte JSON body as bench/origin.c,
+# certificate PKIDIR/origin-chain.crt. Sets NGINX_ORIGIN_PID.
+start_nginx_tls_origin() {
+    local port=$1 pki=$2 workers=${3:-1} d="$BENCH_TMP/nginx-origin-$1"
+    need_bin nginx
+    mkdir -p "$d"
+    cat >"$d/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes $workers;
+worker_rlimit_nofile $(ulimit -Hn);
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections $(( $(ulimit -Hn) - 100 )); multi_accept on; }
+http {
+$(nginx_tls_common "$d")
+    server {
+        listen 127.0.0.1:$port ssl backlog=4096;
+        ssl_certificate $pki/origin-chain.crt;
+        ssl_certificate_key $pki/origin.key;
+        location / {
+            default_type application/json;
+            return 200 '{"status":"ok","service":"bench-origin","version":"1.4.2","request_id":"7f3c9a2e-41b8-4c2d-9e0f-5a6b7c8d9e01","data":{"id":48213,"name":"widget","price":19.99,"tags":["a","b","c"],"in_stock":true},"took_ms":3}';
+        }
+    }
+}
+EOF
+    start_bg "nginx-origin-$port" nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log"
+    NGINX_ORIGIN_PID=$LAST_PID
+    wait_port "$port" 10 "nginx-origin-$port" "$NGINX_ORIGIN_PID" || die "the nginx TLS origin did not start"
+}
+
+# start_nginx_tls_proxy PORT ORIGIN_PORT PKIDIR [WORKERS] : nginx terminating TLS
+# (PKIDIR/proxy-chain.crt) and proxying over TLS to https://127.0.0.1:ORIGIN_PORT
+# with SNI and verification as origin.bench.test (CA PKIDIR/ca.crt), upstream
+# keep-alive and TLS session reuse. Sets NGINX_PID.
+start_nginx_tls_proxy() {
+    local port=$1 oport=$2 pki=$3 workers=${4:-2} d="$BENCH_TMP/nginx-$1"
+    need_bin nginx
+    mkdir -p "$d"
+    cat >"$d/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes $workers;
+worker_rlimit_nofile $(ulimit -Hn);
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections $(( $(ulimit -Hn) - 100 )); multi_accept on; }
+http {
+$(nginx_tls_common "$d")
+    upstream origin {
+        server 127.0.0.1:$oport;
+        keepalive 256;
+        keepalive_requests 1000000;
+    }
+    server {
+        listen 127.0.0.1:$port ssl backlog=4096;
+        ssl_certificate $pki/proxy-chain.crt;
+        ssl_certificate_key $pki/proxy.key;
+        location / {
+            proxy_pass https://origin;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host origin.bench.test;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_ssl_protocols TLSv1.2 TLSv1.3;
+            proxy_ssl_server_name on;
+            proxy_ssl_name origin.bench.test;
+            proxy_ssl_verify on;
+            proxy_ssl_verify_depth 2;
+            proxy_ssl_trusted_certificate $pki/ca.crt;
+            proxy_ssl_session_reuse on;
+        }
+    }
+}
+EOF
+    start_bg "nginx-$port" nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log"
+    NGINX_PID=$LAST_PID
+    wait_port "$port" 10 "nginx-$port" "$NGINX_PID" || die "nginx did not start"
+}
+
+# start_rampart_config PORT YAMLFILE : `rampart check -c` then `rampart run -c`.
+# Returns 2 (after printing check's output) if check rejects the config, 1 if
+# Rampart does not start listening on PORT. Sets RAMPART_PID.
+start_rampart_config() {
+    local port=$1 yaml=$2
+    [ -x "$RAMPART_BIN" ] || { echo "error: Rampart binary $RAMPART_BIN not found (run make)" >&2; return 1; }
+    if ! "$RAMPART_BIN" check -c "$yaml" >"$yaml.check.log" 2>&1; then
+        sed 's/^/  /' "$yaml.check.log" >&2
+        echo "rampart check rejected $yaml" >&2
+        return 2
+    fi
+    start_bg "rampart-$port" "$RAMPART_BIN" run -c "$yaml"
     RAMPART_PID=$LAST_PID
     wait_port "$port" 10 "rampart-$port" "$RAMPART_PID"
 }

@@ -3,6 +3,9 @@
 
     wrk_report.py RAW_DIR META_JSON OUT_JSON
 
+(bench/https.sh uses it too.) META_JSON may have "workload_notes"
+{workload: text}, printed under the table.
+
 RAW_DIR holds one file per run named WORKLOAD__TARGET__REP.txt (wrk --latency
 output, or a file starting with "FAILED:" when the target was down). For each
 (workload, target) cell the median over the repetitions is reported for
@@ -125,6 +128,10 @@ def main():
         prev = r[0]
         out.append(line(r))
     print("\n".join(out))
+    notes = meta.get("workload_notes") or {}
+    for wl in meta["workloads"]:
+        if wl in notes:
+            print("%s: %s" % (wl, notes[wl]))
     for c in cells:
         if "failed" in c:
             print("FAILED %s/%s: %s" % (c["workload"], c["target"], c["failed"]))
