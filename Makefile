@@ -38,7 +38,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all test unit integration corpus fuzz fuzz-run fuzz-replay lint clean format
+.PHONY: all test unit integration corpus fuzz fuzz-run fuzz-replay lint clean format print-ldlibs
 
 all: $(BUILD)/rampart $(BUILD)/librampart.a
 
@@ -93,3 +93,7 @@ clean:
 	rm -rf build build-san
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# For scripts that link against librampart (bench/engine.sh).
+print-ldlibs:
+	@echo $(LDLIBS)

@@ -11,7 +11,8 @@
 #   procps      pgrep (RSS summed over a process group)
 #   util-linux  setsid (each server in its own process group)
 #   coreutils   timeout, mktemp
+#   valgrind    instruction counts (engine.sh, callgrind)
 set -eu
-exec sh "$(dirname "$0")/../scripts/deps.sh" wrk nginx haproxy python3 curl openssl gcc procps util-linux coreutils
+exec sh "$(dirname "$0")/../scripts/deps.sh" wrk nginx haproxy python3 curl openssl gcc procps util-linux coreutils valgrind
 # The Debian nginx/haproxy packages may enable system services; the suite does
 # not use them: it runs its own instances on free 127.0.0.1 ports.
