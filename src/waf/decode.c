@@ -1,0 +1,743 @@
+/*
+ * decode.c - the value decoders: percent (with %uXXXX), HTML character
+ * references, JavaScript/CSS escapes, base64, UTF-8 checks, and
+ * gzip/deflate with output and ratio caps.
+ *
+ * The text decoders never write more than they read and read each input
+ * byte before the output position can reach it, so they may decode in
+ * place (out == s). They are lenient the way browsers and frameworks are
+ * (an escape that does not parse is kept as it is): the engine wants to
+ * see what the application will see, and a little more.
+ */
+#include "waf/decode_int.h"
+
+#include <zlib.h>
+
+static inline int hexval(unsigned char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c |= 0x20;
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+static inline int is_hex(unsigned char c) { return hexval(c) >= 0; }
+
+/* Maps surrogates and out-of-range values to U+FFFD. */
+static inline uint32_t cp_sane(uint32_t cp)
+{
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return RP__UTF8_REPLACEMENT;
+    return cp;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Percent decoding.                                                        */
+
+/* Reads %uXXXX at s[i] (s[i] == '%'); returns the code units' value or -1. */
+static long pct_u(const char *s, size_t n, size_t i)
+{
+    if (n - i < 6 || (s[i + 1] != 'u' && s[i + 1] != 'U'))
+        return -1;
+    long v = 0;
+    for (size_t k = 2; k < 6; k++) {
+        int d = hexval((unsigned char)s[i + k]);
+        if (d < 0)
+            return -1;
+        v = v << 4 | d;
+    }
+    return v;
+}
+
+size_t rp__pct_decode_ex(const char *s, size_t n, char *out, int plus_space, int *changed,
+                         int *bad)
+{
+    size_t i = 0, o = 0;
+    int ch = 0, b = 0;
+    while (i < n) {
+        /* Copy the run up to the next byte that may need work. */
+        size_t j = i;
+        if (plus_space) {
+            while (j < n && s[j] != '%' && s[j] != '+')
+                j++;
+        } else {
+            const char *q = memchr(s + i, '%', n - i);
+            j = q ? (size_t)(q - s) : n;
+        }
+        if (j > i) {
+            if (out + o != s + i)
+                memmove(out + o, s + i, j - i);
+            o += j - i;
+            i = j;
+            if (i >= n)
+                break;
+        }
+        if (s[i] == '+') {
+            out[o++] = ' ';
+            i++;
+            ch = 1;
+            continue;
+        }
+        /* s[i] == '%' */
+        if (n - i >= 3 && is_hex((unsigned char)s[i + 1]) && is_hex((unsigned char)s[i + 2])) {
+            out[o++] = (char)(hexval((unsigned char)s[i + 1]) << 4 | hexval((unsigned char)s[i + 2]));
+            i += 3;
+            ch = 1;
+            continue;
+        }
+        long u = pct_u(s, n, i);
+        if (u >= 0) {
+            uint32_t cp = (uint32_t)u;
+            size_t used = 6;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                long lo = (n - i >= 12 && s[i + 6] == '%') ? pct_u(s, n, i + 6) : -1;
+                if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + ((uint32_t)lo - 0xDC00);
+                    used = 12;
+                }
+            }
+            o += rp__utf8_put(out + o, cp_sane(cp));
+            i += used;
+            ch = 1;
+            continue;
+        }
+        out[o++] = '%';
+        i++;
+        b = 1;
+    }
+    if (changed && ch)
+        *changed = 1;
+    if (bad && b)
+        *bad = 1;
+    return o;
+}
+
+size_t rp__pct_decode(const char *s, size_t n, char *out, int plus_space, int *changed)
+{
+    return rp__pct_decode_ex(s, n, out, plus_space, changed, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* HTML character references.                                               */
+
+typedef struct entity {
+    const char *name;
+    unsigned char len;
+    unsigned char legacy;   /* decoded even without ';' when followed by more letters */
+    const char *utf8;
+} entity_t;
+
+#define E(n, leg, v) { n, sizeof(n) - 1, leg, v }
+/* Sorted by nothing in particular: the table is small and looked up by
+ * length first. Every replacement is shorter than "&name", so decoding
+ * never grows the text. */
+static const entity_t entities[] = {
+    E("lt", 1, "<"), E("LT", 1, "<"), E("gt", 1, ">"), E("GT", 1, ">"),
+    E("amp", 1, "&"), E("AMP", 1, "&"), E("quot", 1, "\""), E("QUOT", 1, "\""),
+    E("apos", 0, "'"), E("nbsp", 1, "\xc2\xa0"), E("NonBreakingSpace", 0, "\xc2\xa0"),
+    E("colon", 0, ":"), E("Tab", 0, "\t"), E("tab", 0, "\t"), E("NewLine", 0, "\n"),
+    E("newline", 0, "\n"), E("lpar", 0, "("), E("rpar", 0, ")"), E("sol", 0, "/"),
+    E("bsol", 0, "\\"), E("lsqb", 0, "["), E("rsqb", 0, "]"), E("lbrack", 0, "["),
+    E("rbrack", 0, "]"), E("lcub", 0, "{"), E("rcub", 0, "}"), E("lbrace", 0, "{"),
+    E("rbrace", 0, "}"), E("semi", 0, ";"), E("comma", 0, ","), E("period", 0, "."),
+    E("excl", 0, "!"), E("quest", 0, "?"), E("equals", 0, "="), E("num", 0, "#"),
+    E("grave", 0, "`"), E("DiacriticalGrave", 0, "`"), E("Hat", 0, "^"),
+    E("dollar", 0, "$"), E("percnt", 0, "%"), E("ast", 0, "*"), E("midast", 0, "*"),
+    E("commat", 0, "@"), E("lowbar", 0, "_"), E("UnderBar", 0, "_"), E("verbar", 0, "|"),
+    E("vert", 0, "|"), E("VerticalLine", 0, "|"), E("plus", 0, "+"), E("hyphen", 0, "-"),
+    E("dash", 0, "-"), E("copy", 1, "\xc2\xa9"), E("reg", 1, "\xc2\xae"),
+    E("shy", 1, "\xc2\xad"), E("laquo", 1, "\xc2\xab"), E("raquo", 1, "\xc2\xbb"),
+    E("lsquo", 0, "\xe2\x80\x98"), E("rsquo", 0, "\xe2\x80\x99"),
+    E("ldquo", 0, "\xe2\x80\x9c"), E("rdquo", 0, "\xe2\x80\x9d"),
+    E("zwj", 0, "\xe2\x80\x8d"), E("zwnj", 0, "\xe2\x80\x8c"),
+};
+#undef E
+
+static const entity_t *entity_find(const char *p, size_t len, int legacy_only)
+{
+    for (size_t k = 0; k < RP_ARRAY_SIZE(entities); k++) {
+        const entity_t *e = &entities[k];
+        if (e->len == len && (!legacy_only || e->legacy) && memcmp(e->name, p, len) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+static inline int is_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Decodes the reference at s[i] == '&'. Returns the bytes consumed (0:
+ * not a reference) and writes the replacement to out (*olen bytes). */
+static size_t html_ref(const char *s, size_t n, size_t i, char *out, size_t *olen)
+{
+    size_t j = i + 1;
+    if (j < n && s[j] == '#') {
+        j++;
+        int hex = j < n && (s[j] == 'x' || s[j] == 'X');
+        if (hex)
+            j++;
+        size_t d0 = j;
+        uint32_t cp = 0;
+        while (j < n) {
+            int d = hex ? hexval((unsigned char)s[j]) : (s[j] >= '0' && s[j] <= '9' ? s[j] - '0' : -1);
+            if (d < 0)
+                break;
+            if (cp <= 0x10FFFF)
+                cp = cp * (hex ? 16 : 10) + (uint32_t)d;
+            j++;
+        }
+        if (j == d0)
+            return 0;
+        if (j < n && s[j] == ';')
+            j++;
+        if (cp == 0)
+            cp = RP__UTF8_REPLACEMENT;
+        *olen = rp__utf8_put(out, cp_sane(cp));
+        return j - i;
+    }
+    size_t k = j;
+    while (k < n && k - j < 32 && is_alnum((unsigned char)s[k]))
+        k++;
+    if (k == j)
+        return 0;
+    const entity_t *e = entity_find(s + j, k - j, 0);
+    if (e) {
+        if (k < n && s[k] == ';')
+            k++;
+    } else {
+        /* "&ltscript": the longest legacy name that prefixes the run. */
+        for (size_t len = k - j - 1; len >= 2 && !e; len--)
+            e = entity_find(s + j, len, 1);
+        if (!e)
+            return 0;
+        k = j + e->len;
+    }
+    size_t len = strlen(e->utf8);
+    memcpy(out, e->utf8, len);
+    *olen = len;
+    return k - i;
+}
+
+size_t rp__html_unescape(const char *s, size_t n, char *out, int *changed)
+{
+    size_t i = 0, o = 0;
+    int ch = 0;
+    while (i < n) {
+        const char *q = memchr(s + i, '&', n - i);
+        size_t j = q ? (size_t)(q - s) : n;
+        if (j > i) {
+            if (out + o != s + i)
+                memmove(out + o, s + i, j - i);
+            o += j - i;
+            i = j;
+            if (i >= n)
+                break;
+        }
+        char rep[4];
+        size_t rlen = 0, used = html_ref(s, n, i, rep, &rlen);
+        if (used == 0) {
+            out[o++] = '&';
+            i++;
+            continue;
+        }
+        memcpy(out + o, rep, rlen);
+        o += rlen;
+        i += used;
+        ch = 1;
+    }
+    if (changed && ch)
+        *changed = 1;
+    return o;
+}
+
+/* ---------------------------------------------------------------------- */
+/* JavaScript and CSS escapes.                                              */
+
+/* Decodes the escape at s[i] == '\\'; returns the bytes consumed (at
+ * least 1) and writes the replacement (*olen bytes, at most consumed). */
+static size_t js_escape(const char *s, size_t n, size_t i, char *out, size_t *olen)
+{
+    if (i + 1 >= n) {
+        out[0] = '\\';
+        *olen = 1;
+        return 1;
+    }
+    unsigned char c = (unsigned char)s[i + 1];
+    uint32_t cp;
+    switch (c) {
+    case 'n': out[0] = '\n'; *olen = 1; return 2;
+    case 't': out[0] = '\t'; *olen = 1; return 2;
+    case 'r': out[0] = '\r'; *olen = 1; return 2;
+    case 'b': out[0] = '\b'; *olen = 1; return 2;
+    case 'f': out[0] = '\f'; *olen = 1; return 2;
+    case 'v': out[0] = '\v'; *olen = 1; return 2;
+    case 'x':
+        if (n - i >= 4 && is_hex((unsigned char)s[i + 2]) && is_hex((unsigned char)s[i + 3])) {
+            cp = (uint32_t)(hexval((unsigned char)s[i + 2]) << 4 | hexval((unsigned char)s[i + 3]));
+            *olen = rp__utf8_put(out, cp);
+            return 4;
+        }
+        break;
+    case 'u':
+        if (n - i >= 6 && is_hex((unsigned char)s[i + 2]) && is_hex((unsigned char)s[i + 3]) &&
+            is_hex((unsigned char)s[i + 4]) && is_hex((unsigned char)s[i + 5])) {
+            cp = 0;
+            for (size_t k = 2; k < 6; k++)
+                cp = cp << 4 | (uint32_t)hexval((unsigned char)s[i + k]);
+            size_t used = 6;
+            if (cp >= 0xD800 && cp <= 0xDBFF && n - i >= 12 && s[i + 6] == '\\' &&
+                s[i + 7] == 'u') {
+                uint32_t lo = 0;
+                size_t k;
+                for (k = 8; k < 12 && is_hex((unsigned char)s[i + k]); k++)
+                    lo = lo << 4 | (uint32_t)hexval((unsigned char)s[i + k]);
+                if (k == 12 && lo >= 0xDC00 && lo <= 0xDFFF) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    used = 12;
+                }
+            }
+            *olen = rp__utf8_put(out, cp_sane(cp));
+            return used;
+        }
+        if (n - i >= 4 && s[i + 2] == '{') {
+            /* ES2015 \u{1F600} */
+            size_t k = i + 3;
+            cp = 0;
+            while (k < n && k - i < 12 && is_hex((unsigned char)s[k])) {
+                if (cp <= 0x10FFFF)
+                    cp = cp << 4 | (uint32_t)hexval((unsigned char)s[k]);
+                k++;
+            }
+            if (k > i + 3 && k < n && s[k] == '}') {
+                *olen = rp__utf8_put(out, cp_sane(cp));
+                return k + 1 - i;
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    if (is_hex(c)) {
+        /* Digits: JS octal (\0 .. \377) or a CSS escape (1-6 hex digits
+         * and one optional blank). Undecidable in general ("\41" is '!'
+         * in JS, 'A' in CSS): octal when the run is only 1-3 octal digits
+         * ("\047 or 1=1"); CSS when that gives an ASCII character ("\3c",
+         * "\00003c"); else octal when the run starts with octal digits
+         * ("\74b" is "<b"); else CSS. */
+        size_t k = i + 1, od = 0;
+        while (k < n && k - i <= 6 && is_hex((unsigned char)s[k]))
+            k++;
+        size_t nd = k - i - 1;
+        while (od < nd && od < 3 && s[i + 1 + od] >= '0' && s[i + 1 + od] <= '7')
+            od++;
+        uint32_t css = 0;
+        for (size_t m = i + 1; m < k; m++)
+            css = css << 4 | (uint32_t)hexval((unsigned char)s[m]);
+        int blank = k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n');
+        int use_octal = od > 0 && (od == nd || css >= 0x80);
+        if (use_octal) {
+            cp = 0;
+            size_t m;
+            for (m = 0; m < od; m++) {
+                uint32_t v = cp * 8 + (uint32_t)(s[i + 1 + m] - '0');
+                if (v > 0377)
+                    break;   /* "\777" is "\77" then '7' */
+                cp = v;
+            }
+            *olen = rp__utf8_put(out, cp);
+            return 1 + m;
+        }
+        if (blank)
+            k++;
+        *olen = rp__utf8_put(out, css == 0 ? RP__UTF8_REPLACEMENT : cp_sane(css));
+        return k - i;
+    }
+    /* \\ \' \" \/ stand for the character. Any other escape ("\.",
+     * "\w") is kept as written: dropping the backslash would turn the
+     * Windows path "..\\..\\win.ini" into "....win.ini" and hide it. */
+    if (c == '\\' || c == '\'' || c == '"' || c == '/') {
+        out[0] = (char)c;
+        *olen = 1;
+        return 2;
+    }
+    out[0] = '\\';
+    *olen = 1;
+    return 1;
+}
+
+size_t rp__js_unescape(const char *s, size_t n, char *out, int *changed)
+{
+    size_t i = 0, o = 0;
+    int ch = 0;
+    while (i < n) {
+        const char *q = memchr(s + i, '\\', n - i);
+        size_t j = q ? (size_t)(q - s) : n;
+        if (j > i) {
+            if (out + o != s + i)
+                memmove(out + o, s + i, j - i);
+            o += j - i;
+            i = j;
+            if (i >= n)
+                break;
+        }
+        char rep[4];
+        size_t rlen = 0, used = js_escape(s, n, i, rep, &rlen);
+        if (rlen == 1 && used == 1 && rep[0] == '\\') {
+            out[o++] = '\\';
+            i++;
+            continue;
+        }
+        memcpy(out + o, rep, rlen);
+        o += rlen;
+        i += used;
+        ch = 1;
+    }
+    if (changed && ch)
+        *changed = 1;
+    return o;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Base64.                                                                  */
+
+/* 0..63, 64 for '=', 0xff for anything else. Both alphabets. */
+static const unsigned char b64v[256] = {
+    ['A'] = 0, ['B'] = 1, ['C'] = 2, ['D'] = 3, ['E'] = 4, ['F'] = 5, ['G'] = 6, ['H'] = 7,
+    ['I'] = 8, ['J'] = 9, ['K'] = 10, ['L'] = 11, ['M'] = 12, ['N'] = 13, ['O'] = 14,
+    ['P'] = 15, ['Q'] = 16, ['R'] = 17, ['S'] = 18, ['T'] = 19, ['U'] = 20, ['V'] = 21,
+    ['W'] = 22, ['X'] = 23, ['Y'] = 24, ['Z'] = 25, ['a'] = 26, ['b'] = 27, ['c'] = 28,
+    ['d'] = 29, ['e'] = 30, ['f'] = 31, ['g'] = 32, ['h'] = 33, ['i'] = 34, ['j'] = 35,
+    ['k'] = 36, ['l'] = 37, ['m'] = 38, ['n'] = 39, ['o'] = 40, ['p'] = 41, ['q'] = 42,
+    ['r'] = 43, ['s'] = 44, ['t'] = 45, ['u'] = 46, ['v'] = 47, ['w'] = 48, ['x'] = 49,
+    ['y'] = 50, ['z'] = 51, ['0'] = 52, ['1'] = 53, ['2'] = 54, ['3'] = 55, ['4'] = 56,
+    ['5'] = 57, ['6'] = 58, ['7'] = 59, ['8'] = 60, ['9'] = 61, ['+'] = 62, ['-'] = 62,
+    ['/'] = 63, ['_'] = 63, ['='] = 64,
+};
+
+/* The value of c, or 0xff. 'A' maps to 0, so the table's zero default
+ * cannot mark invalid bytes: check membership explicitly. */
+static inline unsigned b64_of(unsigned char c)
+{
+    if (c == 'A')
+        return 0;
+    return b64v[c] ? b64v[c] : 0xff;
+}
+
+/* Checks shape: alphabet (one of the two, not mixed), '=' only as 1-2
+ * bytes of final padding, a length that can be base64. Returns the number
+ * of data characters (padding excluded) or (size_t)-1. */
+static size_t b64_shape(const char *s, size_t n)
+{
+    size_t m = n;
+    while (m > 0 && s[m - 1] == '=' && n - m < 2)
+        m--;
+    if (m < n && n % 4 != 0)
+        return (size_t)-1;
+    if (m % 4 == 1)
+        return (size_t)-1;
+    int std = 0, url = 0;
+    for (size_t i = 0; i < m; i++) {
+        unsigned char c = (unsigned char)s[i];
+        unsigned v = b64_of(c);
+        if (v >= 64)
+            return (size_t)-1;
+        if (c == '+' || c == '/')
+            std = 1;
+        else if (c == '-' || c == '_')
+            url = 1;
+    }
+    if (std && url)
+        return (size_t)-1;
+    return m;
+}
+
+static size_t b64_decode_data(const char *s, size_t m, char *out)
+{
+    size_t o = 0, i = 0;
+    for (; i + 4 <= m; i += 4) {
+        uint32_t v = b64_of((unsigned char)s[i]) << 18 | b64_of((unsigned char)s[i + 1]) << 12 |
+                     b64_of((unsigned char)s[i + 2]) << 6 | b64_of((unsigned char)s[i + 3]);
+        out[o++] = (char)(v >> 16);
+        out[o++] = (char)(v >> 8);
+        out[o++] = (char)v;
+    }
+    size_t rest = m - i;
+    if (rest >= 2) {
+        uint32_t v = b64_of((unsigned char)s[i]) << 18 | b64_of((unsigned char)s[i + 1]) << 12;
+        if (rest == 3)
+            v |= b64_of((unsigned char)s[i + 2]) << 6;
+        out[o++] = (char)(v >> 16);
+        if (rest == 3)
+            out[o++] = (char)(v >> 8);
+    }
+    return o;
+}
+
+size_t rp__base64_decode(const char *s, size_t n, char *out)
+{
+    size_t m = b64_shape(s, n);
+    if (m == (size_t)-1)
+        return (size_t)-1;
+    return b64_decode_data(s, m, out);
+}
+
+int rp__looks_compressed(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (n >= 3 && u[0] == 0x1f && u[1] == 0x8b && u[2] == 8)
+        return 1;
+    return n >= 2 && (u[0] & 0x0f) == 8 && (u[0] >> 4) <= 7 && ((u[0] << 8) | u[1]) % 31 == 0;
+}
+
+/* Bytes of the decoded prefix looked at by the plausibility test. */
+#define B64_PROBE 192
+
+int rp__base64_plausible(const char *s, size_t n)
+{
+    if (n < 16)
+        return 0;
+    size_t m = b64_shape(s, n);
+    if (m == (size_t)-1)
+        return 0;
+    /* Text of one case only ("ABCDEFGHIJKLMNOP", hex digests) is rarely
+     * base64 of anything; neither are all-digit strings. */
+    int lower = 0, upper = 0, digit = 0;
+    for (size_t i = 0; i < m; i++) {
+        unsigned char c = (unsigned char)s[i];
+        lower |= c >= 'a' && c <= 'z';
+        upper |= c >= 'A' && c <= 'Z';
+        digit |= c >= '0' && c <= '9';
+    }
+    if (lower + upper + digit < 2)
+        return 0;
+    char buf[B64_PROBE / 4 * 3];
+    size_t probe = RP_MIN(m, (size_t)B64_PROBE) & ~(size_t)3;
+    if (probe == 0)
+        probe = m;
+    size_t len = b64_decode_data(s, probe, buf);
+    if (rp__looks_compressed(buf, len))
+        return 1;
+    /* Mostly text: printable ASCII, blanks, or valid UTF-8 sequences. */
+    size_t good = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)buf[i];
+        if ((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r') {
+            good++;
+            i++;
+            continue;
+        }
+        size_t k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+        if (k && i + k <= len && rp__utf8_check(buf + i, k) == 0) {
+            good += k;
+            i += k;
+            continue;
+        }
+        if (k && i + k > len) {   /* cut by the probe */
+            good += len - i;
+            break;
+        }
+        i++;
+    }
+    return len > 0 && good * 100 >= len * 95;
+}
+
+/* ---------------------------------------------------------------------- */
+/* UTF-8.                                                                   */
+
+unsigned rp__utf8_check(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned r = 0;
+    size_t i = 0;
+    while (i < n) {
+        /* ASCII fast path, eight at a time. */
+        while (n - i >= 8) {
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            if (v & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k;
+        uint32_t cp, min;
+        if (c >= 0xC0 && c <= 0xDF) {
+            k = 2; cp = c & 0x1F; min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            k = 3; cp = c & 0x0F; min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF7) {
+            k = 4; cp = c & 0x07; min = 0x10000;
+        } else {
+            r |= RP__UTF8_INVALID;
+            i++;
+            continue;
+        }
+        size_t m = 1;
+        while (m < k && i + m < n && (s[i + m] & 0xC0) == 0x80) {
+            cp = cp << 6 | (s[i + m] & 0x3F);
+            m++;
+        }
+        if (m < k) {
+            r |= RP__UTF8_INVALID;
+            i += m;
+            continue;
+        }
+        if (cp < min) {
+            r |= RP__UTF8_INVALID | RP__UTF8_OVERLONG;
+        } else if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            r |= RP__UTF8_INVALID;
+        }
+        i += k;
+    }
+    return r;
+}
+
+size_t rp__utf8_unoverlong(const char *str, size_t n, char *out)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0, o = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        size_t k = 0;
+        uint32_t cp = 0, min = 0;
+        if (c >= 0xC0 && c <= 0xDF) {
+            k = 2; cp = c & 0x1F; min = 0x80;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            k = 3; cp = c & 0x0F; min = 0x800;
+        } else if (c >= 0xF0 && c <= 0xF7) {
+            k = 4; cp = c & 0x07; min = 0x10000;
+        }
+        if (k && i + k <= n) {
+            size_t m = 1;
+            while (m < k && (s[i + m] & 0xC0) == 0x80) {
+                cp = cp << 6 | (s[i + m] & 0x3F);
+                m++;
+            }
+            if (m == k && cp < min) {
+                o += rp__utf8_put(out + o, cp);
+                i += k;
+                continue;
+            }
+        }
+        out[o++] = (char)c;
+        i++;
+    }
+    return o;
+}
+
+/* ---------------------------------------------------------------------- */
+/* gzip / deflate.                                                          */
+
+static voidpf z_arena_alloc(voidpf opaque, uInt items, uInt size)
+{
+    if (size && items > (uInt)-1 / size)
+        return Z_NULL;
+    return rp_arena_alloc(opaque, (size_t)items * size);
+}
+
+static void z_arena_free(voidpf opaque, voidpf p)
+{
+    RP_UNUSED(opaque);
+    RP_UNUSED(p);   /* freed with the arena */
+}
+
+int rp__inflate(const char *s, size_t n, int gzip, size_t max_out, unsigned max_ratio,
+                rp_arena_t *arena, rp_str_t *out)
+{
+    *out = rp_str(s, 0);
+    /* The cap: max_out, and max_ratio times the input (overflow-safe). */
+    size_t limit = max_out;
+    if (max_ratio && n <= SIZE_MAX / max_ratio && n * max_ratio < limit)
+        limit = n * max_ratio;
+    if (n == 0)
+        return -1;
+
+    z_stream z;
+    memset(&z, 0, sizeof(z));
+    z.zalloc = z_arena_alloc;
+    z.zfree = z_arena_free;
+    z.opaque = arena;
+    int wbits;
+    if (gzip)
+        wbits = 15 + 16;
+    else
+        wbits = rp__looks_compressed(s, n) ? 15 : -15;   /* zlib header, else raw deflate */
+    if (inflateInit2(&z, wbits) != Z_OK)
+        return RP_ENOMEM;
+
+    size_t cap = RP_MIN(limit, RP_MAX((size_t)4096, n * 4));
+    char *buf = rp_arena_alloc(arena, cap ? cap : 1);
+    if (!buf) {
+        inflateEnd(&z);
+        return RP_ENOMEM;
+    }
+    size_t used = 0;
+    const unsigned char *in = (const unsigned char *)s;
+    size_t in_left = n;
+    int rc = 0;
+    for (;;) {
+        if (used == cap) {
+            if (cap >= limit) {
+                rc = -2;
+                break;
+            }
+            size_t ncap = cap > limit / 2 ? limit : cap * 2;
+            char *nb = rp_arena_alloc(arena, ncap);
+            if (!nb) {
+                rc = RP_ENOMEM;
+                break;
+            }
+            memcpy(nb, buf, used);
+            buf = nb;
+            cap = ncap;
+        }
+        /* zlib counts in uInt: feed at most 1 GiB per call. */
+        uInt ain = (uInt)RP_MIN(in_left, (size_t)1 << 30);
+        uInt aout = (uInt)RP_MIN(cap - used, (size_t)1 << 30);
+        z.next_in = (Bytef *)(uintptr_t)in;
+        z.avail_in = ain;
+        z.next_out = (Bytef *)buf + used;
+        z.avail_out = aout;
+        int zr = inflate(&z, Z_NO_FLUSH);
+        size_t took = ain - z.avail_in, made = aout - z.avail_out;
+        in += took;
+        in_left -= took;
+        used += made;
+        if (zr == Z_STREAM_END) {
+            /* Concatenated gzip members are one body (RFC 1952 2.2). */
+            if (gzip && in_left >= 3 && in[0] == 0x1f && in[1] == 0x8b) {
+                if (inflateReset(&z) != Z_OK) {
+                    rc = -1;
+                    break;
+                }
+                continue;
+            }
+            break;
+        }
+        if (zr == Z_BUF_ERROR && in_left == 0 && z.avail_in == 0 && used < cap) {
+            rc = -1;   /* input ended inside the stream */
+            break;
+        }
+        if (zr != Z_OK && zr != Z_BUF_ERROR) {
+            rc = zr == Z_MEM_ERROR ? RP_ENOMEM : -1;
+            break;
+        }
+        if (took == 0 && made == 0 && used < cap) {
+            rc = -1;   /* no progress possible */
+            break;
+        }
+    }
+    inflateEnd(&z);
+    *out = rp_str(buf, used);
+    return rc;
+}

@@ -1,0 +1,1134 @@
+/*
+ * points.c - a request in, its points out.
+ *
+ * A point is one value the request carries, with the path that reaches
+ * it, after decoding (see rampart/waf.h). Sections, in this order:
+ *
+ *   path            the whole decoded path, then path.0, path.1, ... (one
+ *                   per non-empty segment) and path.N;name for matrix
+ *                   parameters                                 (SRC_PATH)
+ *   query.NAME      one value point per pair, one KEY point per distinct
+ *                   name; a[b][c] -> query.a.b.c, a[] -> query.a[]
+ *                                                              (SRC_QUERY)
+ *   header.NAME     every header but Cookie, name lower-cased  (SRC_HEADER)
+ *   cookie.NAME     from the Cookie headers, KEY points too    (SRC_COOKIE)
+ *   body...         by Content-Type (after Content-Encoding):  (SRC_BODY)
+ *                   body.form.NAME, body.json.a.b / body.json.items[].x /
+ *                   body.json (scalar root), body.multipart.NAME (+ .filename,
+ *                   + .SUB when the part is JSON/XML/form), body.xml.a/b,
+ *                   body.xml.a/b@attr, body.xml?pi, body.xml!doctype,
+ *                   body.xml!entity.NAME, else body.text
+ *
+ * Every string value is decoded recursively: percent-decoding repeated
+ * while it changes anything (the first pass of query/form values also
+ * turns '+' into a space), HTML character references and JS escapes when
+ * present, overlong UTF-8 forms folded, up to max_depth passes. Then its
+ * inside is looked at, each a nesting level deeper (up to max_depth):
+ * base64 text becomes PATH|base64, a JSON object/array PATH|json.KEY...,
+ * an urlencoded form PATH|form.NAME. So "body.json.data|base64|json.cmd".
+ *
+ * What cannot be decoded is kept, flagged RP_WAF_PT_ANOMALY and counted:
+ * a value with malformed %-escapes or invalid UTF-8 is flagged itself;
+ * a body that does not parse as its type adds a point (at "body.json",
+ * "body.xml", "body.multipart" or "body") holding the raw text that was
+ * not decoded, so the detectors still see every byte. When max_points is
+ * reached (pts->overflow), the section being decoded and every later one
+ * each get one anomaly point with their remaining raw text instead of
+ * being decoded: an attacker cannot push a payload past inspection by
+ * sending many parameters first.
+ *
+ * Memory: the point array, paths and decoded values come from pts->arena;
+ * a value that needed no decoding is a slice of the request (raw == value).
+ */
+#include "rampart/json.h"
+#include "waf/decode_int.h"
+
+#define PATH_CAP 1024 /* bytes of a point path (longer: not extended) */
+#define SEG_CAP 128   /* bytes of one name in a path */
+#define MAX_NEST 16   /* nesting levels whatever max_depth says: bounds the C stack */
+
+void rp__waf_limits_defaults(rp_waf_limits_t *lim)
+{
+    if (!lim->max_depth)
+        lim->max_depth = 5;
+    if (!lim->max_points)
+        lim->max_points = 2048;
+    if (!lim->max_json_depth)
+        lim->max_json_depth = 64;
+    if (!lim->max_value)
+        lim->max_value = 64 * 1024;
+    if (!lim->max_decompressed)
+        lim->max_decompressed = 4 * 1024 * 1024;
+    if (!lim->max_ratio)
+        lim->max_ratio = 100;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The point array.                                                         */
+
+static size_t max_points_of(const rp__points_t *pts)
+{
+    return pts->lim && pts->lim->max_points ? pts->lim->max_points : 2048;
+}
+
+static size_t max_value_of(const rp__points_t *pts)
+{
+    return pts->lim && pts->lim->max_value ? pts->lim->max_value : 64 * 1024;
+}
+
+static rp_str_t cut(rp_str_t s, size_t max)
+{
+    if (s.n > max)
+        s.n = max;
+    return s;
+}
+
+/* Appends a point whose path is already stable memory; no limit check. */
+static rp_waf_point_t *push(rp__points_t *pts, rp_str_t path, rp_str_t raw, rp_str_t value,
+                            unsigned src, unsigned flags, unsigned depth)
+{
+    if (pts->n == pts->cap) {
+        size_t cap = pts->cap ? pts->cap * 2 : 32;
+        rp_waf_point_t *v = rp_arena_alloc(pts->arena, cap * sizeof(*v));
+        if (!v)
+            return NULL;
+        if (pts->n)
+            memcpy(v, pts->v, pts->n * sizeof(*v));
+        pts->v = v;
+        pts->cap = cap;
+    }
+    rp_waf_point_t *p = &pts->v[pts->n++];
+    p->path = path;
+    p->raw = raw;
+    p->value = value;
+    p->src = src;
+    p->flags = flags;
+    p->depth = depth;
+    if (flags & RP_WAF_PT_ANOMALY)
+        pts->nanomalies++;
+    return p;
+}
+
+/* A copy of path in the arena, or the previous point's path when equal
+ * (a KEY point and the value after it share one). */
+static int stable_path(rp__points_t *pts, rp_str_t path, rp_str_t *out)
+{
+    if (pts->n) {
+        rp_str_t last = pts->v[pts->n - 1].path;
+        if (rp_str_eq(last, path)) {
+            *out = last;
+            return 0;
+        }
+    }
+    char *p = rp_arena_alloc(pts->arena, path.n ? path.n : 1);
+    if (!p)
+        return -1;
+    if (path.n)
+        memcpy(p, path.p, path.n);
+    *out = rp_str(p, path.n);
+    return 0;
+}
+
+rp_waf_point_t *rp__points_add(rp__points_t *pts, rp_str_t path, rp_str_t raw, rp_str_t value,
+                               unsigned src, unsigned flags, unsigned depth)
+{
+    rp_str_t sp;
+    size_t maxv = max_value_of(pts);
+    if (pts->n >= max_points_of(pts)) {
+        if (!pts->overflow) {
+            pts->overflow = 1;
+            raw = cut(raw, maxv);
+            if (stable_path(pts, path, &sp) == 0)
+                push(pts, sp, raw, raw, src, flags | RP_WAF_PT_ANOMALY, depth);
+        }
+        return NULL;
+    }
+    if (stable_path(pts, path, &sp) < 0)
+        return NULL;
+    return push(pts, sp, cut(raw, maxv), cut(value, maxv), src, flags, depth);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The builder.                                                             */
+
+typedef struct keyset {
+    uint64_t *h;      /* 0: empty slot */
+    size_t cap, n;
+} keyset_t;
+
+typedef struct pb {
+    rp__points_t *pts;
+    rp_arena_t *a;
+    rp_waf_limits_t lim;
+    size_t maxp;
+    int err;                 /* RP_ENOMEM once memory ran out */
+    int full;                /* the current section hit max_points */
+    unsigned src;            /* RP_WAF_SRC_* of the current section */
+    char path[PATH_CAP + SEG_CAP + 8];
+    size_t plen;
+    /* The section being decoded, for the overflow point. */
+    rp_str_t sec;            /* its raw text */
+    char sec_path[64];
+    size_t sec_plen;
+    const char *top;         /* where the current top-level item starts in sec */
+    keyset_t keys;
+} pb_t;
+
+/* How the first decoding pass treats a value. */
+enum { HOW_TEXT = 0, HOW_PCT, HOW_FORM };
+
+static void path_set(pb_t *b, const char *s, size_t n)
+{
+    n = RP_MIN(n, (size_t)PATH_CAP);
+    memcpy(b->path, s, n);
+    b->plen = n;
+}
+
+/* Appends sep (when not 0) and s cut to SEG_CAP, if the path has room. */
+static void path_seg(pb_t *b, char sep, const char *s, size_t n)
+{
+    n = RP_MIN(n, (size_t)SEG_CAP);
+    if (b->plen + 1 + n > PATH_CAP)
+        return;
+    if (sep)
+        b->path[b->plen++] = sep;
+    memcpy(b->path + b->plen, s, n);
+    b->plen += n;
+}
+
+static void path_lit(pb_t *b, const char *s) { path_seg(b, 0, s, strlen(s)); }
+
+static rp_str_t cur_path(const pb_t *b) { return rp_str(b->path, b->plen); }
+
+static void section(pb_t *b, const char *path, unsigned src, rp_str_t raw)
+{
+    size_t n = RP_MIN(strlen(path), sizeof(b->sec_path));
+    memcpy(b->sec_path, path, n);
+    b->sec_plen = n;
+    b->src = src;
+    b->sec = raw;
+    b->top = raw.p;
+    b->full = 0;
+}
+
+static void *balloc(pb_t *b, size_t n)
+{
+    void *p = rp_arena_alloc(b->a, n ? n : 1);
+    if (!p)
+        b->err = RP_ENOMEM;
+    return p;
+}
+
+static rp_str_t bdup(pb_t *b, rp_str_t s)
+{
+    char *p = balloc(b, s.n);
+    if (!p)
+        return rp_str(s.p, 0);
+    if (s.n)
+        memcpy(p, s.p, s.n);
+    return rp_str(p, s.n);
+}
+
+/* max_points reached inside the current section: one anomaly point with
+ * the section's raw text from the current top-level item on. */
+static void overflow(pb_t *b)
+{
+    rp__points_t *pts = b->pts;
+    b->full = 1;
+    pts->overflow = 1;
+    const char *from = b->sec.p;
+    if (b->top && b->top >= b->sec.p && b->top <= b->sec.p + b->sec.n)
+        from = b->top;
+    rp_str_t rest = cut(rp_str(from, b->sec.n - (size_t)(from - b->sec.p)), b->lim.max_value);
+    rp_str_t sp;
+    if (stable_path(pts, rp_str(b->sec_path, b->sec_plen), &sp) < 0 ||
+        !push(pts, sp, rest, rest, b->src, RP_WAF_PT_ANOMALY, 0))
+        b->err = RP_ENOMEM;
+}
+
+/* Adds a point at the current path. Returns 0, or -1 when the section
+ * must stop (points limit or memory). */
+static int add(pb_t *b, rp_str_t raw, rp_str_t value, unsigned flags, unsigned depth)
+{
+    if (b->err || b->full)
+        return -1;
+    if (b->pts->n >= b->maxp) {
+        overflow(b);
+        return -1;
+    }
+    rp_str_t sp;
+    if (stable_path(b->pts, cur_path(b), &sp) < 0 || !push(b->pts, sp, raw, value, b->src, flags, depth)) {
+        b->err = RP_ENOMEM;
+        return -1;
+    }
+    return 0;
+}
+
+/* An anomaly point at `path` (the section's own when NULL) holding raw. */
+static int add_anomaly(pb_t *b, const char *path, rp_str_t raw, unsigned depth)
+{
+    size_t keep = b->plen;
+    char save[PATH_CAP + SEG_CAP + 8];
+    memcpy(save, b->path, keep);
+    if (path)
+        path_set(b, path, strlen(path));
+    raw = cut(raw, b->lim.max_value);
+    int r = add(b, raw, raw, RP_WAF_PT_ANOMALY, depth);
+    memcpy(b->path, save, keep);
+    b->plen = keep;
+    return r;
+}
+
+static uint64_t hash_kv(rp_str_t a, rp_str_t k)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < a.n; i++)
+        h = (h ^ (unsigned char)a.p[i]) * 0x100000001b3ull;
+    h = (h ^ 0xff) * 0x100000001b3ull;
+    for (size_t i = 0; i < k.n; i++)
+        h = (h ^ (unsigned char)k.p[i]) * 0x100000001b3ull;
+    return h ? h : 1;
+}
+
+/* 1 when (path, name) was seen before; else remembers it and returns 0. */
+static int key_seen(pb_t *b, rp_str_t path, rp_str_t name)
+{
+    keyset_t *ks = &b->keys;
+    uint64_t h = hash_kv(path, name);
+    if (ks->n * 2 >= ks->cap) {
+        size_t cap = ks->cap ? ks->cap * 2 : 64;
+        uint64_t *t = rp_arena_calloc(b->a, cap * sizeof(*t));
+        if (!t) {
+            b->err = RP_ENOMEM;
+            return 1;
+        }
+        for (size_t i = 0; i < ks->cap; i++) {
+            if (!ks->h[i])
+                continue;
+            size_t j = ks->h[i] & (cap - 1);
+            while (t[j])
+                j = (j + 1) & (cap - 1);
+            t[j] = ks->h[i];
+        }
+        ks->h = t;
+        ks->cap = cap;
+    }
+    size_t j = h & (ks->cap - 1);
+    while (ks->h[j]) {
+        if (ks->h[j] == h)
+            return 1;
+        j = (j + 1) & (ks->cap - 1);
+    }
+    ks->h[j] = h;
+    ks->n++;
+    return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Decoding one value.                                                      */
+
+enum {
+    B_PCT = 1u << 0,
+    B_AMP = 1u << 1,
+    B_BSL = 1u << 2,
+    B_PLUS = 1u << 3,
+    B_HIGH = 1u << 4,
+    B_NB64 = 1u << 5,   /* a byte outside both base64 alphabets */
+    B_EQ = 1u << 6,
+};
+
+/* Which decoders a byte may call for; generated by hand from the rules
+ * above (B_NB64: not in either base64 alphabet nor '='). */
+#define NB B_NB64
+#define HI (B_HIGH | B_NB64)
+static const unsigned char bits_tbl[256] = {
+    NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB,
+    NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB|B_PCT, NB|B_AMP, NB, NB, NB, NB,
+    B_PLUS, NB, 0, NB, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NB, NB, NB, B_EQ, NB, NB, NB, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NB, NB|B_BSL, NB, NB,
+    0, NB, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NB, NB,
+    NB, NB, NB, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
+    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
+    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
+    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
+    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
+    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
+    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
+    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
+    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
+    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
+};
+#undef NB
+#undef HI
+
+static unsigned scan_bits(rp_str_t s)
+{
+    unsigned acc = 0;
+    const unsigned char *p = (const unsigned char *)s.p;
+    for (size_t i = 0; i < s.n; i++)
+        acc |= bits_tbl[p[i]];
+    return acc;
+}
+
+/* A JS/CSS escape worth decoding: \uXXXX, \u{..}, \xXX or \digit. Simple
+ * escapes alone ("C:\temp") are left alone. */
+static int has_js_escape(rp_str_t s)
+{
+    for (const char *q = memchr(s.p, '\\', s.n); q; ) {
+        size_t i = (size_t)(q - s.p);
+        if (i + 1 < s.n) {
+            char c = s.p[i + 1];
+            if (c == 'u' || c == 'x' || (c >= '0' && c <= '9'))
+                return 1;
+        }
+        if (i + 2 >= s.n)
+            break;
+        q = memchr(s.p + i + 2, '\\', s.n - i - 2);
+    }
+    return 0;
+}
+
+/*
+ * Decodes val (raw: the original bytes) as described at the top: the result
+ * in *out, RP_WAF_PT_DECODED / RP_WAF_PT_ANOMALY in *flags. Returns 0, or
+ * -1 when memory ran out.
+ */
+static int decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *out,
+                        unsigned *flags)
+{
+    rp_str_t cur = cut(val, b->lim.max_value);
+    char *buf = NULL;
+    unsigned bits = scan_bits(cur);
+    int first = how != HOW_TEXT;
+    for (unsigned pass = 0; pass < b->lim.max_depth; pass++) {
+        int ch = 0, bad = 0, want_pct = (bits & B_PCT) || (first && how == HOW_FORM && (bits & B_PLUS));
+        int want_html = (bits & B_AMP) != 0;
+        int want_js = (bits & B_BSL) && has_js_escape(cur);
+        if (!want_pct && !want_html && !want_js)
+            break;
+        if (!buf && !(buf = balloc(b, cur.n)))
+            return -1;
+        size_t n = 0;
+        if (want_pct) {
+            n = rp__pct_decode_ex(cur.p, cur.n, buf, first && how == HOW_FORM, &ch, &bad);
+            if (bad && first)
+                *flags |= RP_WAF_PT_ANOMALY;
+        }
+        if (!ch && want_html)
+            n = rp__html_unescape(cur.p, cur.n, buf, &ch);
+        if (!ch && want_js)
+            n = rp__js_unescape(cur.p, cur.n, buf, &ch);
+        first = 0;
+        if (!ch)
+            break;
+        cur = rp_str(buf, n);
+        bits = scan_bits(cur);
+    }
+    if (bits & B_HIGH) {
+        unsigned u = rp__utf8_check(cur.p, cur.n);
+        if (u & RP__UTF8_OVERLONG) {
+            if (!buf && !(buf = balloc(b, cur.n)))
+                return -1;
+            cur = rp_str(buf, rp__utf8_unoverlong(cur.p, cur.n, buf));
+            u = rp__utf8_check(cur.p, cur.n);
+            *flags |= RP_WAF_PT_ANOMALY;
+        }
+        if (u)
+            *flags |= RP_WAF_PT_ANOMALY;
+    }
+    raw = cut(raw, b->lim.max_value);
+    if (!rp_str_eq(cur, raw))
+        *flags |= RP_WAF_PT_DECODED;
+    *out = cur;
+    return 0;
+}
+
+static void json_walk(pb_t *b, rp_str_t s, unsigned depth, int top);
+static void form_walk(pb_t *b, rp_str_t s, int semicolon, unsigned depth, int top);
+static int json_valid(pb_t *b, rp_str_t s);
+
+static rp_str_t trim_ws(rp_str_t s)
+{
+    while (s.n && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\r' || s.p[0] == '\n')) {
+        s.p++;
+        s.n--;
+    }
+    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r' ||
+                   s.p[s.n - 1] == '\n'))
+        s.n--;
+    return s;
+}
+
+static int looks_json(rp_str_t s)
+{
+    s = trim_ws(s);
+    return s.n >= 2 && ((s.p[0] == '{' && s.p[s.n - 1] == '}') ||
+                        (s.p[0] == '[' && s.p[s.n - 1] == ']'));
+}
+
+/* Base64 text (or "Scheme base64" as in Authorization) at the current
+ * path: PATH|base64 with the decoded text, decoded further. */
+static void nested_base64(pb_t *b, rp_str_t v, unsigned depth)
+{
+    char *out = balloc(b, v.n / 4 * 3 + 3);
+    if (!out)
+        return;
+    size_t n = rp__base64_decode(v.p, v.n, out);
+    if (n == (size_t)-1)
+        return;
+    rp_str_t dec = rp_str(out, n);
+    if (rp__looks_compressed(dec.p, dec.n)) {
+        rp_str_t inf;
+        int r = rp__inflate(dec.p, dec.n, dec.n >= 2 && (unsigned char)dec.p[0] == 0x1f,
+                            b->lim.max_value, b->lim.max_ratio, b->a, &inf);
+        if (r == RP_ENOMEM) {
+            b->err = RP_ENOMEM;
+            return;
+        }
+        if (inf.n)
+            dec = inf;
+    }
+    size_t keep = b->plen;
+    path_lit(b, "|base64");
+    rp_str_t val;
+    unsigned flags = 0;
+    if (decode_value(b, dec, dec, HOW_TEXT, &val, &flags) == 0 &&
+        add(b, v, val, flags | RP_WAF_PT_DECODED, depth) == 0) {
+        /* decoded further below: the nested value's own inside */
+        if (depth < b->lim.max_depth && depth < MAX_NEST) {
+            if (looks_json(val) && json_valid(b, val)) {
+                path_lit(b, "|json");
+                json_walk(b, val, depth + 1, 0);
+            } else if (memchr(val.p, '=', val.n) && rp__form_plausible(val.p, val.n)) {
+                path_lit(b, "|form");
+                form_walk(b, val, 0, depth + 1, 0);
+            }
+        }
+    }
+    b->plen = keep;
+}
+
+/*
+ * Adds the point for a string value at the current path (raw: as in the
+ * request or the enclosing decoded value; val: after the syntax's own
+ * unescaping, e.g. JSON's), then what is inside it. `nest`: look inside.
+ */
+static int add_string(pb_t *b, rp_str_t raw, rp_str_t val, int how, unsigned flags,
+                      unsigned depth, int nest)
+{
+    rp_str_t v;
+    if (b->err || b->full)
+        return -1;
+    if (decode_value(b, raw, val, how, &v, &flags) < 0)
+        return -1;
+    if (add(b, cut(raw, b->lim.max_value), v, flags, depth) < 0)
+        return -1;
+    if (!nest || (flags & RP_WAF_PT_KEY) || depth >= b->lim.max_depth || depth >= MAX_NEST ||
+        v.n < 2)
+        return 0;
+    unsigned bits = scan_bits(v);
+    size_t keep = b->plen;
+    if (!(bits & B_NB64) && v.n >= 16 && rp__base64_plausible(v.p, v.n)) {
+        nested_base64(b, v, depth + 1);
+    } else if (looks_json(v) && json_valid(b, v)) {
+        path_lit(b, "|json");
+        json_walk(b, v, depth + 1, 0);
+    } else if ((bits & B_EQ) && rp__form_plausible(v.p, v.n)) {
+        path_lit(b, "|form");
+        form_walk(b, v, 0, depth + 1, 0);
+    }
+    b->plen = keep;
+    return b->err || b->full ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* JSON.                                                                    */
+
+#define JW_SMALL 64
+
+typedef struct jw {
+    pb_t *b;
+    unsigned depth;       /* point depth */
+    int top;              /* the section's top level: track b->top */
+    size_t *frames;       /* path length at each open container */
+    size_t nf, fcap;
+    size_t small[JW_SMALL];
+    const char *last_end; /* just past the last token reported */
+} jw_t;
+
+static int noop_cb(void *ud, rp_json_event_t ev, rp_str_t value, rp_str_t raw)
+{
+    RP_UNUSED(ud);
+    RP_UNUSED(ev);
+    RP_UNUSED(value);
+    RP_UNUSED(raw);
+    return 0;
+}
+
+static int json_valid(pb_t *b, rp_str_t s)
+{
+    int r = rp_json_parse(s.p, s.n, b->lim.max_json_depth, b->a, noop_cb, NULL, NULL);
+    if (r == RP_JSON_NOMEM)
+        b->err = RP_ENOMEM;
+    return r == RP_JSON_OK;
+}
+
+static int jw_cb(void *ud, rp_json_event_t ev, rp_str_t value, rp_str_t raw)
+{
+    jw_t *w = ud;
+    pb_t *b = w->b;
+    int is_str = ev == RP_JSON_STRING || ev == RP_JSON_KEY;
+    if (w->top)
+        b->top = is_str ? raw.p - 1 : raw.p;
+    w->last_end = raw.p + raw.n + (is_str ? 1 : 0);
+    switch (ev) {
+    case RP_JSON_OBJECT_BEGIN:
+    case RP_JSON_ARRAY_BEGIN:
+        if (w->nf == w->fcap) {
+            /* deeper than JW_SMALL: max_json_depth allows it */
+            size_t cap = w->fcap * 2;
+            size_t *f = balloc(b, cap * sizeof(*f));
+            if (!f)
+                return -1;
+            memcpy(f, w->frames, w->nf * sizeof(*f));
+            w->frames = f;
+            w->fcap = cap;
+        }
+        w->frames[w->nf++] = b->plen;
+        if (ev == RP_JSON_ARRAY_BEGIN)
+            path_seg(b, 0, "[]", 2);
+        return 0;
+    case RP_JSON_OBJECT_END:
+    case RP_JSON_ARRAY_END:
+        if (w->nf)
+            b->plen = w->frames[--w->nf];
+        return 0;
+    case RP_JSON_KEY: {
+        if (w->nf)
+            b->plen = w->frames[w->nf - 1];
+        path_seg(b, '.', value.p, value.n);
+        if (key_seen(b, cur_path(b), value))
+            return b->err ? -1 : 0;
+        if (value.p != raw.p)
+            value = bdup(b, value);
+        return add_string(b, raw, value, HOW_TEXT, RP_WAF_PT_KEY, w->depth, 0);
+    }
+    case RP_JSON_STRING:
+        /* unescaped text lives in the parser's scratch: keep a copy */
+        if (value.p != raw.p)
+            value = bdup(b, value);
+        return add_string(b, raw, value, HOW_TEXT, 0, w->depth, 1);
+    default:
+        return add(b, raw, raw, RP_WAF_PT_NUMBER, w->depth);
+    }
+}
+
+/* JSON text s at the current path (which is restored). A document that
+ * does not parse adds an anomaly point there with the text not decoded. */
+static void json_walk(pb_t *b, rp_str_t s, unsigned depth, int top)
+{
+    jw_t w;
+    size_t keep = b->plen;
+    memset(&w, 0, sizeof(w));
+    w.b = b;
+    w.depth = depth;
+    w.top = top;
+    w.frames = w.small;
+    w.fcap = JW_SMALL;
+    w.last_end = s.p;
+    int r = rp_json_parse(s.p, s.n, b->lim.max_json_depth, b->a, jw_cb, &w, NULL);
+    b->plen = keep;
+    if (r == RP_JSON_NOMEM)
+        b->err = RP_ENOMEM;
+    if (r == RP_JSON_SYNTAX || r == RP_JSON_TOO_DEEP) {
+        const char *from = w.last_end;
+        if (from < s.p || from > s.p + s.n)
+            from = s.p;
+        rp_str_t rest = rp_str(from, s.n - (size_t)(from - s.p));
+        add(b, cut(rest, b->lim.max_value), cut(rest, b->lim.max_value), RP_WAF_PT_ANOMALY, depth);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Forms, cookies, path.                                                    */
+
+/* One name=value pair at the current path + "." + name: the KEY point
+ * (first time only) and the value point. */
+static int add_pair(pb_t *b, const rp__kv_t *kv, int how, int brackets, unsigned depth)
+{
+    rp_str_t name;
+    unsigned kflags = RP_WAF_PT_KEY;
+    size_t keep = b->plen;
+    if (decode_value(b, kv->key, kv->key, how, &name, &kflags) < 0)
+        return -1;
+    if (brackets) {
+        char seg[SEG_CAP];
+        size_t n = rp__form_name_path(name.p, name.n, seg, sizeof(seg));
+        path_seg(b, '.', seg, n);
+    } else {
+        path_seg(b, '.', name.p, name.n);
+    }
+    int r = 0;
+    if (!key_seen(b, cur_path(b), name))
+        r = add(b, cut(kv->key, b->lim.max_value), name, kflags, depth);
+    if (r == 0 && !b->err)
+        r = add_string(b, kv->value, kv->value, how, 0, depth, 1);
+    b->plen = keep;
+    return b->err ? -1 : r;
+}
+
+static void form_walk(pb_t *b, rp_str_t s, int semicolon, unsigned depth, int top)
+{
+    size_t pos = 0;
+    rp__kv_t kv;
+    while (rp__form_next(s, &pos, semicolon, &kv)) {
+        if (top)
+            b->top = kv.raw.p;
+        if (add_pair(b, &kv, HOW_FORM, 1, depth) < 0)
+            return;
+    }
+}
+
+static void cookie_walk(pb_t *b, rp_str_t s)
+{
+    size_t pos = 0;
+    rp__kv_t kv;
+    while (rp__cookie_next(s, &pos, &kv)) {
+        b->top = kv.raw.p;
+        if (add_pair(b, &kv, HOW_PCT, 0, 0) < 0)
+            return;
+    }
+}
+
+static size_t u_to_a(size_t v, char *out)
+{
+    char tmp[24];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < n; i++)
+        out[i] = tmp[n - 1 - i];
+    return n;
+}
+
+static void path_walk(pb_t *b, rp_str_t p)
+{
+    path_set(b, "path", 4);
+    if (add_string(b, p, p, HOW_PCT, 0, 0, 0) < 0)
+        return;
+    size_t i = 0, idx = 0;
+    while (i < p.n) {
+        size_t s = i;
+        while (i < p.n && p.p[i] != '/')
+            i++;
+        rp_str_t seg = rp_str(p.p + s, i - s);
+        if (i < p.n)
+            i++;
+        if (seg.n == 0)
+            continue;
+        b->top = seg.p;
+        char num[24];
+        path_set(b, "path.", 5);
+        path_seg(b, 0, num, u_to_a(idx++, num));
+        size_t base = b->plen;
+        const char *semi = memchr(seg.p, ';', seg.n);
+        rp_str_t name = semi ? rp_str(seg.p, (size_t)(semi - seg.p)) : seg;
+        if (add_string(b, name, name, HOW_PCT, 0, 0, 1) < 0)
+            return;
+        if (!semi)
+            continue;
+        /* matrix parameters: path.N;name = value */
+        rp_str_t params = rp_str(semi + 1, seg.n - name.n - 1);
+        size_t pos = 0;
+        rp__kv_t kv;
+        while (rp__form_next(params, &pos, 1, &kv)) {
+            rp_str_t k;
+            unsigned kf = 0;
+            if (decode_value(b, kv.key, kv.key, HOW_PCT, &k, &kf) < 0)
+                return;
+            b->plen = base;
+            path_seg(b, ';', k.p, k.n);
+            if (add_string(b, kv.value, kv.value, HOW_PCT, 0, 0, 1) < 0)
+                return;
+        }
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* XML.                                                                     */
+
+typedef struct xw {
+    pb_t *b;
+    unsigned depth;
+    rp_str_t doc;
+    size_t base;     /* path length of the prefix ("body.xml") */
+} xw_t;
+
+static int inside(rp_str_t s, rp_str_t doc)
+{
+    return s.p >= doc.p && s.p + s.n <= doc.p + doc.n;
+}
+
+static int xw_cb(void *ud, rp__xml_event_t ev, rp_str_t path, rp_str_t raw, rp_str_t value)
+{
+    xw_t *w = ud;
+    pb_t *b = w->b;
+    b->plen = w->base;
+    if (path.n && path.p[0] != '?' && path.p[0] != '!')
+        path_seg(b, '.', path.p, RP_MIN(path.n, (size_t)PATH_CAP));
+    else
+        path_seg(b, 0, path.p, RP_MIN(path.n, (size_t)PATH_CAP));
+    /* expat's memory is gone after the call: keep copies of what is not
+     * a slice of the document */
+    if (!inside(value, w->doc)) {
+        int same = raw.p == value.p && raw.n == value.n;
+        value = bdup(b, cut(value, b->lim.max_value));
+        if (same)
+            raw = value;
+    }
+    if (!inside(raw, w->doc))
+        raw = bdup(b, cut(raw, b->lim.max_value));
+    if (b->err)
+        return -1;
+    int nest = ev == RP__XML_TEXT || ev == RP__XML_ATTR;
+    return add_string(b, raw, value, HOW_TEXT, 0, w->depth, nest) < 0 ? -1 : 0;
+}
+
+static void xml_walk(pb_t *b, rp_str_t s, unsigned depth)
+{
+    xw_t w = { b, depth, s, b->plen };
+    size_t keep = b->plen;
+    char prefix[PATH_CAP + SEG_CAP + 8];
+    memcpy(prefix, b->path, keep);
+    size_t err = 0;
+    int r = rp__xml_parse(s.p, s.n, b->lim.max_json_depth, b->lim.max_value, xw_cb, &w, &err);
+    memcpy(b->path, prefix, keep);
+    b->plen = keep;
+    if (r == -4)
+        b->err = RP_ENOMEM;
+    else if (r == -1 || r == -2)
+        add(b, cut(s, b->lim.max_value), cut(s, b->lim.max_value), RP_WAF_PT_ANOMALY, depth);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Bodies.                                                                  */
+
+enum { K_OTHER = 0, K_FORM, K_JSON, K_NDJSON, K_MULTIPART, K_XML };
+
+static int body_kind(rp_str_t ct)
+{
+    const char *semi = memchr(ct.p, ';', ct.n);
+    rp_str_t mt = rp_str_trim(semi ? rp_str(ct.p, (size_t)(semi - ct.p)) : ct);
+    const char *sl = memchr(mt.p, '/', mt.n);
+    if (!sl)
+        return K_OTHER;
+    rp_str_t type = rp_str(mt.p, (size_t)(sl - mt.p));
+    rp_str_t sub = rp_str(sl + 1, mt.n - type.n - 1);
+    if (rp_str_ieq(mt, RP_STRLIT("application/x-www-form-urlencoded")))
+        return K_FORM;
+    if (rp_str_ieq(type, RP_STRLIT("multipart")))
+        return K_MULTIPART;
+    if (rp_str_ieq(sub, RP_STRLIT("x-ndjson")) || rp_str_ieq(sub, RP_STRLIT("ndjson")) ||
+        rp_str_ieq(sub, RP_STRLIT("jsonl")) || rp_str_ieq(sub, RP_STRLIT("x-jsonlines")) ||
+        rp_str_ieq(sub, RP_STRLIT("json-seq")))
+        return K_NDJSON;
+    if (rp_str_ieq(sub, RP_STRLIT("json")) || rp_str_ihas_suffix(sub, RP_STRLIT("+json")) ||
+        rp_str_ieq(sub, RP_STRLIT("x-json")) || rp_str_ieq(sub, RP_STRLIT("csp-report")))
+        return K_JSON;
+    if (rp_str_ieq(sub, RP_STRLIT("xml")) || rp_str_ihas_suffix(sub, RP_STRLIT("+xml")))
+        return K_XML;
+    return K_OTHER;
+}
+
+/* One JSON document per line (application/x-ndjson, json-seq's RS too). */
+static void ndjson_walk(pb_t *b, rp_str_t s, unsigned depth)
+{
+    size_t i = 0;
+    while (i < s.n && !b->err && !b->full) {
+        size_t st = i;
+        while (i < s.n && s.p[i] != '\n')
+            i++;
+        rp_str_t line = rp_str(s.p + st, i - st);
+        if (i < s.n)
+            i++;
+        while (line.n && (line.p[0] == 0x1e || line.p[0] == ' ' || line.p[0] == '\t')) {
+            line.p++;
+            line.n--;
+        }
+        line = trim_ws(line);
+        if (line.n) {
+            b->top = line.p;
+            json_walk(b, line, depth, 1);
+        }
+    }
+}
+
+static void multipart_walk(pb_t *b, rp_str_t body, rp_str_t ctype);
+
+/* Content of a known kind at the current path; `tag` appends ".json",
+ * ".form", ".xml" (the body itself) or nothing (a multipart part). */
+static void typed_walk(pb_t *b, int kind, rp_str_t s, rp_str_t ctype, int tag)
+{
+    size_t keep = b->plen;
+    switch (kind) {
+    case K_FORM:
+        if (tag)
+            path_lit(b, ".form");
+        form_walk(b, s, 1, 0, 1);
+        break;
+    case K_JSON:
+        if (tag)
+            path_lit(b, ".json");
+        json_walk(b, s, 0, 1);
+        break;
+    case K_NDJSON:
+        if (tag)
+            path_lit(b, ".json");
+        ndjson_walk(b, s, 0);
+        break;
+    case K_XML:
+        if (tag)
+            path_lit(b, ".xml");
+        xml_walk(b, s, 0);
+        break;
+    case K_MULTIPART:
+        if (tag)
+            path_lit(b, ".multipart");
+        multipart_walk(b, s, ctype);
+        break;
+    default:
+        break;
+    }
+    b->plen = keep;
+}
+
+/* Unknown type: JSON if it parses, a form if it looks like one, else text. */
+static void sniff_walk(pb_t *b, rp_str_t s)
+{
+    size_t keep = b->plen;
+    if (looks_json(s) && json_valid(b, s)) {
+        typed_walk(b, K_JSON, s, RP_STR_NULL, 1);
+    } else if (memchr(s.p, '=', s.n) && rp__form_plausible(s.p, s.n)) {
+        typed_walk(b, K_FORM, s, RP_STR_NULL, 1);
+    } else {
+        path_lit(b, ".text");
+        add_string(b, s, s, HOW_TEXT, 0, 0, 1);
+    }
+    b->plen = keep;
+}
+
+static int text_like(rp_str_t ct)
+{
+    return ct.n == 0 || rp_str_has_prefix(ct, RP_STRLIT("text/")) ||
+           rp_str_has_prefix(ct, RP_STRLIT("TEXT/"));
+}
+
+static void multipart_walk(pb_t *b, rp_str_t body, rp_str_t ctype)
+{
+    rp_str_t boundary;
+    size_t base = b->plen;
+    if (rp__multipart_boundary(ctype, &boundary) < 0) {
+        add(b, cut(body, b->lim.max_value), cut(body, b->lim.max_value), RP_WAF_PT_ANOMALY, 0);
+        return;
+    }
+    rp__multipart_t m;
+    rp__mp_part_t part;
+    int truncated = 0;
+    rp__multipart_init(&m, boundary, body);
+    while (!b->err && !b->full && rp__multipart_next(&m, &part)) {
+        b->top = part.headers.p;
+        b->plen = base;
+        rp_str_t name;
+        unsigned nf = RP_WAF_PT_KEY;
+        if (decode_value(b, part.name, part.name, HOW_TEXT, &name, &nf) < 0)
+            return;
+        path_seg(b, '.', name.p, name.n);
+        size_t pbase = b->plen;
+        if (!key_seen(b, cur_path(b), name) &&
+            add(b, cut(part.name, b->lim.max_value), name, nf, 0) < 0)
+            return;
+        if (part.filename.n || part.filename_star.n) {
+            path_lit(b, ".filename");
+            if (part.filename.n &&
+                add_string(b, part.filename, part.filename, HOW_TEXT, 0, 0, 0) < 0)
+                return;
+            if (part.filename_star.n &&
+                add_string(b, part.filename_star, part.filename_star, HOW_PCT, 0, 0, 0) < 0)
+                return;
+            b->plen = pbase;
+        }
+        int kind = body_kind(part.ctype);
+        if (kind != K_OTHER && kind != K_MULTIPART) {
+            typed_walk(b, kind, part.body, part.ctype, 0);
+        } else if (part.has_filename && !text_like(part.ctype)) {
+            /* a file: its bytes as they are, no decoding */
+            rp_str_t c = cut(part.body, b->lim.max_value);
+            if (add(b, c, c, 0, 0) < 0)
+                return;
+        } else if (add_string(b, part.body, part.body, HOW_TEXT, 0, 0, 1) < 0) {
+            return;
+        }
+        b->plen = base;
+        if (part.flags & RP__MP_TRUNCATED) {
+            truncated = 1;
+            add(b, rp_str(part.headers.p, (size_t)(body.p + body.n - part.headers.p)),
+                rp_str(part.headers.p, (size_t)(body.p + body.n - part.headers.p)),
+                RP_WAF_PT_ANOMALY, 0);
+        } else if (part.flags & (RP__MP_BAD_HEADERS | RP__MP_NO_NAME)) {
+            add(b, part.headers, part.headers, RP_WAF_PT_ANOMALY, 0);
+        }
+    }
+    b->plen = base;
+    if (b->err || b->full)
+        return;
+    if (m.anomalies & RP__MP_NO_DELIMITER)
+        add_anomaly(b, NULL, body, 0);
+    if ((m.anomalies & RP__MP_NO_CLOSE) && !truncated)
+        add_anomaly(b, NULL, rp_str(body.p + body.n, 0), 0);
+    if (m.anomalies & RP__MP_JUNK)
+        add_anomaly(b, NULL, body, 0);
+    if (m.anomalies & RP__MP_PREAMBLE) {
+        if (trim_ws(m.preamble).n && !(m.anomalies & RP__MP_NO_DELIMITER))
+            add_anomaly(b, NULL, m.preamble, 0);
+        if (trim_ws(m.epilogue).n)
+            add_anomaly(b, NULL, m.epilogue, 0);
+    }
+}
+
+/* Content-Encoding: undo each coding, last applied first. Returns the
+ * decoded body, or the body itself with an anomaly point when a coding
+ * is unknown, corrupt or over the limits. */
+static int body_decode(pb_t *b, rp_str_t ce, rp_str_t *body)
+{
+    rp_str_t codings[4];
+    size_t nc = 0, pos = 0;
+    rp_str_t e;
+    while (rp_str_next_list_elem(ce, &pos, &e)) {
+        if (rp_str_ieq(e, RP_STRLIT("identity")))
+            continue;
+        if (nc == RP_ARRAY_SIZE(codings))
+            return add_anomaly(b, "body", *body, 0), -1;
+        codings[nc++] = e;
+    }
+    while (nc > 0) {
+        e = codings[--nc];
+        int gz = rp_str_ieq(e, RP_STRLIT("gzip")) || rp_str_ieq(e, RP_STRLIT("x-gzip"));
+        if (!gz && !rp_str_ieq(e, RP_STRLIT("deflate"))) {
+            add_anomaly(b, "body", *body, 0);
+            return -1;   /* br, zstd, compress: we cannot look inside */
+        }
+        rp_str_t out;
+        int r = rp__inflate(body->p, body->n, gz, b->lim.max_decompressed, b->lim.max_ratio, b->a,
+                            &out);
+        if (r == RP_ENOMEM) {
+            b->err = RP_ENOMEM;
+            return -1;
+        }
+        if (r < 0) {
+            /* corrupt (-1) or a bomb (-2): what came out is still inspected */
+            add_anomaly(b, "body", *body, 0);
+            if (out.n == 0)
+                return -1;
+        }
+        *body = out;
+    }
+    return 0;
+}
+
+static void body_walk(pb_t *b, const rp_waf_request_t *req, rp_str_t ctype, rp_str_t cenc)
+{
+    rp_str_t body = req->body;
+    section(b, "body", RP_WAF_SRC_BODY, body);
+    path_set(b, "body", 4);
+    if (cenc.n && body_decode(b, cenc, &body) < 0)
+        return;
+    section(b, "body", RP_WAF_SRC_BODY, body);
+    int kind = ctype.n ? body_kind(ctype) : K_OTHER;
+    if (kind == K_OTHER)
+        sniff_walk(b, body);
+    else
+        typed_walk(b, kind, body, ctype, 1);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void header_walk(pb_t *b, const rp_waf_header_t *h)
+{
+    char name[SEG_CAP];
+    size_t n = RP_MIN(h->name.n, sizeof(name));
+    for (size_t i = 0; i < n; i++)
+        name[i] = (char)rp_lower((unsigned char)h->name.p[i]);
+    path_set(b, "header.", 7);
+    path_seg(b, 0, name, n);
+    section(b, "header", RP_WAF_SRC_HEADER, h->value);
+    memcpy(b->sec_path, b->path, RP_MIN(b->plen, sizeof(b->sec_path)));
+    b->sec_plen = RP_MIN(b->plen, sizeof(b->sec_path));
+    if (add_string(b, h->value, h->value, HOW_TEXT, 0, 0, 1) < 0)
+        return;
+    /* Authorization: Basic base64(user:password) */
+    if ((rp_str_ieq(h->name, RP_STRLIT("authorization")) ||
+         rp_str_ieq(h->name, RP_STRLIT("proxy-authorization"))) &&
+        h->value.n > 6 && rp_str_ieq(rp_str(h->value.p, 6), RP_STRLIT("basic "))) {
+        rp_str_t cred = rp_str_trim(rp_str(h->value.p + 6, h->value.n - 6));
+        if (cred.n && !(scan_bits(cred) & B_NB64) && cred.n <= b->lim.max_value)
+            nested_base64(b, cred, 1);
+    }
+}
+
+int rp__waf_points_build(rp__points_t *pts, const rp_waf_request_t *req)
+{
+    pb_t pb, *b = &pb;
+    /* not zeroed whole: the path buffers are large and always set first */
+    b->err = b->full = 0;
+    b->plen = 0;
+    b->keys = (keyset_t){ NULL, 0, 0 };
+    b->lim = (rp_waf_limits_t){ 0 };
+    b->pts = pts;
+    b->a = pts->arena;
+    if (pts->lim)
+        b->lim = *pts->lim;
+    rp__waf_limits_defaults(&b->lim);
+    b->maxp = b->lim.max_points;
+    if (!pts->v)
+        pts->cap = 0;
+
+    /* path */
+    section(b, "path", RP_WAF_SRC_PATH, req->path);
+    if (req->path.n)
+        path_walk(b, req->path);
+
+    /* query */
+    if (req->query.n && !b->err) {
+        section(b, "query", RP_WAF_SRC_QUERY, req->query);
+        path_set(b, "query", 5);
+        form_walk(b, req->query, 1, 0, 1);
+    }
+
+    /* headers and cookies */
+    rp_str_t ctype = RP_STR_NULL, cenc = RP_STR_NULL;
+    int have_ct = 0, have_ce = 0;
+    for (size_t i = 0; i < req->nheaders && !b->err; i++) {
+        const rp_waf_header_t *h = &req->headers[i];
+        if (rp_str_ieq(h->name, RP_STRLIT("cookie"))) {
+            section(b, "cookie", RP_WAF_SRC_COOKIE, h->value);
+            path_set(b, "cookie", 6);
+            cookie_walk(b, h->value);
+            continue;
+        }
+        if (!have_ct && rp_str_ieq(h->name, RP_STRLIT("content-type"))) {
+            ctype = rp_str_trim(h->value);
+            have_ct = 1;
+        } else if (!have_ce && rp_str_ieq(h->name, RP_STRLIT("content-encoding"))) {
+            cenc = h->value;
+            have_ce = 1;
+        }
+        header_walk(b, h);
+    }
+
+    /* body */
+    if (req->body.n && !b->err)
+        body_walk(b, req, ctype, cenc);
+    return b->err;
+}
