@@ -166,6 +166,121 @@ typedef struct rp_conf_upstream {
     unsigned line, col;
 } rp_conf_upstream_t;
 
+/* ---------------------------------------------------------------------- */
+/* WAF (see examples/rampart.yaml, section waf).                             */
+
+typedef enum rp_waf_mode {
+    RP_MODE_INHERIT = 0,         /* routes and paths: take the enclosing mode */
+    RP_MODE_OFF,
+    RP_MODE_MONITORING,          /* inspect and record, forward everything */
+    RP_MODE_SAFE_BLOCKING,       /* block attacks only from grey-listed addresses */
+    RP_MODE_BLOCK,
+} rp_waf_mode_t;
+
+/* What to do with a request body longer than the inspection limit. */
+typedef enum rp_body_overflow {
+    RP_OVERFLOW_INSPECT_PREFIX = 0, /* inspect the first body_limit bytes, forward all */
+    RP_OVERFLOW_REJECT,             /* 413 */
+    RP_OVERFLOW_PASS,               /* do not inspect the body at all */
+} rp_body_overflow_t;
+
+/* Ignore findings: of one class (or all) on points matching a pattern
+ * ("body.json.query", "header.x-*": a trailing '*' is a prefix match). */
+typedef struct rp_conf_waf_ignore {
+    char *attack;                /* class name ("sqli"), NULL: every class */
+    char *point;                 /* pattern, NULL: every point */
+} rp_conf_waf_ignore_t;
+
+typedef struct rp_conf_waf_path {
+    char *prefix;
+    rp_waf_mode_t mode;
+} rp_conf_waf_path_t;
+
+typedef enum rp_rl_key {
+    RP_RL_IP = 0,                /* the real client IP */
+    RP_RL_HEADER,                /* a header's value (an API key); absent header: the IP */
+    RP_RL_ROUTE,                 /* one bucket per route */
+} rp_rl_key_t;
+
+typedef struct rp_conf_rate_limit {
+    char *name;
+    rp_rl_key_t key;
+    char *header;                /* RP_RL_HEADER */
+    double rate;                 /* tokens per second */
+    double burst;                /* bucket size (default: rate, at least 1) */
+    unsigned line, col;
+} rp_conf_rate_limit_t;
+
+typedef enum rp_rule_op {
+    RP_OP_EQUALS = 0, RP_OP_PREFIX, RP_OP_CONTAINS, RP_OP_REGEX, RP_OP_CIDR,
+    RP_OP_EXISTS, RP_OP_GT, RP_OP_GE, RP_OP_LT, RP_OP_LE, RP_OP_NUM_EQ,
+} rp_rule_op_t;
+
+typedef struct rp_conf_rule_cond {
+    char *field;                 /* method, host, path, ip, header.<n>, query.<n>,
+                                  * cookie.<n>, or any point path (body.json.a.b) */
+    rp_rule_op_t op;
+    char *value;                 /* text operand */
+    double num;                  /* numeric operand */
+    rp_cidr_t cidr;              /* RP_OP_CIDR */
+    void *re;                    /* RP_OP_REGEX: pcre2_code (compiled at load) */
+    int negate;                  /* `not: true` */
+    int nocase;                  /* equals/prefix/contains ignoring case */
+} rp_conf_rule_cond_t;
+
+typedef enum rp_rule_action {
+    RP_RULE_BLOCK = 0, RP_RULE_ALLOW, RP_RULE_MONITOR, RP_RULE_TAG,
+} rp_rule_action_t;
+
+typedef struct rp_conf_rule {
+    char *name;
+    rp_conf_rule_cond_t *when;   /* all must hold */
+    size_t nwhen;
+    rp_rule_action_t action;
+    char *tag;
+    char **routes;               /* route names it applies to; none: every route */
+    size_t nroutes;
+    unsigned line, col;
+} rp_conf_rule_t;
+
+/* The WAF of one route (everything optional: inherits the global one). */
+typedef struct rp_conf_route_waf {
+    rp_waf_mode_t mode;
+    rp_conf_waf_path_t *paths;   /* longest matching prefix wins */
+    size_t npaths;
+    rp_conf_waf_ignore_t *ignore;
+    size_t nignore;
+    int block_status;            /* 0: the global one */
+    char *block_body;            /* NULL: the global one */
+    uint64_t body_limit;         /* 0: the global one */
+    int body_overflow;           /* -1: the global one, else rp_body_overflow_t */
+    char **rate_limits;          /* names of waf.rate_limits applied on this route */
+    size_t nrate_limits;
+} rp_conf_route_waf_t;
+
+typedef struct rp_conf_waf {
+    rp_waf_mode_t mode;          /* default monitoring */
+    int block_score;             /* 1..100, default 50 */
+    uint64_t body_limit;         /* inspection limit, default 1 MiB */
+    rp_body_overflow_t body_overflow;
+    int block_status;            /* 403 */
+    char *block_body;            /* NULL: {"error":"blocked","request_id":...} */
+    /* events */
+    char *events_log;            /* path, "stdout" or "off" (default off) */
+    char *events_store;          /* SQLite path or "off" (default off) */
+    unsigned events_queue;       /* default 10000 */
+    /* IP lists: inline entries, and files (one entry per line, '#'
+     * comments) read at load and on every reload */
+    rp_cidr_t *allow, *deny, *grey;
+    size_t nallow, ndeny, ngrey;
+    char **allow_files, **deny_files, **grey_files;
+    size_t nallow_files, ndeny_files, ngrey_files;
+    rp_conf_rate_limit_t *rate_limits;
+    size_t nrate_limits;
+    rp_conf_rule_t *rules;
+    size_t nrules;
+} rp_conf_waf_t;
+
 typedef enum rp_route_action {
     RP_ROUTE_PROXY = 0,
     RP_ROUTE_RESPOND = 1,
@@ -198,6 +313,7 @@ typedef struct rp_conf_route {
     size_t body_len;
     /* limits */
     uint64_t max_body;           /* bytes; over it: 413; 0 = unlimited */
+    rp_conf_route_waf_t waf;
     unsigned line, col;
 } rp_conf_route_t;
 
@@ -244,6 +360,7 @@ typedef struct rp_conf {
     rp_cidr_t *trusted_proxies;
     size_t ntrusted_proxies;
     rp_conf_dns_t dns;
+    rp_conf_waf_t waf;
     rp_conf_listener_t *listeners;
     size_t nlisteners;
     rp_conf_upstream_t *upstreams;

@@ -153,6 +153,27 @@ void rp__conf_fmt_duration(uint64_t ms, char *buf, size_t cap);
  * Returns NULL when ctx collected any error. */
 rp_conf_t *rp__conf_load(rp__conf_ctx_t *ctx, const char *text, size_t len);
 
+/* Shared schema helpers (schema.c). */
+/* A list value: a sequence, a single scalar standing for a one-element
+ * list, or null. Returns the count and sets *items / *single, or -1. */
+long rp__conf_list_items(rp__conf_ctx_t *ctx, const rp__cnode_t *v, rp__cnode_t *const **items,
+                         const rp__cnode_t **single);
+/* Walks a sequence of mappings into a new array of elem-sized objects. */
+void *rp__conf_walk_list(rp__conf_ctx_t *ctx, const rp__cnode_t *v, const rp__conf_section_t *sec,
+                         size_t elem, size_t *count);
+/* The key node of `key` in a mapping (for positions), or NULL. */
+const rp__cnode_t *rp__conf_key_node(const rp__cnode_t *map, const char *key);
+/* A list of strings into a new array. */
+void rp__conf_strv(rp__conf_ctx_t *ctx, const char *what, const rp__cnode_t *v, char ***out, size_t *n);
+
+/* The waf section and the routes' waf keys (schema_waf.c). */
+extern const rp__conf_section_t rp__conf_waf_sec;
+extern const rp__conf_section_t rp__conf_route_waf_sec;
+/* Cross-checks once the whole tree is walked: list files read, rule
+ * regexes compiled, rate-limit names resolved. */
+void rp__conf_finish_waf(rp__conf_ctx_t *ctx, const rp__cnode_t *root, rp_conf_t *c);
+void rp__conf_free_waf(rp_conf_t *c);
+
 /* TLS contexts (tls.c). Each reports its own errors at `at` (the key
  * that names the files) and returns -1; on success the contexts are set
  * in the struct. rp__conf_tls_free releases them. */

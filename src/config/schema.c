@@ -51,6 +51,27 @@ static const rp__cnode_t *item_at(rp__cnode_t *const *items, const rp__cnode_t *
     return single ? single : items[i];
 }
 
+long rp__conf_list_items(rp__conf_ctx_t *ctx, const rp__cnode_t *v, rp__cnode_t *const **items,
+                         const rp__cnode_t **single)
+{
+    return list_items(ctx, v, items, single);
+}
+
+void rp__conf_strv(rp__conf_ctx_t *ctx, const char *what, const rp__cnode_t *v, char ***out, size_t *n)
+{
+    rp__cnode_t *const *items;
+    const rp__cnode_t *single;
+    long k = list_items(ctx, v, &items, &single);
+    if (k <= 0)
+        return;
+    *out = rp_xcalloc((size_t)k, sizeof(char *));
+    for (size_t i = 0; i < (size_t)k; i++) {
+        char *str = NULL;
+        if (rp__conf_get_string(ctx, what, item_at(items, single, i), &str) == 0)
+            (*out)[(*n)++] = str;
+    }
+}
+
 /* ---------------------------------------------------------------------- */
 /* Handlers.                                                                */
 
@@ -533,6 +554,7 @@ static const rp__conf_key_t route_keys[] = {
     { "path", RP__CT_PATH, 0, 0, "/", RT(path), NULL, NULL, 0 },
     { "listeners", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_route_listeners, NULL, 0 },
     { "upstream", RP__CT_STRING, 0, 0, NULL, RT(upstream), NULL, NULL, 0 },
+    { "waf", RP__CT_SECTION, 0, 0, NULL, RT(waf), NULL, &rp__conf_route_waf_sec, 0 },
     { "rewrite_host", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_rewrite_host, NULL, 0 },
     { "strip_prefix", RP__CT_PATH, 0, 0, NULL, RT(strip_prefix), NULL, NULL, 0 },
     { "add_prefix", RP__CT_PATH, 0, 0, NULL, RT(add_prefix), NULL, NULL, 0 },
@@ -568,6 +590,12 @@ static void *walk_list(rp__conf_ctx_t *ctx, const rp__cnode_t *v, const rp__conf
     }
     *count = v->nkids;
     return arr;
+}
+
+void *rp__conf_walk_list(rp__conf_ctx_t *ctx, const rp__cnode_t *v, const rp__conf_section_t *sec,
+                         size_t elem, size_t *count)
+{
+    return walk_list(ctx, v, sec, elem, count);
 }
 
 static void cb_listeners(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v, void *obj)
@@ -732,6 +760,7 @@ static const rp__conf_key_t root_keys[] = {
     { "timeouts", RP__CT_SECTION, 0, 0, NULL, RP__FIELD(rp_conf_t, timeouts), NULL, &timeouts_sec, 0 },
     { "trusted_proxies", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_trusted, NULL, 0 },
     { "dns", RP__CT_SECTION, 0, 0, NULL, RP__FIELD(rp_conf_t, dns), NULL, &dns_sec, 0 },
+    { "waf", RP__CT_SECTION, 0, 0, NULL, RP__FIELD(rp_conf_t, waf), NULL, &rp__conf_waf_sec, 0 },
     { "listeners", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_listeners, NULL, 0 },
     { "upstreams", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_upstreams, NULL, 0 },
     { "routes", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_routes, NULL, 0 },
@@ -751,6 +780,11 @@ static const rp__cnode_t *key_node(const rp__cnode_t *map, const char *key)
             return k;
     }
     return NULL;
+}
+
+const rp__cnode_t *rp__conf_key_node(const rp__cnode_t *map, const char *key)
+{
+    return key_node(map, key);
 }
 
 /* The i-th item of list `key` in the root if it is a mapping, else NULL. */
@@ -1155,6 +1189,7 @@ rp_conf_t *rp__conf_load(rp__conf_ctx_t *ctx, const char *text, size_t len)
         finish_listeners(ctx, root, c);
         finish_upstreams(ctx, root, c);
         finish_routes(ctx, root, c);
+        rp__conf_finish_waf(ctx, root, c);
     }
     rp__cnode_free(root);
     if (ctx->nerr > before) {
@@ -1222,6 +1257,7 @@ void rp_conf_destroy(rp_conf_t *c)
 {
     if (!c)
         return;
+    rp__conf_free_waf(c);
     for (size_t i = 0; i < c->nlisteners; i++) {
         rp_conf_listener_t *l = &c->listeners[i];
         free(l->name);
