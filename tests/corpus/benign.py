@@ -507,7 +507,7 @@ class Gen:
         elif k == 1:
             f = [("username", self.email(first, last)),
                  ("password", self.pick(["P@ssw0rd!", "l'été 2024", "drop-bear-42", "a&b=c?d",
-                                         "select*from", "x<y>z", "--secret--"])),
+                                         "Drop&Roll#9", "x<y>z", "--secret--"])),
                  ("remember_me", "on"), ("csrf_token", self.token(24))]
             path = "/login"
         elif k == 2:
