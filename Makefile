@@ -63,7 +63,12 @@ unit: $(UNIT_BINS)
 integration: $(BUILD)/rampart
 	RAMPART_BIN=$(abspath $(BUILD)/rampart) python3 tests/integration/run.py
 
-test: all unit fuzz-replay integration
+# Detection rates on the CRS regression tests and the false-positive rate on
+# the benign API corpus, against floors in tests/corpus/floors.json.
+corpus: $(BUILD)/rampart
+	RAMPART_BIN=$(abspath $(BUILD)/rampart) python3 tests/corpus/run.py
+
+test: all unit fuzz-replay integration corpus
 
 # libFuzzer targets: always clang, always ASan+UBSan, separate build dir.
 FUZZ_CC ?= clang

@@ -153,6 +153,21 @@ void rp_waf_scratch_free(rp_waf_scratch_t *s);
 int rp_waf_inspect(const rp_waf_t *w, rp_waf_scratch_t *s, const rp_waf_request_t *req,
                    rp_waf_verdict_t *v);
 
+/* Exclusions: findings of the classes in `attacks` (bits; 0 = every
+ * class) on points matching `point` (exact path, or a prefix when it ends
+ * with '*'; empty = every point) are not reported. Fixes false positives
+ * without turning detection off. */
+typedef struct rp_waf_exclusion {
+    unsigned attacks;
+    rp_str_t point;
+} rp_waf_exclusion_t;
+
+int rp_waf_inspect_ex(const rp_waf_t *w, rp_waf_scratch_t *s, const rp_waf_request_t *req,
+                      const rp_waf_exclusion_t *ex, size_t nex, rp_waf_verdict_t *v);
+
+/* "sqli" -> RP_WAF_SQLI; -1 when unknown. */
+int rp_waf_attack_from_name(const char *name);
+
 /* The points of the last inspection with this scratch (valid until the
  * next one): for `rampart scan --points`, tests and discovery. */
 const rp_waf_point_t *rp_waf_points(const rp_waf_scratch_t *s, size_t *n);

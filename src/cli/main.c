@@ -4,8 +4,11 @@
  *
  *   rampart run [-c FILE | --listen ADDR --upstream URL]
  *   rampart check -c FILE
+ *   rampart scan [--json] FILE...
  *   rampart --version | --help
  */
+#include "cli.h"
+
 #include "rampart/config.h"
 #include "rampart/core.h"
 #include "rampart/proxy.h"
@@ -26,6 +29,7 @@ static void usage_main(FILE *out)
             "commands:\n"
             "  run      run the node (no options: the embedded demo on 127.0.0.1:8080)\n"
             "  check    validate a configuration file\n"
+            "  scan     inspect requests from files with the detection engine\n"
             "  verify-signature  check an X-Rampart-Signature value (origin side)\n"
             "\n"
             "options:\n"
@@ -247,6 +251,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (strcmp(cmd, "verify-signature") == 0)
         return cmd_verify_signature(argc - 2, argv + 2);
+    if (strcmp(cmd, "scan") == 0)
+        return rp__cli_scan(argc - 2, argv + 2);
     fprintf(stderr, "rampart: unknown command '%s'\n", cmd);
     usage_main(stderr);
     return 2;

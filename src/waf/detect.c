@@ -1,0 +1,13 @@
+/*
+ * The detector table: which detector looks at which points. Adding an
+ * attack class is a row here plus its file (see waf_int.h for the
+ * interface). Order matters only for the order of findings.
+ */
+#include "waf/waf_int.h"
+
+const rp__waf_detector_t rp__waf_detectors[] = {
+    { "sqli-lexer", RP_WAF_SQLI, RP_WAF_SRC_ALL, rp__waf_sqli, NULL },
+    { "xss-html", RP_WAF_XSS, RP_WAF_SRC_ALL, rp__waf_xss, NULL },
+};
+
+const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_detectors[0]);

@@ -1,0 +1,259 @@
+/*
+ * The engine: options, per-thread scratch, and one inspection = points,
+ * then every applicable detector on every point, then the verdict.
+ *
+ * A finding is kept per (attack class, point path): a value that trips
+ * the SQLi detector in three contexts is one finding. The verdict keeps
+ * the RP_WAF_MAX_FINDINGS highest-scoring ones and counts the rest.
+ * Findings below the block score are listed (suspicious) but do not count
+ * as an attack class found.
+ */
+#include "waf/waf_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct rp_waf {
+    rp_waf_opts_t opts;
+};
+
+struct rp_waf_scratch {
+    rp_arena_t arena;
+    rp__points_t pts;
+    rp_waf_limits_t lim;
+};
+
+static const char *const attack_names[RP_WAF_ATTACK__COUNT] = {
+    [RP_WAF_SQLI] = "sqli",       [RP_WAF_XSS] = "xss",         [RP_WAF_CMDI] = "cmdi",
+    [RP_WAF_TRAVERSAL] = "traversal", [RP_WAF_RFI_SSRF] = "rfi_ssrf", [RP_WAF_SSTI] = "ssti",
+    [RP_WAF_JNDI] = "jndi",       [RP_WAF_NOSQLI] = "nosqli",   [RP_WAF_LDAPI] = "ldapi",
+    [RP_WAF_XXE] = "xxe",         [RP_WAF_CRLF] = "crlf",       [RP_WAF_PHP] = "php",
+    [RP_WAF_SCANNER] = "scanner", [RP_WAF_PROTOCOL] = "protocol",
+};
+
+const char *rp_waf_attack_name(rp_waf_attack_t a)
+{
+    return (unsigned)a < RP_WAF_ATTACK__COUNT ? attack_names[a] : "unknown";
+}
+
+int rp_waf_attack_from_name(const char *name)
+{
+    for (int a = 0; a < RP_WAF_ATTACK__COUNT; a++)
+        if (name && strcmp(name, attack_names[a]) == 0)
+            return a;
+    return -1;
+}
+
+rp_waf_t *rp_waf_new(const rp_waf_opts_t *opts)
+{
+    rp_waf_t *w = calloc(1, sizeof(*w));
+    if (!w)
+        return NULL;
+    if (opts)
+        w->opts = *opts;
+    rp__waf_limits_defaults(&w->opts.limits);
+    if (w->opts.block_score <= 0)
+        w->opts.block_score = 50;
+    if (w->opts.attacks == 0)
+        w->opts.attacks = (1u << RP_WAF_ATTACK__COUNT) - 1;
+    return w;
+}
+
+void rp_waf_free(rp_waf_t *w)
+{
+    free(w);
+}
+
+rp_waf_scratch_t *rp_waf_scratch_new(void)
+{
+    rp_waf_scratch_t *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    rp_arena_init(&s->arena, 16384);
+    return s;
+}
+
+void rp_waf_scratch_free(rp_waf_scratch_t *s)
+{
+    if (!s)
+        return;
+    rp_arena_dispose(&s->arena);
+    free(s);
+}
+
+const rp_waf_point_t *rp_waf_points(const rp_waf_scratch_t *s, size_t *n)
+{
+    *n = s->pts.n;
+    return s->pts.v;
+}
+
+/* Copies bytes for a log-safe excerpt: printable ASCII as is, the rest
+ * (and backslash) as \xNN; cut at cap-1, with "..." marking a cut. */
+static void excerpt(char *out, size_t cap, const char *p, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        int plain = ch >= 0x20 && ch < 0x7f && ch != '\\';
+        size_t need = plain ? 1 : 4;
+        if (o + need + 4 > cap) {
+            memcpy(out + o, "...", 3);
+            o += 3;
+            break;
+        }
+        if (plain) {
+            out[o++] = (char)ch;
+        } else {
+            snprintf(out + o, cap - o, "\\x%02x", ch);
+            o += 4;
+        }
+    }
+    out[o] = '\0';
+}
+
+/* The decoded excerpt: a window around the match, starting a little
+ * before it so the reader sees the context. */
+static void decoded_excerpt(char *out, size_t cap, rp_str_t v, size_t off, size_t len)
+{
+    size_t start = off > 24 ? off - 24 : 0;
+    if (start > v.n)
+        start = v.n;
+    size_t end = v.n;
+    (void)len;
+    excerpt(out, cap, v.p + start, end - start);
+    if (start > 0 && cap > 8) {
+        /* mark the cut at the front */
+        size_t l = strlen(out);
+        if (l + 3 < cap) {
+            memmove(out + 3, out, l + 1);
+            memcpy(out, "...", 3);
+        }
+    }
+}
+
+static int has_any(rp_str_t v, const char *set)
+{
+    for (size_t i = 0; i < v.n; i++)
+        if (strchr(set, v.p[i]) && v.p[i] != '\0')
+            return 1;
+    return 0;
+}
+
+static void add_finding(const rp_waf_t *w, rp_waf_verdict_t *v, const rp__waf_detector_t *d,
+                        const rp_waf_point_t *pt, const rp__waf_match_t *m)
+{
+    /* One finding per (class, point): keep the best score. */
+    for (size_t i = 0; i < v->nfindings; i++) {
+        rp_waf_finding_t *f = &v->findings[i];
+        if (f->attack == d->attack && strlen(f->point) == RP_MIN(pt->path.n, sizeof(f->point) - 1) &&
+            memcmp(f->point, pt->path.p, strlen(f->point)) == 0) {
+            if (m->score > f->score) {
+                f->score = m->score;
+                snprintf(f->evidence, sizeof(f->evidence), "%s", m->evidence);
+                decoded_excerpt(f->decoded, sizeof(f->decoded), pt->value, m->off, m->len);
+            }
+            goto account;
+        }
+    }
+    v->nfindings_total++;
+    rp_waf_finding_t *f;
+    if (v->nfindings < RP_WAF_MAX_FINDINGS) {
+        f = &v->findings[v->nfindings++];
+    } else {
+        size_t low = 0;
+        for (size_t i = 1; i < v->nfindings; i++)
+            if (v->findings[i].score < v->findings[low].score)
+                low = i;
+        if (v->findings[low].score >= m->score)
+            goto account;
+        f = &v->findings[low];
+    }
+    memset(f, 0, sizeof(*f));
+    f->attack = d->attack;
+    f->score = m->score;
+    size_t pn = RP_MIN(pt->path.n, sizeof(f->point) - 1);
+    memcpy(f->point, pt->path.p, pn);
+    f->point[pn] = '\0';
+    excerpt(f->raw, sizeof(f->raw), pt->raw.p, pt->raw.n);
+    decoded_excerpt(f->decoded, sizeof(f->decoded), pt->value, m->off, m->len);
+    snprintf(f->evidence, sizeof(f->evidence), "%s", m->evidence[0] ? m->evidence : d->name);
+account:
+    if (m->score >= w->opts.block_score)
+        v->attacks |= 1u << d->attack;
+    if (m->score > v->score)
+        v->score = m->score;
+}
+
+static int point_matches(rp_str_t path, rp_str_t pat)
+{
+    if (pat.n == 0)
+        return 1;
+    if (pat.p[pat.n - 1] == '*')
+        return rp_str_has_prefix(path, rp_str(pat.p, pat.n - 1));
+    return rp_str_eq(path, pat);
+}
+
+/* The classes excluded on this point (bits). */
+static unsigned excluded(const rp_waf_point_t *pt, const rp_waf_exclusion_t *ex, size_t nex)
+{
+    unsigned bits = 0;
+    for (size_t i = 0; i < nex; i++)
+        if (point_matches(pt->path, ex[i].point))
+            bits |= ex[i].attacks ? ex[i].attacks : ~0u;
+    return bits;
+}
+
+/* Binary content (an uploaded image, a zip) is not text any attack
+ * grammar applies to: a NUL in the first bytes of a longer value. */
+static int looks_binary(rp_str_t v)
+{
+    return v.n >= 32 && memchr(v.p, '\0', RP_MIN(v.n, (size_t)512)) != NULL;
+}
+
+int rp_waf_inspect(const rp_waf_t *w, rp_waf_scratch_t *s, const rp_waf_request_t *req,
+                   rp_waf_verdict_t *v)
+{
+    return rp_waf_inspect_ex(w, s, req, NULL, 0, v);
+}
+
+int rp_waf_inspect_ex(const rp_waf_t *w, rp_waf_scratch_t *s, const rp_waf_request_t *req,
+                      const rp_waf_exclusion_t *ex, size_t nex, rp_waf_verdict_t *v)
+{
+    memset(v, 0, offsetof(rp_waf_verdict_t, findings));
+    rp_arena_reset(&s->arena);
+    s->lim = w->opts.limits;
+    memset(&s->pts, 0, sizeof(s->pts));
+    s->pts.arena = &s->arena;
+    s->pts.lim = &s->lim;
+    int rc = rp__waf_points_build(&s->pts, req);
+    v->npoints = s->pts.n;
+    v->nanomalies = s->pts.nanomalies;
+    for (size_t i = 0; i < s->pts.n; i++) {
+        const rp_waf_point_t *pt = &s->pts.v[i];
+        if (pt->value.n == 0 || looks_binary(pt->value))
+            continue;
+        unsigned skip = nex ? excluded(pt, ex, nex) : 0;
+        for (size_t k = 0; k < rp__waf_ndetectors; k++) {
+            const rp__waf_detector_t *d = &rp__waf_detectors[k];
+            if (!(d->sources & pt->src) || !(w->opts.attacks & (1u << d->attack)) ||
+                (skip & (1u << d->attack)))
+                continue;
+            if (d->trigger_bytes && !has_any(pt->value, d->trigger_bytes))
+                continue;
+            rp__waf_match_t m;
+            m.score = 0;
+            m.off = m.len = 0;
+            m.evidence[0] = '\0';
+            if (d->detect(pt->value.p, pt->value.n, pt->src, pt->flags, &m) > 0) {
+                if (m.off > pt->value.n)
+                    m.off = pt->value.n;
+                if (m.len > pt->value.n - m.off)
+                    m.len = pt->value.n - m.off;
+                add_finding(w, v, d, pt, &m);
+            }
+        }
+    }
+    v->block = v->score >= w->opts.block_score;
+    return rc;
+}
