@@ -34,6 +34,91 @@ static inline uint32_t cp_sane(uint32_t cp)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Which decoders a value needs.                                            */
+
+static const unsigned char byte_bits[256] = {
+    ['%'] = RP__SB_PCT, ['&'] = RP__SB_AMP, ['\\'] = RP__SB_BSL, ['+'] = RP__SB_PLUS,
+    ['='] = RP__SB_EQ,
+#define H4(x) [x] = RP__SB_HIGH, [x + 1] = RP__SB_HIGH, [x + 2] = RP__SB_HIGH, [x + 3] = RP__SB_HIGH
+#define H16(x) H4(x), H4(x + 4), H4(x + 8), H4(x + 12)
+    H16(0x80), H16(0x90), H16(0xa0), H16(0xb0), H16(0xc0), H16(0xd0), H16(0xe0), H16(0xf0),
+#undef H16
+#undef H4
+};
+
+static unsigned bytes_bits(const unsigned char *p, size_t n)
+{
+    unsigned bits = 0;
+    for (size_t i = 0; i < n; i++)
+        bits |= byte_bits[p[i]];
+    return bits;
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/* High bits set where a byte of v equals c; zero iff none does. */
+static inline uint64_t has_byte(uint64_t v, uint64_t c)
+{
+    uint64_t x = v ^ (ONES * c);
+    return (x - ONES) & ~x & HIGHS;
+}
+
+static inline uint64_t special8(uint64_t v)
+{
+    return has_byte(v, '%') | has_byte(v, '&') | has_byte(v, '\\') | has_byte(v, '+') |
+           has_byte(v, '=') | (v & HIGHS);
+}
+
+unsigned rp__scan_specials_scalar(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    if (n >= 8) {
+        uint64_t acc = 0, v;
+        for (size_t i = 0; i + 8 <= n; i += 8) {
+            memcpy(&v, p + i, 8);
+            acc |= special8(v);
+        }
+        memcpy(&v, p + n - 8, 8);   /* the tail, overlapping */
+        acc |= special8(v);
+        if (!acc)
+            return 0;
+    }
+    return bytes_bits(p, n);
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+static inline __m128i special16(__m128i v)
+{
+    __m128i r = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('%')), _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
+    r = _mm_or_si128(r, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    r = _mm_or_si128(r, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
+    r = _mm_or_si128(r, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+    return _mm_or_si128(r, v);   /* high bit: a byte >= 0x80 */
+}
+
+unsigned rp__scan_specials(const char *s, size_t n)
+{
+    if (n < 16)
+        return rp__scan_specials_scalar(s, n);
+    __m128i acc = _mm_setzero_si128();
+    for (size_t i = 0; i + 16 <= n; i += 16)
+        acc = _mm_or_si128(acc, special16(_mm_loadu_si128((const __m128i *)(const void *)(s + i))));
+    acc = _mm_or_si128(acc, special16(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16))));
+    if (!_mm_movemask_epi8(acc))
+        return 0;
+    return bytes_bits((const unsigned char *)s, n);
+}
+#else
+unsigned rp__scan_specials(const char *s, size_t n)
+{
+    return rp__scan_specials_scalar(s, n);
+}
+#endif
+
+/* ---------------------------------------------------------------------- */
 /* Percent decoding.                                                        */
 
 /* Reads %uXXXX at s[i] (s[i] == '%'); returns the code units' value or -1. */
@@ -493,6 +578,30 @@ int rp__looks_compressed(const char *s, size_t n)
     return n >= 2 && (u[0] & 0x0f) == 8 && (u[0] >> 4) <= 7 && ((u[0] << 8) | u[1]) % 31 == 0;
 }
 
+/* Classes of the bytes of both base64 alphabets (0: not one of them). */
+enum { K_B64 = 1, K_LOWER = 2, K_UPPER = 4, K_DIGIT = 8, K_HEX = 16 };
+#define LO (K_B64 | K_LOWER)
+#define UP (K_B64 | K_UPPER)
+#define DI (K_B64 | K_DIGIT | K_HEX)
+static const unsigned char b64_class[256] = {
+    ['a'] = LO | K_HEX, ['b'] = LO | K_HEX, ['c'] = LO | K_HEX, ['d'] = LO | K_HEX,
+    ['e'] = LO | K_HEX, ['f'] = LO | K_HEX, ['g'] = LO, ['h'] = LO, ['i'] = LO, ['j'] = LO,
+    ['k'] = LO, ['l'] = LO, ['m'] = LO, ['n'] = LO, ['o'] = LO, ['p'] = LO, ['q'] = LO,
+    ['r'] = LO, ['s'] = LO, ['t'] = LO, ['u'] = LO, ['v'] = LO, ['w'] = LO, ['x'] = LO,
+    ['y'] = LO, ['z'] = LO,
+    ['A'] = UP | K_HEX, ['B'] = UP | K_HEX, ['C'] = UP | K_HEX, ['D'] = UP | K_HEX,
+    ['E'] = UP | K_HEX, ['F'] = UP | K_HEX, ['G'] = UP, ['H'] = UP, ['I'] = UP, ['J'] = UP,
+    ['K'] = UP, ['L'] = UP, ['M'] = UP, ['N'] = UP, ['O'] = UP, ['P'] = UP, ['Q'] = UP,
+    ['R'] = UP, ['S'] = UP, ['T'] = UP, ['U'] = UP, ['V'] = UP, ['W'] = UP, ['X'] = UP,
+    ['Y'] = UP, ['Z'] = UP,
+    ['0'] = DI, ['1'] = DI, ['2'] = DI, ['3'] = DI, ['4'] = DI, ['5'] = DI, ['6'] = DI,
+    ['7'] = DI, ['8'] = DI, ['9'] = DI,
+    ['+'] = K_B64, ['/'] = K_B64, ['_'] = K_B64, ['-'] = K_B64 | K_HEX, ['='] = K_B64,
+};
+#undef LO
+#undef UP
+#undef DI
+
 /* Bytes of the decoded prefix looked at by the plausibility test. */
 #define B64_PROBE 192
 
@@ -500,19 +609,23 @@ int rp__base64_plausible(const char *s, size_t n)
 {
     if (n < 16)
         return 0;
+    /* One pass for the cheap rejections: a byte outside the alphabets
+     * (text with blanks or dots, most values, stops at once); text of
+     * one class only ("ABCDEFGHIJKLMNOP", all digits); hex with dashes
+     * (digests, UUIDs). */
+    unsigned any = 0, all = K_HEX;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = b64_class[(unsigned char)s[i]];
+        if (!c)
+            return 0;
+        any |= c;
+        all &= c;
+    }
+    if (((any & K_LOWER) != 0) + ((any & K_UPPER) != 0) + ((any & K_DIGIT) != 0) < 2 ||
+        (all & K_HEX))
+        return 0;
     size_t m = b64_shape(s, n);
     if (m == (size_t)-1)
-        return 0;
-    /* Text of one case only ("ABCDEFGHIJKLMNOP", hex digests) is rarely
-     * base64 of anything; neither are all-digit strings. */
-    int lower = 0, upper = 0, digit = 0;
-    for (size_t i = 0; i < m; i++) {
-        unsigned char c = (unsigned char)s[i];
-        lower |= c >= 'a' && c <= 'z';
-        upper |= c >= 'A' && c <= 'Z';
-        digit |= c >= '0' && c <= '9';
-    }
-    if (lower + upper + digit < 2)
         return 0;
     char buf[B64_PROBE / 4 * 3];
     size_t probe = RP_MIN(m, (size_t)B64_PROBE) & ~(size_t)3;

@@ -71,6 +71,23 @@ size_t rp__utf8_unoverlong(const char *s, size_t n, char *out);
 size_t rp__pct_decode_ex(const char *s, size_t n, char *out, int plus_space, int *changed,
                          int *bad);
 
+/* rp__scan_specials() bits: which decoders a value may need. */
+enum {
+    RP__SB_PCT = 1u << 0,   /* '%' */
+    RP__SB_AMP = 1u << 1,   /* '&' */
+    RP__SB_BSL = 1u << 2,   /* '\\' */
+    RP__SB_PLUS = 1u << 3,  /* '+' */
+    RP__SB_HIGH = 1u << 4,  /* a byte >= 0x80 */
+    RP__SB_EQ = 1u << 5,    /* '=' */
+};
+
+/* RP__SB_* for the bytes s contains. Most values contain none: SSE2 (or
+ * eight bytes at a time without it) says so, and only values that have
+ * some are looked at byte by byte. rp__scan_specials_scalar() is the
+ * portable path, for tests comparing both. */
+unsigned rp__scan_specials(const char *s, size_t n);
+unsigned rp__scan_specials_scalar(const char *s, size_t n);
+
 /* 1 when s starts like a gzip member (1f 8b 08) or a zlib stream. */
 int rp__looks_compressed(const char *s, size_t n);
 
@@ -80,6 +97,7 @@ int rp__looks_compressed(const char *s, size_t n);
 typedef struct rp__kv {
     rp_str_t key;    /* raw, still encoded */
     rp_str_t value;  /* raw; for cookies without the surrounding quotes */
+    rp_str_t vraw;   /* the value as written (cookies: with the quotes) */
     rp_str_t raw;    /* the whole pair as it appears ("a=b", "c=\"d\"") */
     int has_eq;      /* 0 for "flag" without '=' */
 } rp__kv_t;

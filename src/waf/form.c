@@ -20,10 +20,11 @@ int rp__form_next(rp_str_t s, size_t *pos, int semicolon, rp__kv_t *kv)
         if (eq) {
             kv->key = rp_str(pair.p, (size_t)(eq - pair.p));
             kv->value = rp_str(eq + 1, pair.n - kv->key.n - 1);
+            kv->vraw = kv->value;
             kv->has_eq = 1;
         } else {
             kv->key = pair;
-            kv->value = rp_str(pair.p + pair.n, 0);
+            kv->value = kv->vraw = rp_str(pair.p + pair.n, 0);
             kv->has_eq = 0;
         }
         return 1;
@@ -52,7 +53,7 @@ int rp__cookie_next(rp_str_t s, size_t *pos, rp__kv_t *kv)
         kv->raw = pair;
         if (!eq) {
             kv->key = pair;
-            kv->value = rp_str(pair.p + pair.n, 0);
+            kv->value = kv->vraw = rp_str(pair.p + pair.n, 0);
             kv->has_eq = 0;
             return 1;
         }
@@ -64,6 +65,7 @@ int rp__cookie_next(rp_str_t s, size_t *pos, rp__kv_t *kv)
             v.p++;
             v.n--;
         }
+        kv->vraw = v;
         if (v.n >= 2 && v.p[0] == '"' && v.p[v.n - 1] == '"') {
             v.p++;
             v.n -= 2;

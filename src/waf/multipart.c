@@ -264,7 +264,13 @@ int rp__multipart_next(rp__multipart_t *m, rp__mp_part_t *part)
             break;
         }
     }
-    part->headers = rp_str(m->p + hs, he - hs);
+    /* the header block without the line break that ends its last line */
+    size_t hend = he;
+    if (hend > hs && m->p[hend - 1] == '\n')
+        hend--;
+    if (hend > hs && m->p[hend - 1] == '\r')
+        hend--;
+    part->headers = rp_str(m->p + hs, hend - hs);
     part_headers(part->headers, part);
 
     size_t off = find_delim(m, bs);

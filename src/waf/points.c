@@ -83,8 +83,10 @@ static rp_str_t cut(rp_str_t s, size_t max)
     return s;
 }
 
-/* Appends a point whose path is already stable memory; no limit check. */
-static rp_waf_point_t *push(rp__points_t *pts, rp_str_t path, rp_str_t raw, rp_str_t value,
+/* Appends a point whose path is already stable memory; no limit check.
+ * Inlined: slices passed through the stack by value cost a store-
+ * forwarding stall per point, more than all the rest of the work. */
+static inline __attribute__((always_inline)) rp_waf_point_t *push(rp__points_t *pts, rp_str_t path, rp_str_t raw, rp_str_t value,
                             unsigned src, unsigned flags, unsigned depth)
 {
     if (pts->n == pts->cap) {
@@ -151,8 +153,12 @@ rp_waf_point_t *rp__points_add(rp__points_t *pts, rp_str_t path, rp_str_t raw, r
 /* ---------------------------------------------------------------------- */
 /* The builder.                                                             */
 
+#define KEYS_INLINE 16
+
+/* Names already given a KEY point: a few inline, a hash set beyond. */
 typedef struct keyset {
-    uint64_t *h;      /* 0: empty slot */
+    uint64_t small[KEYS_INLINE];
+    uint64_t *h;      /* open addressing, 0: empty slot */
     size_t cap, n;
 } keyset_t;
 
@@ -168,10 +174,11 @@ typedef struct pb {
     size_t plen;
     /* The section being decoded, for the overflow point. */
     rp_str_t sec;            /* its raw text */
-    char sec_path[64];
-    size_t sec_plen;
+    size_t sec_plen;         /* its path: a prefix of every path inside it */
     const char *top;         /* where the current top-level item starts in sec */
     keyset_t keys;
+    char *pool;              /* arena memory for paths, handed out in order */
+    size_t pool_left;
 } pb_t;
 
 /* How the first decoding pass treats a value. */
@@ -192,7 +199,8 @@ static void path_seg(pb_t *b, char sep, const char *s, size_t n)
         return;
     if (sep)
         b->path[b->plen++] = sep;
-    memcpy(b->path + b->plen, s, n);
+    if (n)
+        memcpy(b->path + b->plen, s, n);
     b->plen += n;
 }
 
@@ -200,11 +208,10 @@ static void path_lit(pb_t *b, const char *s) { path_seg(b, 0, s, strlen(s)); }
 
 static rp_str_t cur_path(const pb_t *b) { return rp_str(b->path, b->plen); }
 
-static void section(pb_t *b, const char *path, unsigned src, rp_str_t raw)
+/* Starts a section whose path is the current one. */
+static void section(pb_t *b, unsigned src, rp_str_t raw)
 {
-    size_t n = RP_MIN(strlen(path), sizeof(b->sec_path));
-    memcpy(b->sec_path, path, n);
-    b->sec_plen = n;
+    b->sec_plen = b->plen;
     b->src = src;
     b->sec = raw;
     b->top = raw.p;
@@ -241,14 +248,15 @@ static void overflow(pb_t *b)
         from = b->top;
     rp_str_t rest = cut(rp_str(from, b->sec.n - (size_t)(from - b->sec.p)), b->lim.max_value);
     rp_str_t sp;
-    if (stable_path(pts, rp_str(b->sec_path, b->sec_plen), &sp) < 0 ||
+    if (stable_path(pts, rp_str(b->path, RP_MIN(b->sec_plen, b->plen)), &sp) < 0 ||
         !push(pts, sp, rest, rest, b->src, RP_WAF_PT_ANOMALY, 0))
         b->err = RP_ENOMEM;
 }
 
 /* Adds a point at the current path. Returns 0, or -1 when the section
  * must stop (points limit or memory). */
-static int add(pb_t *b, rp_str_t raw, rp_str_t value, unsigned flags, unsigned depth)
+static inline __attribute__((always_inline)) int add(pb_t *b, rp_str_t raw, rp_str_t value,
+                                                      unsigned flags, unsigned depth)
 {
     if (b->err || b->full)
         return -1;
@@ -256,8 +264,28 @@ static int add(pb_t *b, rp_str_t raw, rp_str_t value, unsigned flags, unsigned d
         overflow(b);
         return -1;
     }
+    /* The path: the previous point's when equal (a KEY point and its
+     * value), else a copy from the pool. */
+    rp__points_t *pts = b->pts;
     rp_str_t sp;
-    if (stable_path(b->pts, cur_path(b), &sp) < 0 || !push(b->pts, sp, raw, value, b->src, flags, depth)) {
+    if (pts->n && pts->v[pts->n - 1].path.n == b->plen &&
+        memcmp(pts->v[pts->n - 1].path.p, b->path, b->plen) == 0) {
+        sp = pts->v[pts->n - 1].path;
+    } else {
+        if (b->pool_left < b->plen) {
+            size_t sz = RP_MAX((size_t)2048, b->plen);
+            if (!(b->pool = rp_arena_alloc(b->a, sz))) {
+                b->err = RP_ENOMEM;
+                return -1;
+            }
+            b->pool_left = sz;
+        }
+        memcpy(b->pool, b->path, b->plen);
+        sp = rp_str(b->pool, b->plen);
+        b->pool += b->plen;
+        b->pool_left -= b->plen;
+    }
+    if (!push(pts, sp, raw, value, b->src, flags, depth)) {
         b->err = RP_ENOMEM;
         return -1;
     }
@@ -279,14 +307,28 @@ static int add_anomaly(pb_t *b, const char *path, rp_str_t raw, unsigned depth)
     return r;
 }
 
+/* A quick 64-bit hash, eight bytes per step (collisions only cost a
+ * missing KEY point). */
+static uint64_t hash_more(uint64_t h, rp_str_t s)
+{
+    const unsigned char *p = (const unsigned char *)s.p;
+    size_t n = s.n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+        h ^= h >> 29;
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        w |= (uint64_t)p[i] << (8 * i);
+    h = (h ^ w ^ ((uint64_t)s.n << 56)) * 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 31);
+}
+
 static uint64_t hash_kv(rp_str_t a, rp_str_t k)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < a.n; i++)
-        h = (h ^ (unsigned char)a.p[i]) * 0x100000001b3ull;
-    h = (h ^ 0xff) * 0x100000001b3ull;
-    for (size_t i = 0; i < k.n; i++)
-        h = (h ^ (unsigned char)k.p[i]) * 0x100000001b3ull;
+    uint64_t h = hash_more(hash_more(0x243f6a8885a308d3ull, a), k);
     return h ? h : 1;
 }
 
@@ -295,6 +337,15 @@ static int key_seen(pb_t *b, rp_str_t path, rp_str_t name)
 {
     keyset_t *ks = &b->keys;
     uint64_t h = hash_kv(path, name);
+    if (!ks->h) {
+        for (size_t i = 0; i < ks->n; i++)
+            if (ks->small[i] == h)
+                return 1;
+        if (ks->n < KEYS_INLINE) {
+            ks->small[ks->n++] = h;
+            return 0;
+        }
+    }
     if (ks->n * 2 >= ks->cap) {
         size_t cap = ks->cap ? ks->cap * 2 : 64;
         uint64_t *t = rp_arena_calloc(b->a, cap * sizeof(*t));
@@ -302,13 +353,15 @@ static int key_seen(pb_t *b, rp_str_t path, rp_str_t name)
             b->err = RP_ENOMEM;
             return 1;
         }
-        for (size_t i = 0; i < ks->cap; i++) {
-            if (!ks->h[i])
+        const uint64_t *from = ks->h ? ks->h : ks->small;
+        size_t nfrom = ks->h ? ks->cap : ks->n;
+        for (size_t i = 0; i < nfrom; i++) {
+            if (!from[i])
                 continue;
-            size_t j = ks->h[i] & (cap - 1);
+            size_t j = from[i] & (cap - 1);
             while (t[j])
                 j = (j + 1) & (cap - 1);
-            t[j] = ks->h[i];
+            t[j] = from[i];
         }
         ks->h = t;
         ks->cap = cap;
@@ -328,47 +381,15 @@ static int key_seen(pb_t *b, rp_str_t path, rp_str_t name)
 /* Decoding one value.                                                      */
 
 enum {
-    B_PCT = 1u << 0,
-    B_AMP = 1u << 1,
-    B_BSL = 1u << 2,
-    B_PLUS = 1u << 3,
-    B_HIGH = 1u << 4,
-    B_NB64 = 1u << 5,   /* a byte outside both base64 alphabets */
-    B_EQ = 1u << 6,
+    B_PCT = RP__SB_PCT,
+    B_AMP = RP__SB_AMP,
+    B_BSL = RP__SB_BSL,
+    B_PLUS = RP__SB_PLUS,
+    B_HIGH = RP__SB_HIGH,
+    B_EQ = RP__SB_EQ,
 };
 
-/* Which decoders a byte may call for; generated by hand from the rules
- * above (B_NB64: not in either base64 alphabet nor '='). */
-#define NB B_NB64
-#define HI (B_HIGH | B_NB64)
-static const unsigned char bits_tbl[256] = {
-    NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB,
-    NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB, NB|B_PCT, NB|B_AMP, NB, NB, NB, NB,
-    B_PLUS, NB, 0, NB, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NB, NB, NB, B_EQ, NB, NB, NB, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NB, NB|B_BSL, NB, NB,
-    0, NB, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NB, NB,
-    NB, NB, NB, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
-    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
-    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
-    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
-    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
-    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
-    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
-    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
-    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
-    NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI, NB|HI,
-};
-#undef NB
-#undef HI
-
-static unsigned scan_bits(rp_str_t s)
-{
-    unsigned acc = 0;
-    const unsigned char *p = (const unsigned char *)s.p;
-    for (size_t i = 0; i < s.n; i++)
-        acc |= bits_tbl[p[i]];
-    return acc;
-}
+static inline unsigned scan_bits(rp_str_t s) { return rp__scan_specials(s.p, s.n); }
 
 /* A JS/CSS escape worth decoding: \uXXXX, \u{..}, \xXX or \digit. Simple
  * escapes alone ("C:\temp") are left alone. */
@@ -394,13 +415,24 @@ static int has_js_escape(rp_str_t s)
  * -1 when memory ran out.
  */
 static int decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *out,
-                        unsigned *flags)
+                        unsigned *flags, unsigned *bits_out)
 {
     rp_str_t cur = cut(val, b->lim.max_value);
     char *buf = NULL;
     unsigned bits = scan_bits(cur);
+    if (!(bits & ~B_EQ)) {
+        /* nothing to decode: the common case */
+        raw = cut(raw, b->lim.max_value);
+        if ((cur.p != raw.p || cur.n != raw.n) && !rp_str_eq(cur, raw))
+            *flags |= RP_WAF_PT_DECODED;
+        *out = cur;
+        if (bits_out)
+            *bits_out = bits;
+        return 0;
+    }
     int first = how != HOW_TEXT;
-    for (unsigned pass = 0; pass < b->lim.max_depth; pass++) {
+    unsigned pass;
+    for (pass = 0; pass < b->lim.max_depth; pass++) {
         int ch = 0, bad = 0, want_pct = (bits & B_PCT) || (first && how == HOW_FORM && (bits & B_PLUS));
         int want_html = (bits & B_AMP) != 0;
         int want_js = (bits & B_BSL) && has_js_escape(cur);
@@ -424,6 +456,9 @@ static int decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *
         cur = rp_str(buf, n);
         bits = scan_bits(cur);
     }
+    /* Every pass changed something: layers beyond the limit remain. */
+    if (pass == b->lim.max_depth && (bits & (B_PCT | B_AMP | B_BSL)))
+        *flags |= RP_WAF_PT_ANOMALY;
     if (bits & B_HIGH) {
         unsigned u = rp__utf8_check(cur.p, cur.n);
         if (u & RP__UTF8_OVERLONG) {
@@ -437,9 +472,11 @@ static int decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *
             *flags |= RP_WAF_PT_ANOMALY;
     }
     raw = cut(raw, b->lim.max_value);
-    if (!rp_str_eq(cur, raw))
+    if ((cur.p != raw.p || cur.n != raw.n) && !rp_str_eq(cur, raw))
         *flags |= RP_WAF_PT_DECODED;
     *out = cur;
+    if (bits_out)
+        *bits_out = bits;
     return 0;
 }
 
@@ -492,7 +529,7 @@ static void nested_base64(pb_t *b, rp_str_t v, unsigned depth)
     path_lit(b, "|base64");
     rp_str_t val;
     unsigned flags = 0;
-    if (decode_value(b, dec, dec, HOW_TEXT, &val, &flags) == 0 &&
+    if (decode_value(b, dec, dec, HOW_TEXT, &val, &flags, NULL) == 0 &&
         add(b, v, val, flags | RP_WAF_PT_DECODED, depth) == 0) {
         /* decoded further below: the nested value's own inside */
         if (depth < b->lim.max_depth && depth < MAX_NEST) {
@@ -517,20 +554,22 @@ static int add_string(pb_t *b, rp_str_t raw, rp_str_t val, int how, unsigned fla
                       unsigned depth, int nest)
 {
     rp_str_t v;
+    unsigned bits;
     if (b->err || b->full)
         return -1;
-    if (decode_value(b, raw, val, how, &v, &flags) < 0)
+    if (decode_value(b, raw, val, how, &v, &flags, &bits) < 0)
         return -1;
     if (add(b, cut(raw, b->lim.max_value), v, flags, depth) < 0)
         return -1;
     if (!nest || (flags & RP_WAF_PT_KEY) || depth >= b->lim.max_depth || depth >= MAX_NEST ||
         v.n < 2)
         return 0;
-    unsigned bits = scan_bits(v);
     size_t keep = b->plen;
-    if (!(bits & B_NB64) && v.n >= 16 && rp__base64_plausible(v.p, v.n)) {
+    char c0 = v.p[0];
+    if (v.n >= 16 && rp__base64_plausible(v.p, v.n)) {
         nested_base64(b, v, depth + 1);
-    } else if (looks_json(v) && json_valid(b, v)) {
+    } else if ((c0 == '{' || c0 == '[' || c0 == ' ' || c0 == '\t' || c0 == '\r' || c0 == '\n') &&
+               looks_json(v) && json_valid(b, v)) {
         path_lit(b, "|json");
         json_walk(b, v, depth + 1, 0);
     } else if ((bits & B_EQ) && rp__form_plausible(v.p, v.n)) {
@@ -554,6 +593,7 @@ typedef struct jw {
     size_t nf, fcap;
     size_t small[JW_SMALL];
     const char *last_end; /* just past the last token reported */
+    const char *last_ok;  /* just past the last token that became a point */
 } jw_t;
 
 static int noop_cb(void *ud, rp_json_event_t ev, rp_str_t value, rp_str_t raw)
@@ -577,9 +617,11 @@ static int jw_cb(void *ud, rp_json_event_t ev, rp_str_t value, rp_str_t raw)
 {
     jw_t *w = ud;
     pb_t *b = w->b;
-    int is_str = ev == RP_JSON_STRING || ev == RP_JSON_KEY;
+    int is_str = ev == RP_JSON_STRING || ev == RP_JSON_KEY, r;
+    /* Should the points run out here, what was not turned into points
+     * yet starts after the last token that was. */
     if (w->top)
-        b->top = is_str ? raw.p - 1 : raw.p;
+        b->top = w->last_ok;
     w->last_end = raw.p + raw.n + (is_str ? 1 : 0);
     switch (ev) {
     case RP_JSON_OBJECT_BEGIN:
@@ -607,20 +649,28 @@ static int jw_cb(void *ud, rp_json_event_t ev, rp_str_t value, rp_str_t raw)
         if (w->nf)
             b->plen = w->frames[w->nf - 1];
         path_seg(b, '.', value.p, value.n);
-        if (key_seen(b, cur_path(b), value))
+        if (key_seen(b, cur_path(b), value)) {
+            w->last_ok = w->last_end;
             return b->err ? -1 : 0;
+        }
         if (value.p != raw.p)
             value = bdup(b, value);
-        return add_string(b, raw, value, HOW_TEXT, RP_WAF_PT_KEY, w->depth, 0);
+        r = add_string(b, raw, value, HOW_TEXT, RP_WAF_PT_KEY, w->depth, 0);
+        break;
     }
     case RP_JSON_STRING:
         /* unescaped text lives in the parser's scratch: keep a copy */
         if (value.p != raw.p)
             value = bdup(b, value);
-        return add_string(b, raw, value, HOW_TEXT, 0, w->depth, 1);
+        r = add_string(b, raw, value, HOW_TEXT, 0, w->depth, 1);
+        break;
     default:
-        return add(b, raw, raw, RP_WAF_PT_NUMBER, w->depth);
+        r = add(b, raw, raw, RP_WAF_PT_NUMBER, w->depth);
+        break;
     }
+    if (r == 0)
+        w->last_ok = w->last_end;
+    return r;
 }
 
 /* JSON text s at the current path (which is restored). A document that
@@ -635,7 +685,7 @@ static void json_walk(pb_t *b, rp_str_t s, unsigned depth, int top)
     w.top = top;
     w.frames = w.small;
     w.fcap = JW_SMALL;
-    w.last_end = s.p;
+    w.last_end = w.last_ok = s.p;
     int r = rp_json_parse(s.p, s.n, b->lim.max_json_depth, b->a, jw_cb, &w, NULL);
     b->plen = keep;
     if (r == RP_JSON_NOMEM)
@@ -659,7 +709,7 @@ static int add_pair(pb_t *b, const rp__kv_t *kv, int how, int brackets, unsigned
     rp_str_t name;
     unsigned kflags = RP_WAF_PT_KEY;
     size_t keep = b->plen;
-    if (decode_value(b, kv->key, kv->key, how, &name, &kflags) < 0)
+    if (decode_value(b, kv->key, kv->key, how, &name, &kflags, NULL) < 0)
         return -1;
     if (brackets) {
         char seg[SEG_CAP];
@@ -672,7 +722,7 @@ static int add_pair(pb_t *b, const rp__kv_t *kv, int how, int brackets, unsigned
     if (!key_seen(b, cur_path(b), name))
         r = add(b, cut(kv->key, b->lim.max_value), name, kflags, depth);
     if (r == 0 && !b->err)
-        r = add_string(b, kv->value, kv->value, how, 0, depth, 1);
+        r = add_string(b, kv->vraw, kv->value, how, 0, depth, 1);
     b->plen = keep;
     return b->err ? -1 : r;
 }
@@ -716,6 +766,7 @@ static size_t u_to_a(size_t v, char *out)
 static void path_walk(pb_t *b, rp_str_t p)
 {
     path_set(b, "path", 4);
+    section(b, RP_WAF_SRC_PATH, p);
     if (add_string(b, p, p, HOW_PCT, 0, 0, 0) < 0)
         return;
     size_t i = 0, idx = 0;
@@ -746,7 +797,7 @@ static void path_walk(pb_t *b, rp_str_t p)
         while (rp__form_next(params, &pos, 1, &kv)) {
             rp_str_t k;
             unsigned kf = 0;
-            if (decode_value(b, kv.key, kv.key, HOW_PCT, &k, &kf) < 0)
+            if (decode_value(b, kv.key, kv.key, HOW_PCT, &k, &kf, NULL) < 0)
                 return;
             b->plen = base;
             path_seg(b, ';', k.p, k.n);
@@ -819,6 +870,8 @@ enum { K_OTHER = 0, K_FORM, K_JSON, K_NDJSON, K_MULTIPART, K_XML };
 
 static int body_kind(rp_str_t ct)
 {
+    if (ct.n == 0)
+        return K_OTHER;
     const char *semi = memchr(ct.p, ';', ct.n);
     rp_str_t mt = rp_str_trim(semi ? rp_str(ct.p, (size_t)(semi - ct.p)) : ct);
     const char *sl = memchr(mt.p, '/', mt.n);
@@ -942,7 +995,7 @@ static void multipart_walk(pb_t *b, rp_str_t body, rp_str_t ctype)
         b->plen = base;
         rp_str_t name;
         unsigned nf = RP_WAF_PT_KEY;
-        if (decode_value(b, part.name, part.name, HOW_TEXT, &name, &nf) < 0)
+        if (decode_value(b, part.name, part.name, HOW_TEXT, &name, &nf, NULL) < 0)
             return;
         path_seg(b, '.', name.p, name.n);
         size_t pbase = b->plen;
@@ -1040,11 +1093,11 @@ static int body_decode(pb_t *b, rp_str_t ce, rp_str_t *body)
 static void body_walk(pb_t *b, const rp_waf_request_t *req, rp_str_t ctype, rp_str_t cenc)
 {
     rp_str_t body = req->body;
-    section(b, "body", RP_WAF_SRC_BODY, body);
     path_set(b, "body", 4);
+    section(b, RP_WAF_SRC_BODY, body);
     if (cenc.n && body_decode(b, cenc, &body) < 0)
         return;
-    section(b, "body", RP_WAF_SRC_BODY, body);
+    section(b, RP_WAF_SRC_BODY, body);
     int kind = ctype.n ? body_kind(ctype) : K_OTHER;
     if (kind == K_OTHER)
         sniff_walk(b, body);
@@ -1056,23 +1109,32 @@ static void body_walk(pb_t *b, const rp_waf_request_t *req, rp_str_t ctype, rp_s
 
 static void header_walk(pb_t *b, const rp_waf_header_t *h)
 {
-    char name[SEG_CAP];
-    size_t n = RP_MIN(h->name.n, sizeof(name));
-    for (size_t i = 0; i < n; i++)
-        name[i] = (char)rp_lower((unsigned char)h->name.p[i]);
+    size_t n = RP_MIN(h->name.n, (size_t)SEG_CAP), i = 0;
     path_set(b, "header.", 7);
-    path_seg(b, 0, name, n);
-    section(b, "header", RP_WAF_SRC_HEADER, h->value);
-    memcpy(b->sec_path, b->path, RP_MIN(b->plen, sizeof(b->sec_path)));
-    b->sec_plen = RP_MIN(b->plen, sizeof(b->sec_path));
+    char *out = b->path + b->plen;
+    for (; i + 8 <= n; i += 8) {
+        /* eight at a time: +0x20 on the bytes in 'A'..'Z' */
+        uint64_t v, low;
+        memcpy(&v, h->name.p + i, 8);
+        low = v & 0x7f7f7f7f7f7f7f7full;
+        uint64_t ge_a = low + 0x3f3f3f3f3f3f3f3full;   /* high bit: >= 'A' */
+        uint64_t gt_z = low + 0x2525252525252525ull;   /* high bit: > 'Z' */
+        v |= (ge_a & ~gt_z & ~v & 0x8080808080808080ull) >> 2;
+        memcpy(out + i, &v, 8);
+    }
+    for (; i < n; i++)
+        out[i] = (char)rp_lower((unsigned char)h->name.p[i]);
+    b->plen += n;
+    section(b, RP_WAF_SRC_HEADER, h->value);
     if (add_string(b, h->value, h->value, HOW_TEXT, 0, 0, 1) < 0)
         return;
     /* Authorization: Basic base64(user:password) */
-    if ((rp_str_ieq(h->name, RP_STRLIT("authorization")) ||
-         rp_str_ieq(h->name, RP_STRLIT("proxy-authorization"))) &&
-        h->value.n > 6 && rp_str_ieq(rp_str(h->value.p, 6), RP_STRLIT("basic "))) {
+    if (h->value.n > 6 && (h->value.p[0] | 0x20) == 'b' &&
+        rp_str_ieq(rp_str(h->value.p, 6), RP_STRLIT("basic ")) &&
+        (rp_str_ieq(h->name, RP_STRLIT("authorization")) ||
+         rp_str_ieq(h->name, RP_STRLIT("proxy-authorization")))) {
         rp_str_t cred = rp_str_trim(rp_str(h->value.p + 6, h->value.n - 6));
-        if (cred.n && !(scan_bits(cred) & B_NB64) && cred.n <= b->lim.max_value)
+        if (cred.n && cred.n <= b->lim.max_value)
             nested_base64(b, cred, 1);
     }
 }
@@ -1083,7 +1145,10 @@ int rp__waf_points_build(rp__points_t *pts, const rp_waf_request_t *req)
     /* not zeroed whole: the path buffers are large and always set first */
     b->err = b->full = 0;
     b->plen = 0;
-    b->keys = (keyset_t){ NULL, 0, 0 };
+    b->keys.h = NULL;
+    b->keys.cap = b->keys.n = 0;
+    b->pool = NULL;
+    b->pool_left = 0;
     b->lim = (rp_waf_limits_t){ 0 };
     b->pts = pts;
     b->a = pts->arena;
@@ -1095,14 +1160,13 @@ int rp__waf_points_build(rp__points_t *pts, const rp_waf_request_t *req)
         pts->cap = 0;
 
     /* path */
-    section(b, "path", RP_WAF_SRC_PATH, req->path);
     if (req->path.n)
         path_walk(b, req->path);
 
     /* query */
     if (req->query.n && !b->err) {
-        section(b, "query", RP_WAF_SRC_QUERY, req->query);
         path_set(b, "query", 5);
+        section(b, RP_WAF_SRC_QUERY, req->query);
         form_walk(b, req->query, 1, 0, 1);
     }
 
@@ -1111,16 +1175,17 @@ int rp__waf_points_build(rp__points_t *pts, const rp_waf_request_t *req)
     int have_ct = 0, have_ce = 0;
     for (size_t i = 0; i < req->nheaders && !b->err; i++) {
         const rp_waf_header_t *h = &req->headers[i];
-        if (rp_str_ieq(h->name, RP_STRLIT("cookie"))) {
-            section(b, "cookie", RP_WAF_SRC_COOKIE, h->value);
+        if (h->name.n == 6 && rp_str_ieq(h->name, RP_STRLIT("cookie"))) {
             path_set(b, "cookie", 6);
+            section(b, RP_WAF_SRC_COOKIE, h->value);
             cookie_walk(b, h->value);
             continue;
         }
-        if (!have_ct && rp_str_ieq(h->name, RP_STRLIT("content-type"))) {
+        if (!have_ct && h->name.n == 12 && rp_str_ieq(h->name, RP_STRLIT("content-type"))) {
             ctype = rp_str_trim(h->value);
             have_ct = 1;
-        } else if (!have_ce && rp_str_ieq(h->name, RP_STRLIT("content-encoding"))) {
+        } else if (!have_ce && h->name.n == 16 &&
+                   rp_str_ieq(h->name, RP_STRLIT("content-encoding"))) {
             cenc = h->value;
             have_ce = 1;
         }
