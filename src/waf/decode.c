@@ -39,8 +39,8 @@ static inline uint32_t cp_sane(uint32_t cp)
 static const unsigned char byte_bits[256] = {
     ['%'] = RP__SB_PCT, ['&'] = RP__SB_AMP, ['\\'] = RP__SB_BSL, ['+'] = RP__SB_PLUS,
     ['='] = RP__SB_EQ,
-#define H4(x) [x] = RP__SB_HIGH, [x + 1] = RP__SB_HIGH, [x + 2] = RP__SB_HIGH, [x + 3] = RP__SB_HIGH
-#define H16(x) H4(x), H4(x + 4), H4(x + 8), H4(x + 12)
+#define H4(x) [(x)] = RP__SB_HIGH, [(x) + 1] = RP__SB_HIGH, [(x) + 2] = RP__SB_HIGH, [(x) + 3] = RP__SB_HIGH
+#define H16(x) H4(x), H4((x) + 4), H4((x) + 8), H4((x) + 12)
     H16(0x80), H16(0x90), H16(0xa0), H16(0xb0), H16(0xc0), H16(0xd0), H16(0xe0), H16(0xf0),
 #undef H16
 #undef H4
@@ -167,7 +167,8 @@ size_t rp__pct_decode_ex(const char *s, size_t n, char *out, int plus_space, int
         }
         /* s[i] == '%' */
         if (n - i >= 3 && is_hex((unsigned char)s[i + 1]) && is_hex((unsigned char)s[i + 2])) {
-            out[o++] = (char)(hexval((unsigned char)s[i + 1]) << 4 | hexval((unsigned char)s[i + 2]));
+            out[o++] = (char)((unsigned)hexval((unsigned char)s[i + 1]) << 4 |
+                              (unsigned)hexval((unsigned char)s[i + 2]));
             i += 3;
             ch = 1;
             continue;
@@ -240,6 +241,9 @@ static const entity_t entities[] = {
 };
 #undef E
 
+#define ENTITY_NAME_MAX 16   /* "NonBreakingSpace" */
+#define LEGACY_NAME_MAX 5    /* "laquo" */
+
 static const entity_t *entity_find(const char *p, size_t len, int legacy_only)
 {
     for (size_t k = 0; k < RP_ARRAY_SIZE(entities); k++) {
@@ -285,17 +289,18 @@ static size_t html_ref(const char *s, size_t n, size_t i, char *out, size_t *ole
         return j - i;
     }
     size_t k = j;
-    while (k < n && k - j < 32 && is_alnum((unsigned char)s[k]))
+    while (k < n && k - j <= ENTITY_NAME_MAX && is_alnum((unsigned char)s[k]))
         k++;
     if (k == j)
         return 0;
-    const entity_t *e = entity_find(s + j, k - j, 0);
+    const entity_t *e = k - j <= ENTITY_NAME_MAX ? entity_find(s + j, k - j, 0) : NULL;
     if (e) {
         if (k < n && s[k] == ';')
             k++;
     } else {
-        /* "&ltscript": the longest legacy name that prefixes the run. */
-        for (size_t len = k - j - 1; len >= 2 && !e; len--)
+        /* "&ltscript": the longest legacy name that prefixes the run
+         * (a few lookups per '&' at most, whatever follows). */
+        for (size_t len = RP_MIN(k - j - 1, (size_t)LEGACY_NAME_MAX); len >= 2 && !e; len--)
             e = entity_find(s + j, len, 1);
         if (!e)
             return 0;
@@ -362,7 +367,7 @@ static size_t js_escape(const char *s, size_t n, size_t i, char *out, size_t *ol
     case 'v': out[0] = '\v'; *olen = 1; return 2;
     case 'x':
         if (n - i >= 4 && is_hex((unsigned char)s[i + 2]) && is_hex((unsigned char)s[i + 3])) {
-            cp = (uint32_t)(hexval((unsigned char)s[i + 2]) << 4 | hexval((unsigned char)s[i + 3]));
+            cp = (uint32_t)hexval((unsigned char)s[i + 2]) << 4 | (uint32_t)hexval((unsigned char)s[i + 3]);
             *olen = rp__utf8_put(out, cp);
             return 4;
         }

@@ -125,9 +125,10 @@ static int parse_string(const unsigned char **pp, const unsigned char *end, jbuf
             return RP_JSON_SYNTAX;
         }
         size_t run = (size_t)(p - start);
-        if (jbuf_reserve(buf, o, o + run + 4) < 0)
+        if (jbuf_reserve(buf, o, o + run + 4) < 0 || !buf->p)
             return RP_JSON_NOMEM;
-        memcpy(buf->p + o, start, run);
+        if (run)
+            memcpy(buf->p + o, start, run);
         o += run;
         if (*p == '"')
             break;
@@ -270,6 +271,8 @@ value:
     case '{':
         if (depth >= max_depth)
             FAIL(RP_JSON_TOO_DEEP, p);
+        if (depth % 64 == 0)
+            stack[depth / 64] = 0;   /* levels are pushed in order: a word is new here */
         stack[depth / 64] |= 1ull << (depth % 64);
         depth++;
         EMIT(RP_JSON_OBJECT_BEGIN, rp_str((const char *)p, 0), rp_str((const char *)p, 1));
@@ -285,6 +288,8 @@ value:
     case '[':
         if (depth >= max_depth)
             FAIL(RP_JSON_TOO_DEEP, p);
+        if (depth % 64 == 0)
+            stack[depth / 64] = 0;
         stack[depth / 64] &= ~(1ull << (depth % 64));
         depth++;
         EMIT(RP_JSON_ARRAY_BEGIN, rp_str((const char *)p, 0), rp_str((const char *)p, 1));

@@ -179,6 +179,7 @@ typedef struct pb {
     keyset_t keys;
     char *pool;              /* arena memory for paths, handed out in order */
     size_t pool_left;
+    size_t inflated;         /* bytes gzip/deflate gave so far: max_decompressed in all */
 } pb_t;
 
 /* How the first decoding pass treats a value. */
@@ -264,6 +265,8 @@ static inline __attribute__((always_inline)) int add(pb_t *b, rp_str_t raw, rp_s
         overflow(b);
         return -1;
     }
+    raw = cut(raw, b->lim.max_value);
+    value = cut(value, b->lim.max_value);
     /* The path: the previous point's when equal (a KEY point and its
      * value), else a copy from the pool. */
     rp__points_t *pts = b->pts;
@@ -514,14 +517,16 @@ static void nested_base64(pb_t *b, rp_str_t v, unsigned depth)
     if (n == (size_t)-1)
         return;
     rp_str_t dec = rp_str(out, n);
-    if (rp__looks_compressed(dec.p, dec.n)) {
+    size_t budget = b->lim.max_decompressed - RP_MIN(b->inflated, b->lim.max_decompressed);
+    if (rp__looks_compressed(dec.p, dec.n) && budget) {
         rp_str_t inf;
         int r = rp__inflate(dec.p, dec.n, dec.n >= 2 && (unsigned char)dec.p[0] == 0x1f,
-                            b->lim.max_value, b->lim.max_ratio, b->a, &inf);
+                            RP_MIN(b->lim.max_value, budget), b->lim.max_ratio, b->a, &inf);
         if (r == RP_ENOMEM) {
             b->err = RP_ENOMEM;
             return;
         }
+        b->inflated += inf.n;
         if (inf.n)
             dec = inf;
     }
@@ -781,8 +786,9 @@ static void path_walk(pb_t *b, rp_str_t p)
             continue;
         b->top = seg.p;
         char num[24];
+        size_t numlen = u_to_a(idx++, num);
         path_set(b, "path.", 5);
-        path_seg(b, 0, num, u_to_a(idx++, num));
+        path_seg(b, 0, num, numlen);
         size_t base = b->plen;
         const char *semi = memchr(seg.p, ';', seg.n);
         rp_str_t name = semi ? rp_str(seg.p, (size_t)(semi - seg.p)) : seg;
@@ -1073,8 +1079,9 @@ static int body_decode(pb_t *b, rp_str_t ce, rp_str_t *body)
             return -1;   /* br, zstd, compress: we cannot look inside */
         }
         rp_str_t out;
-        int r = rp__inflate(body->p, body->n, gz, b->lim.max_decompressed, b->lim.max_ratio, b->a,
-                            &out);
+        size_t budget = b->lim.max_decompressed - RP_MIN(b->inflated, b->lim.max_decompressed);
+        int r = rp__inflate(body->p, body->n, gz, budget, b->lim.max_ratio, b->a, &out);
+        b->inflated += out.n;
         if (r == RP_ENOMEM) {
             b->err = RP_ENOMEM;
             return -1;
@@ -1149,6 +1156,7 @@ int rp__waf_points_build(rp__points_t *pts, const rp_waf_request_t *req)
     b->keys.cap = b->keys.n = 0;
     b->pool = NULL;
     b->pool_left = 0;
+    b->inflated = 0;
     b->lim = (rp_waf_limits_t){ 0 };
     b->pts = pts;
     b->a = pts->arena;

@@ -174,7 +174,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
     if (x->rc || x->depth == 0)
         return;
     frame_t *f = &x->frames[x->depth - 1];
-    rp_str_t value = rp_str(x->text + f->tstart, x->tlen - f->tstart);
+    rp_str_t value = rp_str(x->text ? x->text + f->tstart : "", x->tlen - f->tstart);
     if (value.n && !blank_only(value.p, value.n)) {
         rp_str_t raw = value;
         XML_Index at = XML_GetCurrentByteIndex(x->xp);

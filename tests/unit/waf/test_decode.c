@@ -162,6 +162,52 @@ TEST(utf8)
     CHECK_EQ_INT(n, 1);
 }
 
+TEST(scan_specials)
+{
+    /* the SSE2 path and the portable one agree, wherever the byte sits */
+    static const char specials[] = { '%', '&', '\\', '+', '=', (char)0x80, (char)0xff, 'a' };
+    static const unsigned want[] = { RP__SB_PCT, RP__SB_AMP, RP__SB_BSL, RP__SB_PLUS, RP__SB_EQ,
+                                     RP__SB_HIGH, RP__SB_HIGH, 0 };
+    char buf[80];
+    for (size_t len = 0; len <= 70; len++) {
+        memset(buf, 'x', sizeof(buf));
+        CHECK_EQ_INT(rp__scan_specials(buf, len), 0);
+        CHECK_EQ_INT(rp__scan_specials_scalar(buf, len), 0);
+        for (size_t at = 0; at < len; at++) {
+            for (size_t k = 0; k < sizeof(specials); k++) {
+                memset(buf, 'x', sizeof(buf));
+                buf[at] = specials[k];
+                unsigned a = rp__scan_specials(buf, len), b = rp__scan_specials_scalar(buf, len);
+                if (a != want[k] || b != want[k]) {
+                    CHECK_EQ_INT(a, want[k]);
+                    CHECK_EQ_INT(b, want[k]);
+                    fprintf(stderr, "  len %zu at %zu byte %02x\n", len, at, (unsigned char)specials[k]);
+                }
+            }
+        }
+    }
+    CHECK_EQ_INT(rp__scan_specials("a%b&c\\d+e=f\xc3\xa9", 13),
+                 RP__SB_PCT | RP__SB_AMP | RP__SB_BSL | RP__SB_PLUS | RP__SB_EQ | RP__SB_HIGH);
+}
+
+TEST(html_many_ampersands)
+{
+    /* bounded work per '&' whatever follows it */
+    size_t n = 1 << 20;
+    char *s = malloc(n), *out = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        s[i] = i % 40 == 0 ? '&' : 'a';
+    uint64_t t0 = rp_now_us();
+    int ch = 0;
+    size_t k = rp__html_unescape(s, n, out, &ch);
+    uint64_t t1 = rp_now_us();
+    CHECK_EQ_INT(k, n);
+    CHECK(!ch);
+    CHECK(t1 - t0 < 2000000);
+    free(s);
+    free(out);
+}
+
 /* gzip/zlib/raw deflate of `in` with zlib itself. */
 static size_t zip(const char *in, size_t n, int wbits, unsigned char *out, size_t cap)
 {
@@ -454,6 +500,8 @@ int main(void)
     RUN(js);
     RUN(base64);
     RUN(utf8);
+    RUN(scan_specials);
+    RUN(html_many_ampersands);
     RUN(inflate);
     RUN(form);
     RUN(cookies);

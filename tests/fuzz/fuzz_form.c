@@ -1,0 +1,62 @@
+/*
+ * fuzz_form - query strings, forms and cookies (form.c) on arbitrary bytes.
+ *
+ * The whole input (an exact-size copy) goes through the form splitter
+ * with and without ';', the cookie splitter, the plausibility test and
+ * the bracket-name normaliser. Checks: every pair's slices lie inside the
+ * input and inside the pair's raw text, the position always advances,
+ * the number of pairs is bounded by the input length, names never grow
+ * past the output size.
+ */
+#include "waf/decode_int.h"
+
+#include "fuzz_split.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void pairs(rp_str_t s, int mode)
+{
+    size_t pos = 0, count = 0, last = 0;
+    rp__kv_t kv;
+    for (;;) {
+        int r = mode == 2 ? rp__cookie_next(s, &pos, &kv) : rp__form_next(s, &pos, mode, &kv);
+        if (!r)
+            break;
+        RP_BUG_ON(pos <= last && count > 0);
+        RP_BUG_ON(pos > s.n);
+        last = pos;
+        RP_BUG_ON(++count > s.n);
+        RP_BUG_ON(kv.raw.n == 0 || !fz_inside(kv.raw, s.p, s.n));
+        RP_BUG_ON(!fz_inside(kv.key, kv.raw.p, kv.raw.n));
+        RP_BUG_ON(!fz_inside(kv.value, kv.raw.p, kv.raw.n));
+        RP_BUG_ON(!fz_inside(kv.vraw, kv.raw.p, kv.raw.n));
+        RP_BUG_ON(!fz_inside(kv.value, kv.vraw.p, kv.vraw.n));
+        RP_BUG_ON(!kv.has_eq && kv.value.n != 0);
+        if (mode != 2) {
+            RP_BUG_ON(memchr(kv.raw.p, '&', kv.raw.n) != NULL);
+            RP_BUG_ON(mode == 1 && memchr(kv.raw.p, ';', kv.raw.n) != NULL);
+            RP_BUG_ON(kv.has_eq && memchr(kv.key.p, '=', kv.key.n) != NULL);
+        } else {
+            RP_BUG_ON(memchr(kv.raw.p, ';', kv.raw.n) != NULL);
+        }
+        char out[64];
+        size_t n = rp__form_name_path(kv.key.p, kv.key.n, out, sizeof(out));
+        RP_BUG_ON(n > sizeof(out));
+    }
+    RP_BUG_ON(pos != s.n);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *in = fz_dup(data, size);
+    rp_str_t s = rp_str(in, size);
+    pairs(s, 0);
+    pairs(s, 1);
+    pairs(s, 2);
+    (void)rp__form_plausible(in, size);
+    char out[256];
+    size_t n = rp__form_name_path(in, size, out, sizeof(out));
+    RP_BUG_ON(n > sizeof(out) || (size <= sizeof(out) && n > size));
+    free(in);
+    return 0;
+}
