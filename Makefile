@@ -15,7 +15,7 @@ PKGS_LIBS   := $(shell pkg-config --libs yaml-0.1 2>/dev/null || echo -lyaml)
 CFLAGS_BASE := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
                -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla \
                -fno-strict-aliasing -g -Iinclude -Isrc $(PKGS_CFLAGS)
-LDLIBS  := $(PKGS_LIBS) -lcares -lssl -lcrypto -lexpat -lz -lpcre2-8 -lpthread -lm
+LDLIBS  := $(PKGS_LIBS) -lcares -lssl -lcrypto -lexpat -lz -lpcre2-8 -lsqlite3 -lpthread -lm
 
 ifneq ($(SANITIZE),)
   BUILD := build-san
