@@ -39,7 +39,8 @@ static inline uint32_t cp_sane(uint32_t cp)
 static const unsigned char byte_bits[256] = {
     ['%'] = RP__SB_PCT, ['&'] = RP__SB_AMP, ['\\'] = RP__SB_BSL, ['+'] = RP__SB_PLUS,
     ['='] = RP__SB_EQ,
-#define H4(x) [(x)] = RP__SB_HIGH, [(x) + 1] = RP__SB_HIGH, [(x) + 2] = RP__SB_HIGH, [(x) + 3] = RP__SB_HIGH
+#define H4(x) \
+    [(x)] = RP__SB_HIGH, [(x) + 1] = RP__SB_HIGH, [(x) + 2] = RP__SB_HIGH, [(x) + 3] = RP__SB_HIGH
 #define H16(x) H4(x), H4((x) + 4), H4((x) + 8), H4((x) + 12)
     H16(0x80), H16(0x90), H16(0xa0), H16(0xb0), H16(0xc0), H16(0xd0), H16(0xe0), H16(0xf0),
 #undef H16
@@ -92,7 +93,8 @@ unsigned rp__scan_specials_scalar(const char *s, size_t n)
 
 static inline __m128i special16(__m128i v)
 {
-    __m128i r = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('%')), _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
+    __m128i r = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('%')),
+                             _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
     r = _mm_or_si128(r, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
     r = _mm_or_si128(r, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
     r = _mm_or_si128(r, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
@@ -106,7 +108,8 @@ unsigned rp__scan_specials(const char *s, size_t n)
     __m128i acc = _mm_setzero_si128();
     for (size_t i = 0; i + 16 <= n; i += 16)
         acc = _mm_or_si128(acc, special16(_mm_loadu_si128((const __m128i *)(const void *)(s + i))));
-    acc = _mm_or_si128(acc, special16(_mm_loadu_si128((const __m128i *)(const void *)(s + n - 16))));
+    __m128i last = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));   /* overlapping */
+    acc = _mm_or_si128(acc, special16(last));
     if (!_mm_movemask_epi8(acc))
         return 0;
     return bytes_bits((const unsigned char *)s, n);
@@ -272,7 +275,8 @@ static size_t html_ref(const char *s, size_t n, size_t i, char *out, size_t *ole
         size_t d0 = j;
         uint32_t cp = 0;
         while (j < n) {
-            int d = hex ? hexval((unsigned char)s[j]) : (s[j] >= '0' && s[j] <= '9' ? s[j] - '0' : -1);
+            unsigned char c = (unsigned char)s[j];
+            int d = hex ? hexval(c) : (c >= '0' && c <= '9' ? c - '0' : -1);
             if (d < 0)
                 break;
             if (cp <= 0x10FFFF)
@@ -367,7 +371,8 @@ static size_t js_escape(const char *s, size_t n, size_t i, char *out, size_t *ol
     case 'v': out[0] = '\v'; *olen = 1; return 2;
     case 'x':
         if (n - i >= 4 && is_hex((unsigned char)s[i + 2]) && is_hex((unsigned char)s[i + 3])) {
-            cp = (uint32_t)hexval((unsigned char)s[i + 2]) << 4 | (uint32_t)hexval((unsigned char)s[i + 3]);
+            cp = (uint32_t)hexval((unsigned char)s[i + 2]) << 4 |
+                 (uint32_t)hexval((unsigned char)s[i + 3]);
             *olen = rp__utf8_put(out, cp);
             return 4;
         }

@@ -53,7 +53,7 @@ static inline size_t rp__utf8_put(char *out, uint32_t cp)
 /* rp__utf8_check() result bits. */
 enum {
     RP__UTF8_INVALID = 1u << 0,  /* a byte sequence that is not UTF-8 */
-    RP__UTF8_OVERLONG = 1u << 1, /* overlong forms (C0 AF for '/'): rp__utf8_unoverlong fixes them */
+    RP__UTF8_OVERLONG = 1u << 1, /* overlong forms (C0 AF for '/'): rp__utf8_unoverlong folds them */
 };
 
 /* 0 when s is valid UTF-8, else RP__UTF8_* bits. Overlong forms and

@@ -86,8 +86,9 @@ static rp_str_t cut(rp_str_t s, size_t max)
 /* Appends a point whose path is already stable memory; no limit check.
  * Inlined: slices passed through the stack by value cost a store-
  * forwarding stall per point, more than all the rest of the work. */
-static inline __attribute__((always_inline)) rp_waf_point_t *push(rp__points_t *pts, rp_str_t path, rp_str_t raw, rp_str_t value,
-                            unsigned src, unsigned flags, unsigned depth)
+static inline __attribute__((always_inline)) rp_waf_point_t *
+push(rp__points_t *pts, rp_str_t path, rp_str_t raw, rp_str_t value, unsigned src, unsigned flags,
+     unsigned depth)
 {
     if (pts->n == pts->cap) {
         size_t cap = pts->cap ? pts->cap * 2 : 32;
@@ -436,7 +437,8 @@ static int decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *
     int first = how != HOW_TEXT;
     unsigned pass;
     for (pass = 0; pass < b->lim.max_depth; pass++) {
-        int ch = 0, bad = 0, want_pct = (bits & B_PCT) || (first && how == HOW_FORM && (bits & B_PLUS));
+        int ch = 0, bad = 0;
+        int want_pct = (bits & B_PCT) || (first && how == HOW_FORM && (bits & B_PLUS));
         int want_html = (bits & B_AMP) != 0;
         int want_js = (bits & B_BSL) && has_js_escape(cur);
         if (!want_pct && !want_html && !want_js)
@@ -518,6 +520,7 @@ static void nested_base64(pb_t *b, rp_str_t v, unsigned depth)
         return;
     rp_str_t dec = rp_str(out, n);
     size_t budget = b->lim.max_decompressed - RP_MIN(b->inflated, b->lim.max_decompressed);
+    unsigned flags = 0;
     if (rp__looks_compressed(dec.p, dec.n) && budget) {
         rp_str_t inf;
         int r = rp__inflate(dec.p, dec.n, dec.n >= 2 && (unsigned char)dec.p[0] == 0x1f,
@@ -529,11 +532,12 @@ static void nested_base64(pb_t *b, rp_str_t v, unsigned depth)
         b->inflated += inf.n;
         if (inf.n)
             dec = inf;
+        if (r < 0)
+            flags |= RP_WAF_PT_ANOMALY;   /* corrupt, or cut at a limit */
     }
     size_t keep = b->plen;
     path_lit(b, "|base64");
     rp_str_t val;
-    unsigned flags = 0;
     if (decode_value(b, dec, dec, HOW_TEXT, &val, &flags, NULL) == 0 &&
         add(b, v, val, flags | RP_WAF_PT_DECODED, depth) == 0) {
         /* decoded further below: the nested value's own inside */
