@@ -110,6 +110,34 @@ stop_bg() {
 
 alive() { kill -0 "$1" 2>/dev/null; }
 
+# cpu_ticks PGID : user+system CPU time (clock ticks) of the group's processes
+cpu_ticks() {
+    local total=0 p v
+    for p in $(pgrep -g "$1" 2>/dev/null); do
+        v=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}') || true
+        total=$((total + ${v:-0}))
+    done
+    echo "$total"
+}
+
+# wait_idle PGID [MAX_SECS] : waits (up to MAX_SECS, default 30) until the
+# group uses at most 1 clock tick of CPU in 0.3 s, i.e. has finished what a
+# load run left queued (a WAF still inspecting the bodies of requests wrk
+# abandoned at the end of a run would slow the next run down). Returns 1 on
+# timeout.
+wait_idle() {
+    local pg=$1 max=${2:-30} a b i=0
+    a=$(cpu_ticks "$pg")
+    while [ $i -lt $((max * 10 / 3)) ]; do
+        sleep 0.3
+        b=$(cpu_ticks "$pg")
+        if [ $((b - a)) -le 1 ]; then return 0; fi
+        a=$b
+        i=$((i + 1))
+    done
+    return 1
+}
+
 # free_port : prints a currently unused loopback port, never the same twice
 # in one run.
 free_port() {
@@ -200,18 +228,20 @@ start_origin() {
 # idle connections), no access log, X-Forwarded-For/-Proto added (Rampart adds
 # those and more by default), client keep-alive without a request cap.
 
-# start_nginx PORT ORIGIN_PORT [WORKERS]
-start_nginx() {
-    local port=$1 oport=$2 workers=${3:-2} d="$BENCH_TMP/nginx-$1"
-    need_bin nginx
-    mkdir -p "$d"
-    cat >"$d/nginx.conf" <<EOF
+# nginx_proxy_conf DIR PORT ORIGIN_PORT [WORKERS] : prints start_nginx's
+# nginx.conf. Variants (waf.sh) add lines through NGINX_MAIN_EXTRA (main
+# context, e.g. load_module), NGINX_LOCATION_EXTRA (inside location /) and
+# NGINX_ERROR_LEVEL (default warn); unset, the config is proxy.sh's.
+nginx_proxy_conf() {
+    local d=$1 port=$2 oport=$3 workers=${4:-2}
+    cat <<EOF
 daemon off;
 master_process on;
+${NGINX_MAIN_EXTRA:-}
 worker_processes $workers;
 worker_rlimit_nofile $(ulimit -Hn);
 pid $d/nginx.pid;
-error_log $d/error.log warn;
+error_log $d/error.log ${NGINX_ERROR_LEVEL:-warn};
 events { worker_connections $(( $(ulimit -Hn) - 100 )); multi_accept on; }
 http {
     access_log off;
@@ -237,10 +267,20 @@ http {
             proxy_set_header Connection "";
             proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto \$scheme;
+${NGINX_LOCATION_EXTRA:-}
         }
     }
 }
 EOF
+}
+
+# start_nginx PORT ORIGIN_PORT [WORKERS] : nginx_proxy_conf, started; dies if
+# it does not listen. Sets NGINX_PID.
+start_nginx() {
+    local port=$1 oport=$2 workers=${3:-2} d="$BENCH_TMP/nginx-$1"
+    need_bin nginx
+    mkdir -p "$d"
+    nginx_proxy_conf "$d" "$port" "$oport" "$workers" >"$d/nginx.conf"
     start_bg "nginx-$port" nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log"
     NGINX_PID=$LAST_PID
     wait_port "$port" 10 "nginx-$port" "$NGINX_PID" || die "nginx did not start"
