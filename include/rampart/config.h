@@ -393,6 +393,10 @@ rp_conf_t *rp_conf_demo(rp_conf_errors_t *errs);
  * Errors carry file "<command line>" and line 0. */
 rp_conf_t *rp_conf_quickstart(const char *listen, const char *upstream_url,
                               rp_conf_errors_t *errs);
+/* The same with the WAF in `mode` ("off", "monitoring", "safe_blocking",
+ * "block"; NULL: the default) and attack events on stderr. */
+rp_conf_t *rp_conf_quickstart_mode(const char *listen, const char *upstream_url, const char *mode,
+                                   rp_conf_errors_t *errs);
 void rp_conf_destroy(rp_conf_t *c);
 /* Reload: the name of the first key that differs between old and next but
  * cannot change without a restart ("workers"), or NULL when next may be

@@ -8,6 +8,7 @@
  *   rampart --version | --help
  */
 #include "cli.h"
+#include "events_cli.h"
 
 #include "rampart/config.h"
 #include "rampart/core.h"
@@ -30,6 +31,7 @@ static void usage_main(FILE *out)
             "  run      run the node (no options: the embedded demo on 127.0.0.1:8080)\n"
             "  check    validate a configuration file\n"
             "  scan     inspect requests from files with the detection engine\n"
+            "  events   list attack events from the store\n"
             "  verify-signature  check an X-Rampart-Signature value (origin side)\n"
             "\n"
             "options:\n"
@@ -50,6 +52,8 @@ static void usage_run(FILE *out)
             "  -c, --config FILE   YAML configuration (see examples/rampart.yaml)\n"
             "  --listen ADDR       quick start: listen address, e.g. 127.0.0.1:8080\n"
             "  --upstream URL      quick start: origin, e.g. http://127.0.0.1:9000\n"
+            "  --mode MODE         quick start: WAF mode off, monitoring (default),\n"
+            "                      safe_blocking or block\n"
             "\n"
             "With no options: an embedded demo protecting a mock API;\n"
             "try: curl http://127.0.0.1:8080/demo/demo\n");
@@ -93,7 +97,7 @@ static int print_errors_and_fail(rp_conf_errors_t *errs)
 
 static int cmd_run(int argc, char **argv)
 {
-    const char *file = NULL, *listen = NULL, *upstream = NULL;
+    const char *file = NULL, *listen = NULL, *upstream = NULL, *mode = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (is_help(a)) {
@@ -106,6 +110,8 @@ static int cmd_run(int argc, char **argv)
             listen = argv[++i];
         } else if (strcmp(a, "--upstream") == 0 && i + 1 < argc) {
             upstream = argv[++i];
+        } else if (strcmp(a, "--mode") == 0 && i + 1 < argc) {
+            mode = argv[++i];
         } else {
             fprintf(stderr, "rampart run: unknown or incomplete option '%s'\n", a);
             usage_run(stderr);
@@ -114,6 +120,10 @@ static int cmd_run(int argc, char **argv)
     }
     if (file && (listen || upstream)) {
         fprintf(stderr, "rampart run: use either -c FILE or --listen/--upstream\n");
+        return 2;
+    }
+    if (mode && !listen) {
+        fprintf(stderr, "rampart run: --mode goes with --listen/--upstream (a file sets waf.mode)\n");
         return 2;
     }
     if ((listen != NULL) != (upstream != NULL)) {
@@ -129,13 +139,14 @@ static int cmd_run(int argc, char **argv)
         opts.reload = reload_file;
         opts.reload_data = (void *)file;
     } else if (listen) {
-        conf = rp_conf_quickstart(listen, upstream, &errs);
+        conf = rp_conf_quickstart_mode(listen, upstream, mode, &errs);
     } else {
         conf = rp_conf_demo(&errs);
         if (conf)
             fprintf(stderr, "rampart: no configuration given, running the embedded demo.\n"
                             "  try: curl -i http://127.0.0.1:8080/demo/demo\n"
-                            "       curl -i http://127.0.0.1:8081/healthz\n");
+                            "       curl -i \"http://127.0.0.1:8080/demo/demo?id=1%%27%%20or%%20%%271%%27=%%271\"  (blocked)\n"
+            "       curl -i http://127.0.0.1:8081/healthz\n");
     }
     if (!conf)
         return print_errors_and_fail(&errs);
@@ -253,6 +264,8 @@ int main(int argc, char **argv)
         return cmd_verify_signature(argc - 2, argv + 2);
     if (strcmp(cmd, "scan") == 0)
         return rp__cli_scan(argc - 2, argv + 2);
+    if (strcmp(cmd, "events") == 0)
+        return rp__cli_events(argc - 2, argv + 2);
     fprintf(stderr, "rampart: unknown command '%s'\n", cmd);
     usage_main(stderr);
     return 2;

@@ -16,8 +16,12 @@ static const char demo_yaml[] =
     "  - name: health\n"
     "    listen: 127.0.0.1:8081\n"
     "    health: /healthz\n"
+    "    metrics: /metrics\n"
     "log:\n"
     "  access_log: stdout\n"
+    "waf:\n"
+    "  mode: block\n"
+    "  events: {log: stdout}\n"
     "routes:\n"
     "  - name: demo\n"
     "    path: /demo/demo\n"
@@ -58,6 +62,12 @@ static void yaml_quote(rp_buf_t *b, rp_str_t s)
 rp_conf_t *rp_conf_quickstart(const char *listen, const char *upstream_url,
                               rp_conf_errors_t *errs)
 {
+    return rp_conf_quickstart_mode(listen, upstream_url, NULL, errs);
+}
+
+rp_conf_t *rp_conf_quickstart_mode(const char *listen, const char *upstream_url, const char *mode,
+                                   rp_conf_errors_t *errs)
+{
     /* Errors name the argument, not a line of the generated YAML. */
     rp__conf_ctx_t ctx = { "<command line>", errs, 0, 1 };
     rp_str_t lis = rp_str_c(listen), url = rp_str_c(upstream_url);
@@ -80,6 +90,11 @@ rp_conf_t *rp_conf_quickstart(const char *listen, const char *upstream_url,
 
     rp_buf_t y;
     rp_buf_init(&y);
+    if (mode) {
+        rp_buf_append_cstr(&y, "waf:\n  mode: ");
+        yaml_quote(&y, rp_str_c(mode));
+        rp_buf_append_cstr(&y, "\n  events: {log: stdout}\n");
+    }
     rp_buf_append_cstr(&y, "listeners:\n  - name: main\n    listen: ");
     if (lis.n > 0 && digits == lis.n) {
         rp_buf_append_cstr(&y, "\":");

@@ -505,6 +505,7 @@ static void read_list_file(rp__conf_ctx_t *ctx, const rp__cnode_t *at, const cha
         char *hash = strchr(line, '#');
         if (hash)
             *hash = '\0';
+        line[strcspn(line, "\r\n")] = '\0';
         rp_str_t s = rp_str_trim(rp_str_c(line));
         if (s.n == 0)
             continue;

@@ -59,6 +59,8 @@ void rp__access_log(rp_exchange_t *ex)
     json_field_str(b, "query", ex->query);
     rp_buf_printf(b, ",\"status\":%d,\"bytes_in\":%llu,\"bytes_out\":%llu", ex->status,
                   (unsigned long long)ex->bytes_in, (unsigned long long)ex->bytes_out);
+    if (ex->waf_action)
+        rp_buf_printf(b, ",\"waf\":\"%s\"", ex->waf_action);
     if (ex->upstream_addr[0]) {
         uint64_t end = ex->t_up_end_us ? ex->t_up_end_us : now;
         rp_buf_printf(b, ",\"upstream\":\"%s\",\"upstream_time_ms\":%.3f", ex->upstream_addr,

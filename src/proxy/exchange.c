@@ -119,6 +119,7 @@ static void exchange_free(rp_exchange_t *ex)
     rp_worker_t *w = ex->c->w;
     rp_buf_dispose(&ex->head);
     rp_buf_dispose(&ex->up_out);
+    rp_buf_dispose(&ex->insp);
     rp_arena_dispose(&ex->arena);
     rp__wrt_unref(w, ex->wrt);
     free(ex);
@@ -221,6 +222,31 @@ static void respond_local(rp_exchange_t *ex, int status, const rp_conf_header_t 
     /* The request body, if any, is read and dropped so the connection
      * stays usable for the next request. */
     ex->discard_body = 1;
+}
+
+void rp__exchange_respond(rp_exchange_t *ex, int status, const char *body, size_t len)
+{
+    rp_conf_header_t h[2] = { { (char *)"Content-Type", (char *)"application/json" }, { NULL, NULL } };
+    char retry[24];
+    size_t nh = 1;
+    if (status == 429 && ex->retry_after_s) {
+        snprintf(retry, sizeof(retry), "%u", ex->retry_after_s);
+        h[1].name = (char *)"Retry-After";
+        h[1].value = retry;
+        nh = 2;
+    }
+    /* Nothing of a held request goes upstream. */
+    ex->hold = 0;
+    ex->inspect = 0;
+    ex->up_out.len = ex->up_out_off = 0;
+    release_upstream(ex, 0);
+    int body_pending = !ex->req_done;
+    respond_local(ex, status, h, nh, body, len);
+    if (body_pending && (ex->req_mode == RP_BODY_CHUNKED || ex->req_remaining > 65536)) {
+        /* Do not read a large body nobody needs: answer and close. */
+        ex->close_after = 1;
+        ex->req_done = 1;
+    }
 }
 
 static const rp_conf_header_t json_ct[] = { { (char *)"Content-Type", (char *)"application/json" } };
@@ -515,7 +541,10 @@ void rp__exchange_start(rp_conn_t *c, rp_http_request_t *req, size_t head_len)
         rp__exchange_fail(ex, 413, "request body larger than the route allows");
         return;
     }
+    if (rp__waf_begin(ex, req, want_body))
+        goto local;
     if (ex->route->action == RP_ROUTE_RESPOND) {
+        ex->inspect = ex->hold = 0; /* nothing to forward: a mock route inspects the head only */
         respond_local(ex, ex->route->status, ex->route->headers, ex->route->nheaders,
                       ex->route->body, ex->route->body_len);
         goto local;
@@ -528,7 +557,7 @@ void rp__exchange_start(rp_conn_t *c, rp_http_request_t *req, size_t head_len)
         ex->sent_continue = 1;
     }
     rp_buf_append(&ex->up_out, ex->head.p, ex->head.len);
-    if (rp__upstream_acquire(ex) < 0)
+    if (!ex->hold && rp__upstream_acquire(ex) < 0)
         return; /* failed and answered */
     if (!ex->req_done)
         rp_timer_start(&w->loop, &c->timer, conf->timeouts.client_body_ms);
@@ -548,6 +577,21 @@ local:
 /* ---------------------------------------------------------------------- */
 /* Request body: client -> upstream.                                        */
 
+/* The body inspection is complete: judge; a held request then goes to the
+ * upstream. Returns 1 when blocked (answered), 0 when forwarded, -1 when
+ * the exchange ended. */
+static int waf_verdict(rp_exchange_t *ex)
+{
+    if (rp__waf_body_done(ex))
+        return 1;
+    if (ex->hold) {
+        ex->hold = 0;
+        if (rp__upstream_acquire(ex) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Returns 1 on progress, 0 on none, -1 when the exchange ended. */
 static int pump_request_body(rp_exchange_t *ex)
 {
@@ -555,7 +599,14 @@ static int pump_request_body(rp_exchange_t *ex)
     rp_worker_t *w = c->w;
     int progress = 0, need_more = 0;
     while (!ex->req_done) {
-        if (!ex->discard_body && up_out_pending(ex) >= RP_OUT_HIGH_WATER)
+        if (ex->inspect && ex->insp.len >= ex->insp_limit) {
+            int r = waf_verdict(ex);
+            if (r < 0)
+                return -1;
+            if (r > 0)
+                continue; /* blocked: the rest of the body is discarded */
+        }
+        if (!ex->discard_body && !ex->hold && up_out_pending(ex) >= RP_OUT_HIGH_WATER)
             break;
         size_t avail = rp_iobuf_len(&c->in);
         if (avail == 0 || need_more) {
@@ -599,6 +650,8 @@ static int pump_request_body(rp_exchange_t *ex)
                 }
                 rp_buf_append(&ex->up_out, data + sent, take - sent);
             }
+            if (ex->inspect)
+                rp__waf_collect(ex, data, take);
             c->in.start += take;
             ex->req_remaining -= take;
             ex->req_body_bytes += take;
@@ -616,6 +669,8 @@ static int pump_request_body(rp_exchange_t *ex)
                 rp__exchange_fail(ex, 413, "request body larger than the route allows");
                 return -1;
             }
+            if (ex->inspect)
+                rp__waf_collect(ex, piece.p, piece.n);
             if (!ex->discard_body)
                 emit_chunk(&ex->up_out, piece.p, piece.n);
         } else if (r == RP_HTTP_CHUNK_TRAILER) {
@@ -639,6 +694,12 @@ static int pump_request_body(rp_exchange_t *ex)
              * kept whole in the buffer; only more input can finish it. */
             need_more = 1;
         }
+    }
+    if (ex->req_done && ex->inspect) {
+        int r = waf_verdict(ex);
+        if (r < 0)
+            return -1;
+        progress = 1;
     }
     if (ex->req_done && ex->up)
         rp_timer_start(&w->loop, &ex->up->timer, ex->up->connected ? rp__upstream_response_timeout(ex)

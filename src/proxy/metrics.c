@@ -39,6 +39,13 @@ static const metric_t counters[] = {
       "Upstream TLS handshakes that resumed a session."),
     M(upstream_tls_failures, "rampart_upstream_tls_failures_total",
       "Upstream TLS handshakes that failed (verification included)."),
+    M(waf_inspected, "rampart_waf_inspected_total", "Requests inspected by the detection engine."),
+    M(waf_attacks, "rampart_waf_attacks_total", "Requests with an attack found (blocked or not)."),
+    M(waf_blocked, "rampart_waf_blocked_total", "Requests blocked by the engine or a rule."),
+    M(waf_denied, "rampart_waf_denied_total", "Requests refused by the deny list."),
+    M(waf_ratelimited, "rampart_waf_ratelimited_total", "Requests refused by a rate limit (429)."),
+    M(waf_body_overflow, "rampart_waf_body_over_limit_total",
+      "Request bodies longer than the inspection limit."),
 };
 #undef M
 
@@ -76,5 +83,15 @@ void rp__metrics_render(const rp_node_t *node, rp_buf_t *out)
         emit(out, "rampart_dns_changes_total", "counter", "Upstream address sets published.",
              st.changes);
         emit(out, "rampart_dns_names", "gauge", "Upstream names watched.", st.names);
+    }
+    if (node->events) {
+        rp_event_sink_stats_t es;
+        rp_event_sink_get_stats(node->events, &es);
+        emit(out, "rampart_events_written_total", "counter", "Attack events written.", es.written);
+        emit(out, "rampart_events_dropped_total", "counter",
+             "Attack events dropped because the queue was full.", es.dropped);
+        emit(out, "rampart_events_write_errors_total", "counter",
+             "Failed event write attempts (retried).", es.write_errors);
+        emit(out, "rampart_events_pending", "gauge", "Attack events waiting to be written.", es.pending);
     }
 }

@@ -134,6 +134,28 @@ static void dns_wait(rp_node_t *node, const rp_conf_t *conf)
                     "they are", left);
 }
 
+/* The attack-event sink: started once from the first config (a reload
+ * that changes the destinations says it needs a restart). */
+static int node_events_start(rp_node_t *node, const rp_conf_t *conf)
+{
+    const char *log = conf->waf.events_log, *store = conf->waf.events_store;
+    int log_on = log && strcmp(log, "off") != 0, store_on = store && strcmp(store, "off") != 0;
+    if (!log_on && !store_on)
+        return 0;
+    rp_event_sink_opts_t o;
+    memset(&o, 0, sizeof(o));
+    o.log_path = log_on ? log : NULL;
+    o.db_path = store_on ? store : NULL;
+    o.queue_max = conf->waf.events_queue;
+    char err[256];
+    node->events = rp_event_sink_start(&o, err, sizeof(err));
+    if (!node->events) {
+        rp_log_error("cannot start the attack-event writer: %s", err);
+        return -1;
+    }
+    return 0;
+}
+
 static void wake_all(rp_node_t *node)
 {
     for (unsigned i = 0; i < node->nworkers; i++)
@@ -166,6 +188,9 @@ static void do_reload(rp_node_t *node, const rp_node_opts_t *opts, uint64_t *gen
     }
     if (conf->workers != old->conf->workers)
         rp_log_warn("reload: 'workers' changed; the new count applies after a restart");
+    if (strcmp(conf->waf.events_log ? conf->waf.events_log : "", old->conf->waf.events_log ? old->conf->waf.events_log : "") != 0 ||
+        strcmp(conf->waf.events_store ? conf->waf.events_store : "", old->conf->waf.events_store ? old->conf->waf.events_store : "") != 0)
+        rp_log_warn("reload: waf.events destinations changed; they apply after a restart");
     conf->workers = old->conf->workers;
     setup_logs(node, conf, 0);
     rp_resolver_opts_t ro;
@@ -213,6 +238,15 @@ int rp_node_run(rp_conf_t *conf, const rp_node_opts_t *opts)
     node.resolver = rp_resolver_start(&ro, err, sizeof(err));
     if (!node.resolver) {
         rp_log_error("cannot start the DNS resolver: %s", err);
+        rp_conf_destroy(conf);
+        return 1;
+    }
+    node.ratelimit = rp_ratelimit_new(100000);
+    if (gethostname(node.name, sizeof(node.name) - 1) != 0)
+        snprintf(node.name, sizeof(node.name), "rampart");
+    if (node_events_start(&node, conf) < 0) {
+        rp_resolver_stop(node.resolver);
+        rp_ratelimit_free(node.ratelimit);
         rp_conf_destroy(conf);
         return 1;
     }
@@ -271,6 +305,8 @@ int rp_node_run(rp_conf_t *conf, const rp_node_opts_t *opts)
             break;
         case SIGUSR1:
             reopen_logs(&node, atomic_load(&node.current)->conf);
+            if (node.events)
+                rp_event_sink_reopen(node.events);
             break;
         case SIGPIPE:
             break;
@@ -289,6 +325,9 @@ int rp_node_run(rp_conf_t *conf, const rp_node_opts_t *opts)
     free(node.workers);
     rp__runtime_unref(atomic_load(&node.current));
     rp_resolver_stop(node.resolver);
+    if (node.events)
+        rp_event_sink_stop(node.events, 5000);
+    rp_ratelimit_free(node.ratelimit);
     if (node.access_fd > 2)
         close(node.access_fd);
     if (node.error_fd > 2) {

@@ -22,7 +22,11 @@
 
 #include "rampart/config.h"
 #include "rampart/dns.h"
+#include "rampart/events.h"
 #include "rampart/http.h"
+#include "rampart/iptree.h"
+#include "rampart/ratelimit.h"
+#include "rampart/waf.h"
 #include "rampart/net.h"
 #include "rampart/proxy.h"
 
@@ -92,6 +96,13 @@ typedef struct rp_runtime {
     unsigned char *route_listener;   /* [route * nlisteners + listener] */
     char **route_sni;                /* [route]: TLS name for its upstream, or NULL */
     rp_resolver_t *resolver;         /* the node's; outlives every runtime */
+    /* WAF (waf_glue.c) */
+    rp_waf_t *waf;
+    rp_iptree_t *ips;                /* allow/deny/grey bits; NULL without lists */
+    rp_waf_exclusion_t **route_excl; /* [route] */
+    size_t *route_nexcl;
+    size_t **route_rl;               /* [route]: indexes into conf->waf.rate_limits */
+    size_t *route_nrl;
 } rp_runtime_t;
 
 rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation, rp_resolver_t *resolver);
@@ -144,6 +155,8 @@ typedef struct rp_stats {
     _Atomic uint64_t upstream_connect_fail, upstream_timeouts, retries, log_dropped;
     _Atomic uint64_t tls_handshakes, tls_resumed, tls_handshake_failures, tls_plain_http;
     _Atomic uint64_t upstream_tls_handshakes, upstream_tls_resumed, upstream_tls_failures;
+    _Atomic uint64_t waf_inspected, waf_attacks, waf_blocked, waf_denied, waf_ratelimited;
+    _Atomic uint64_t waf_body_overflow;
 } rp_stats_t;
 
 struct rp_worker {
@@ -167,6 +180,7 @@ struct rp_worker {
     void *free_bufs[2];              /* [0]: RP_IOBUF_SIZE, [1]: RP_IOBUF_BODY_SIZE */
     unsigned nfree_bufs[2];
     uint64_t rng[2];
+    rp_waf_scratch_t *waf_scratch;
     rp_stats_t stats;
     int started_ok;
 };
@@ -175,6 +189,9 @@ struct rp_node {
     _Atomic(rp_runtime_t *) current;
     _Atomic uint64_t generation;     /* current->generation, readable without a reference */
     rp_resolver_t *resolver;
+    rp_ratelimit_t *ratelimit;       /* token buckets, kept across reloads */
+    rp_event_sink_t *events;         /* attack events; NULL when off */
+    char name[64];                   /* host name, in events */
     _Atomic int stopping;
     rp_worker_t *workers;
     unsigned nworkers;
@@ -268,6 +285,17 @@ struct rp_exchange {
     rp_http_chunked_t resp_chunk;
     size_t resp_scan;
     int status;
+    /* WAF (waf_glue.c) */
+    rp_waf_mode_t mode;
+    unsigned inspect : 1, hold : 1, verdict_done : 1, grey : 1, insp_truncated : 1;
+    int overflow;
+    uint64_t insp_limit;
+    rp_buf_t insp;                   /* the decoded request body, up to insp_limit */
+    rp_waf_header_t *whdrs;          /* the head, copied, for the inspection at body end */
+    size_t nwhdrs;
+    rp_str_t wpath, wquery;
+    const char *waf_action;          /* "blocked", "denied"... for the access log */
+    unsigned retry_after_s;          /* 429 */
     /* accounting */
     uint64_t bytes_in, bytes_out;
     uint64_t t_start_us, t_up_start_us, t_up_end_us;
@@ -344,6 +372,22 @@ void rp__tls_shutdown(SSL *ssl);
 /* access_log.c */
 void rp__access_log(rp_exchange_t *ex);
 void rp__access_log_flush(rp_worker_t *w);
+
+/* waf_glue.c */
+int rp__waf_runtime_init(rp_runtime_t *rt);
+void rp__waf_runtime_dispose(rp_runtime_t *rt);
+/* After routing: IP lists, rate limits, inspection of a body-less request,
+ * set-up of body inspection. Returns 1 when the request was answered
+ * (blocked, denied, rate-limited). */
+int rp__waf_begin(rp_exchange_t *ex, const rp_http_request_t *req, int has_body);
+/* Body bytes (decoded) as they pass. */
+void rp__waf_collect(rp_exchange_t *ex, const char *p, size_t n);
+/* The body is read (or the limit reached): inspect. Returns 1 when blocked. */
+int rp__waf_body_done(rp_exchange_t *ex);
+
+/* exchange.c: a local JSON response (WAF blocks, 429 with Retry-After);
+ * a request held for inspection is dropped, its body discarded. */
+void rp__exchange_respond(rp_exchange_t *ex, int status, const char *body, size_t len);
 
 /* metrics.c: Prometheus text exposition of every worker's counters, the
  * resolver's and the node's. */

@@ -101,6 +101,8 @@ rp_runtime_t *rp__runtime_create(rp_conf_t *conf, uint64_t generation, rp_resolv
             continue; /* literal addresses are not sent as SNI */
         rt->route_sni[r] = rp_xstrndup(buf, n);
     }
+    /* Out of memory here is fatal like every start-up allocation. */
+    RP_BUG_ON(rp__waf_runtime_init(rt) != 0);
     return rt;
 }
 
@@ -125,6 +127,7 @@ void rp__runtime_unref(rp_runtime_t *rt)
     }
     free(rt->servers);
     free(rt->route_listener);
+    rp__waf_runtime_dispose(rt);
     for (size_t r = 0; r < rt->conf->nroutes; r++)
         free(rt->route_sni[r]);
     free(rt->route_sni);

@@ -283,7 +283,8 @@ void *rp__worker_main(void *arg)
     rp_timer_init(&w->alog_timer, alog_timer_cb, w);
     rp_random_bytes(w->rng, sizeof(w->rng));
     w->rng[0] |= 1;
-    if (rp_loop_init(&w->loop) == 0) {
+    w->waf_scratch = rp_waf_scratch_new();
+    if (w->waf_scratch && rp_loop_init(&w->loop) == 0) {
         w->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         if (w->wake_fd >= 0 && rp_io_start_lt(&w->loop, &w->wake_io, w->wake_fd, wake_cb, w) == 0) {
             rp_runtime_t *rt = atomic_load(&node->current);
@@ -333,6 +334,8 @@ void *rp__worker_main(void *arg)
     if (w->wake_fd >= 0)
         close(w->wake_fd);
     rp_loop_dispose(&w->loop);
+    rp_waf_scratch_free(w->waf_scratch);
+    w->waf_scratch = NULL;
 
     pthread_mutex_lock(&node->start_mu);
     node->exited++;
