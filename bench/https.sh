@@ -86,6 +86,7 @@ write_rampart_yaml() {   # FILE PORT
     cat >"$1" <<EOF
 workers: 2
 log: { level: warn, access_log: "off" }
+waf: { mode: off }   # a plain TLS proxy, like nginx here
 listeners:
   - listen: 127.0.0.1:$2
     name: public

@@ -335,6 +335,9 @@ start_rampart() {
     cat >"$d/rampart.yaml" <<EOF
 workers: $workers
 log: {access_log: off}
+# A plain proxy, like its peers here: the WAF (default: monitoring) is
+# measured by bench/waf.sh.
+waf: {mode: off}
 listeners: [{listen: 127.0.0.1:$port}]
 upstreams: [{name: origin, servers: ["127.0.0.1:$oport"], keepalive: 256}]
 routes: [{path: /, upstream: origin}]
