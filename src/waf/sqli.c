@@ -58,6 +58,8 @@
 #define SQL_BUDGET 96
 /* Parenthesis nesting the grammar follows (deeper groups are skipped). */
 #define SQL_DEPTH 8
+/* The longest keyword (UTL_INADDR.GET_HOST_ADDRESS). */
+#define SQL_KW_MAX 29
 
 /* Token attributes: keyword properties (from the table) and lexer facts. */
 enum {
@@ -66,7 +68,7 @@ enum {
     A_DANGER = 1u << 2,   /* files, OS, network: LOAD_FILE, xp_cmdshell .. */
     A_SCHEMA = 1u << 3,   /* system catalogs: INFORMATION_SCHEMA .. */
     A_INJ = 1u << 4,      /* functions typical of injections: CHAR, CONCAT .. */
-    A_WORD = 1u << 5,     /* also an everyday word: needs stronger context */
+    A_WORD = 1u << 5,     /* an everyday word or plain arithmetic: needs stronger context */
     A_VALUE = 1u << 6,    /* NULL TRUE FALSE */
     A_TYPE = 1u << 7,     /* a data type (casts) */
     A_NOPAREN = 1u << 8,  /* a function without parentheses: CURRENT_USER */
@@ -160,8 +162,8 @@ static const sql_kw_t sql_keywords[] = {
     {"CALL", 'E', K_CALL, A_WORD},
     {"CASE", 'k', K_CASE, 0},
     {"CAST", 'f', K_NONE, A_FN | A_INJ | A_WORD},
-    {"CEIL", 'f', K_NONE, A_FN | A_INJ},
-    {"CEILING", 'f', K_NONE, A_FN | A_INJ},
+    {"CEIL", 'f', K_NONE, A_FN | A_INJ | A_WORD},
+    {"CEILING", 'f', K_NONE, A_FN | A_INJ | A_WORD},
     {"CHANGE", 'b', K_ALTERACT, 0},
     {"CHAR", 'f', K_NONE, A_FN | A_INJ | A_WORD | A_TYPE},
     {"CHARINDEX", 'f', K_NONE, A_FN | A_INJ},
@@ -358,12 +360,12 @@ static const sql_kw_t sql_keywords[] = {
     {"PG_USER", 'b', K_NONE, A_SCHEMA},
     {"POLYGON", 'f', K_NONE, A_FN | A_INJ},
     {"POSITION", 'f', K_NONE, A_FN | A_INJ | A_WORD},
-    {"POW", 'f', K_NONE, A_FN | A_INJ},
+    {"POW", 'f', K_NONE, A_FN | A_INJ | A_WORD},
     {"POWER", 'f', K_NONE, A_FN | A_INJ | A_WORD},
     {"PRINTF", 'f', K_NONE, A_FN | A_INJ | A_WORD},
     {"PROCEDURE", 'k', K_PROCEDURE, A_OBJ},
     {"QUOTENAME", 'f', K_NONE, A_FN | A_INJ},
-    {"RAND", 'f', K_NONE, A_FN | A_INJ},
+    {"RAND", 'f', K_NONE, A_FN | A_INJ | A_WORD},
     {"RANDOMBLOB", 'f', K_NONE, A_FN | A_TIME},
     {"REAL", 'b', K_NONE, 0},
     {"REGCLASS", 'b', K_NONE, A_TYPE},
@@ -412,7 +414,7 @@ static const sql_kw_t sql_keywords[] = {
     {"SQLITE_SCHEMA", 'b', K_NONE, A_SCHEMA},
     {"SQLITE_TEMP_MASTER", 'b', K_NONE, A_SCHEMA},
     {"SQLITE_VERSION", 'f', K_NONE, A_FN | A_INJ},
-    {"SQRT", 'f', K_NONE, A_FN | A_INJ},
+    {"SQRT", 'f', K_NONE, A_FN | A_INJ | A_WORD},
     {"STARTS_WITH", 'f', K_NONE, A_FN | A_INJ},
     {"STRCMP", 'f', K_NONE, A_FN | A_INJ},
     {"STRING_AGG", 'f', K_NONE, A_FN | A_INJ},
@@ -503,26 +505,34 @@ static const sql_kw_t sql_keywords[] = {
     {"ZEROBLOB", 'f', K_NONE, A_FN | A_TIME},
 };
 
-/* For the unit test: the table must stay sorted for the binary search. */
+/* For the unit test: the table must stay sorted for the binary search,
+ * and no name may be longer than SQL_KW_MAX. */
 int rp__sql_keywords_sorted(void);
 int rp__sql_keywords_sorted(void)
 {
-    for (size_t i = 1; i < RP_ARRAY_SIZE(sql_keywords); i++)
-        if (strcmp(sql_keywords[i - 1].name, sql_keywords[i].name) >= 0)
+    for (size_t i = 0; i < RP_ARRAY_SIZE(sql_keywords); i++)
+        if (strlen(sql_keywords[i].name) > SQL_KW_MAX ||
+            (i > 0 && strcmp(sql_keywords[i - 1].name, sql_keywords[i].name) >= 0))
             return 0;
     return 1;
 }
 
-/* Looks up an upper-case word of length n (n < 48). */
+/* Looks up an upper-case word of length n (any bytes). */
 static const sql_kw_t *kw_find(const char *w, size_t n)
 {
     size_t lo = 0, hi = RP_ARRAY_SIZE(sql_keywords);
+    if (n < 2 || n > SQL_KW_MAX)
+        return NULL;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         const char *k = sql_keywords[mid].name;
-        int c = strncmp(w, k, n);
-        if (c == 0 && k[n] != '\0')
-            c = -1;
+        int c = (unsigned char)w[0] - (unsigned char)k[0];
+        if (c == 0) {
+            size_t kn = strlen(k);
+            c = memcmp(w, k, RP_MIN(n, kn));
+            if (c == 0)
+                c = (n > kn) - (n < kn);
+        }
         if (c == 0)
             return &sql_keywords[mid];
         if (c < 0)
@@ -632,7 +642,7 @@ static void classify_word(const sql_lex_t *lx, size_t st, size_t e, sql_tok_t *t
         return;
     for (size_t j = 0; j < n; j++) {
         unsigned char c = s[st + j];
-        if (c >= 0x80)
+        if ((!is_word(c) && c != '.') || c >= 0x80)
             return;                          /* not an SQL keyword */
         up[j] = (char)((unsigned)(c - 'a') < 26u ? c - 32 : c);
         if (c == '.') {
@@ -652,8 +662,8 @@ static void classify_word(const sql_lex_t *lx, size_t st, size_t e, sql_tok_t *t
             t->attr |= k1->attr & (A_SCHEMA | A_DANGER | A_TIME | A_WORD);
         if (kn) {
             t->attr |= kn->attr & (A_SCHEMA | A_DANGER | A_TIME | A_WORD);
-            if ((kn->attr & A_FN) && !(kn->attr & A_WORD) && peek_code(lx, e) == '(')
-                t->type = 'f';            /* dbo.fn(, not package.json ( */
+            if ((kn->attr & A_FN) && (kn->attr & (A_DANGER | A_TIME)) && peek_code(lx, e) == '(')
+                t->type = 'f';            /* master.dbo.xp_cmdshell(, not x.pow( or package.json ( */
         }
         return;
     }
@@ -753,7 +763,7 @@ static void lex_number(sql_lex_t *lx, sql_tok_t *t)
         size_t e = word_end(s, n, i);
         if (!split_after_number(s, i, e)) {
             t->type = 'b';
-            t->attr = 0;
+            t->attr &= A_INEXEC;
             i = e;
         }
     }
@@ -1176,6 +1186,11 @@ static size_t fold(const unsigned char *s, const sql_tok_t *raw, size_t nraw, sq
             extend(p, &t);
             continue;
         }
+        if (p && p->type == 'o' && (p->attr & A_CMP) && t.type == 'b' && tok_is(s, &t, "TO") &&
+            p->len >= 7 && tok_is(s, &(sql_tok_t){'o', 0, 0, p->pos + p->len - 7, 7}, "SIMILAR")) {
+            extend(p, &t);                /* SIMILAR TO */
+            continue;
+        }
         if (p && p->type == 'o' && t.type == 'o' &&
             ((p->id == K_NOT && (t.attr & A_CMP)) || (p->id == K_IS && t.id == K_NOT) ||
              (p->id == K_SOUNDS && (t.attr & A_CMP)))) {
@@ -1216,6 +1231,7 @@ typedef struct sql_x {
     unsigned logic;    /* AND/OR inside */
     unsigned dangling; /* the value ends after an operator or inside a call */
     unsigned truth;    /* TRUE / FALSE / NULL operands */
+    unsigned broken;   /* a group that did not parse up to its ')' */
 } sql_x_t;
 
 typedef struct sql_p {
@@ -1224,7 +1240,6 @@ typedef struct sql_p {
     size_t m;      /* tokens */
     size_t i;      /* cursor */
     size_t stop;   /* budget: the cursor never passes it */
-    int last;      /* t[m - 1] is the last token of the value */
 } sql_p_t;
 
 static const sql_tok_t *cur(const sql_p_t *p)
@@ -1267,6 +1282,7 @@ static void merge(sql_x_t *x, const sql_x_t *in, int with_cmp)
     x->schema += in->schema;
     x->casts += in->casts;
     x->dangling += in->dangling;
+    x->broken += in->broken;
     if (with_cmp) {
         x->cmp += in->cmp;
         x->logic += in->logic;
@@ -1304,7 +1320,27 @@ static void p_group(sql_p_t *p, sql_x_t *x, int depth)
         x->wsubs += st == 1;
     } else {
         for (;;) {
+            const sql_tok_t *t;
             p_expr(p, x, depth + 1, 1);
+            t = cur(p);
+            if (t && t->type == 'k' && (t->id == K_AS || t->id == K_FROM)) {
+                /* CAST(x AS int), CONVERT(x, CHAR(50)), SUBSTRING(x FROM 2), EXTRACT(YEAR FROM d) */
+                p->i++;
+                if (t->id == K_AS && (t = cur(p)) != NULL && type_in(t->type, "bt")) {
+                    p->i++;
+                    if (cur_is(p, '(', -1)) {
+                        p->i++;
+                        skip_group(p);
+                    }
+                }
+                if (cur_is(p, ')', -1))
+                    break;
+                continue;
+            }
+            if (t && (tok_is(p->s, t, "FOR") || tok_is(p->s, t, "USING"))) {
+                p->i++;
+                continue;
+            }
             if (!cur_is(p, ',', -1))
                 break;
             p->i++;
@@ -1314,6 +1350,8 @@ static void p_group(sql_p_t *p, sql_x_t *x, int depth)
         p->i++;
     else if (p_end(p))
         x->dangling++;
+    else
+        x->broken++;                      /* (b += "x"): not SQL inside */
 }
 
 /* CASE .. END, counted as one operand. */
@@ -1447,10 +1485,11 @@ static void p_expr(sql_p_t *p, sql_x_t *x, int depth, int logic)
             return;
         }
         t = cur(p);
-        if (!t)
+        if (!t || x->broken)
             return;
-        if (t->type == 'o' && !(t->attr & (A_NOT | A_CAST))) {
-            if (t->attr & A_CMP)
+        if (t->type == 'o' && (!(t->attr & (A_NOT | A_CAST)) || (t->len == 1 && p->s[t->pos] == '~'))) {
+            /* a binary operator; ~ between operands is PostgreSQL's regex match */
+            if (t->attr & (A_CMP | A_NOT))
                 x->cmp++;
             between = t->id == K_BETWEEN;
             postfix = (t->attr & A_POSTFIX) != 0;
@@ -1811,7 +1850,7 @@ static void hit(sql_res_t *r, const sql_seq_t *q, size_t a, size_t b, int score,
 
 static sql_p_t parser_at(const sql_seq_t *q, size_t i)
 {
-    sql_p_t p = {q->t, q->s, q->m, i, RP_MIN(q->m, i + SQL_BUDGET), q->last};
+    sql_p_t p = {q->t, q->s, q->m, i, RP_MIN(q->m, i + SQL_BUDGET)};
     return p;
 }
 
@@ -1843,6 +1882,8 @@ static int compact(const sql_seq_t *q, const sql_tok_t *t)
         unsigned char c = q->s[t->pos + j];
         if (c == '\\' && j + 1 < n && q->s[t->pos + j + 1] == (unsigned char)q->ctx)
             continue;                     /* x\' (MySQL) */
+        if (j == 0 && t->type == 's' && (c == '\'' || c == '"'))
+            continue;                     /* the opening quote of a string */
         if (!is_word(c) && !(c && strchr("@.-+:/", c)) && c != (unsigned char)q->ctx)
             return 0;                     /* the quote: closing or doubled */
     }
@@ -1887,6 +1928,8 @@ static void check_logic(const sql_seq_t *q, size_t a, int haveP, sql_res_t *r)
                          (cur(&p)->id == K_ORDER || cur(&p)->id == K_GROUP ||
                           cur(&p)->id == K_LIMIT || cur(&p)->id == K_HAVING ||
                           cur(&p)->id == K_INTO))));
+    if (x.broken && !x.subs && !x.time && !x.danger)
+        return;                           /* code or prose in parentheses */
     if (x.subs || (x.wsubs && x.cmp)) {
         sc = 85;
         why = "subquery after logic operator";
@@ -1968,6 +2011,9 @@ static void check_prefix(const sql_seq_t *q, sql_res_t *r)
         st = p_stmt(&p, &x, 0);
         if (st == 3 || (st == 2 && compact(q, &T[0])))
             hit(r, q, 0, p.i, st == 3 ? 85 : 65, "statement");
+        else if (st == 1 && T[0].len == 1 && T[a].id == K_SELECT && a == 1 && m == 3 && q->last &&
+                 T[2].type == 'b')
+            hit(r, q, 0, m, 55, "statement");  /* 'select H */
         break;
     }
     case 'k': {
@@ -2022,6 +2068,12 @@ static void check_prefix(const sql_seq_t *q, sql_res_t *r)
                 hit(r, q, 0, p.i, 60, "concatenation");
             break;
         }
+        if (bare && m == 3 && q->last && T[0].type == 's' && (T[0].attr & A_CLOSED) && a == 1 &&
+            is_eq(q, &T[1]) && T[2].type == 's' && !(T[2].attr & A_CLOSED) && T[2].len > 1 &&
+            q->s[T[2].pos] == q->s[T[0].pos] && compact(q, &T[2]) && T[2].len < 16) {
+            hit(r, q, 0, m, 50, "comparison");  /* 'x'!='y */
+            break;
+        }
         if (bare && haveP && T[0].type == 's' && a == 1 && (T[a].attr & A_CMP)) {
             /* '{"a":2}' < '$.c' = 7: literals compared in a chain */
             sql_p_t p = parser_at(q, 0);
@@ -2042,9 +2094,16 @@ static void check_prefix(const sql_seq_t *q, sql_res_t *r)
             hit(r, q, 0, a + 1, 55, "NOTNULL");  /* ' notnull -- */
             break;
         }
+        if (!bare && a + 1 == m && q->last && (T[a].id == K_LIKE || tok_is(q->s, &T[a], "REGEXP") ||
+                                                 tok_is(q->s, &T[a], "RLIKE")) &&
+            compact(q, &T[0])) {
+            hit(r, q, 0, m, 50, "comparison");  /* ` REGEXP : the query supplies the rest */
+            break;
+        }
         /* x'='x  '=' : comparison right after the closing quote */
         if (!bare && q->ctx != '`' && a + 2 == m && q->last && T[a + 1].type == 's' &&
-            (is_eq(q, &T[a]) || T[a].id == K_LIKE) && compact(q, &T[a + 1]) && compact(q, &T[0]))
+            (is_eq(q, &T[a]) || T[a].id == K_LIKE) && compact(q, &T[a + 1]) && compact(q, &T[0]) &&
+            (T[0].len == 1 || T[a + 1].len > 1))  /* '=' and x'='x, not b'=' */
             hit(r, q, 0, m, 50, "comparison");
         break;
     default:
@@ -2103,8 +2162,8 @@ static int open_call_at_end(const sql_seq_t *q, size_t k)
         return 0;                         /* $tar->extract( */
     for (size_t j = k + 1; j < q->m; j++)
         if (type_in(q->t[j].type, "bsx") || (q->t[j].attr & A_CAFTER) ||
-            ((q->t[k].attr & A_WORD) && q->t[j].type == 'v'))
-            return 0;
+            ((q->t[k].attr & A_WORD) && j > k + 1 && !type_in(q->t[j].type, "no")))
+            return 0;                     /* words: only "if(1=" or "trim(" */
     for (size_t j = k + 1; j < q->m; j++) {
         if (q->t[j].type == '(')
             d++;
@@ -2153,8 +2212,9 @@ static void check_anchor(const sql_seq_t *q, size_t k, sql_res_t *r)
                 sc = 90;                  /* ; DROP TABLE users */
             else if (st == 2)
                 sc = 75;
-            else if (k == q->pend && (q->ctx || (k > 0 && T[0].type == 'n')))
-                sc = 60;
+            else if ((k == q->pend && (q->ctx || (k > 0 && T[0].type == 'n'))) ||
+                     (k == 0 && (T[1].id == K_TRUNCATE || T[1].id == K_SHUTDOWN)))
+                sc = 60;                  /* x';select p, 1;select p, ;truncate[xx */
             if (sc)
                 hit(r, q, k, p.i, sc, "stacked query");
         }
@@ -2264,6 +2324,10 @@ static void check_anchor(const sql_seq_t *q, size_t k, sql_res_t *r)
                     (k == 1 && q->ctx == '`'))) {
             /* 1234 AS "foobar" FROM, `x` AS `y` from; not: known as "X" from */
             hit(r, q, k, k + 3, 60, "quoted alias then FROM");
+        } else if (t->id == K_AS && k == 1 && T[0].type == ')' && k + 2 < m && T[k + 1].type == 'b' &&
+                   T[k + 2].type == 'k' && T[k + 2].id == K_FROM) {
+            /* ) AS alias FROM: out of a call in the select list */
+            hit(r, q, 0, k + 3, 55, "alias then FROM");
         }
         break;
     case 'n':
@@ -2280,9 +2344,11 @@ static void check_anchor(const sql_seq_t *q, size_t k, sql_res_t *r)
             char pv = T[k - 1].type;
             if (type_in(pv, "sn)"))
                 hit(r, q, k - 1, k + 2, 60, "::cast");
-            else if (pv == 'b' && T[k - 1].pos + T[k - 1].len == t->pos && lower_word(q, &T[k + 1]) &&
-                     !tok_is(q->s, &T[k + 1], "JSON") && !tok_is(q->s, &T[k + 1], "XML"))
-                hit(r, q, k - 1, k + 2, 50, "::cast");
+            else if (pv == 'b' && k == 1 && T[k - 1].pos + T[k - 1].len == t->pos && lower_word(q, &T[k + 1]) &&
+                     !tok_is(q->s, &T[k + 1], "JSON") && !tok_is(q->s, &T[k + 1], "CHAR") &&
+                     (k + 2 == m || type_in(T[k + 2].type, "&;") || (T[k + 2].attr & A_CMP) ||
+                      (T[k + 1].attr & A_CAFTER)))
+                hit(r, q, k - 1, k + 2, 50, "::cast"); /* password::int, not std::char - Rust */
         }
         break;
     case 'b':
