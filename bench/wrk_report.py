@@ -70,6 +70,16 @@ def fmt_ms(v):
     return "%.0fus" % (v * 1000) if v < 1 else "%.2fms" % v
 
 
+def fmt_ratio(v):
+    if v is None:
+        return "-"
+    if v >= 100:
+        return "%.0f" % v
+    if v >= 0.1 or v == 0:
+        return "%.2f" % v
+    return "%.3f" % v if v >= 0.001 else "<0.001"
+
+
 def main():
     raw_dir, meta_path, out_path = sys.argv[1:4]
     meta = json.load(open(meta_path))
@@ -146,8 +156,7 @@ def main():
             "%.0f%%" % c["rps_spread_pct"] if c["rps_spread_pct"] is not None else "-",
             fmt_ms(c["p50_ms"]), fmt_ms(c["p99_ms"])] + errs
         for bt in bases:
-            row += ["%.2f" % c["rps_vs_" + bt] if c.get("rps_vs_" + bt) is not None else "-",
-                    "%.2f" % c["p99_vs_" + bt] if c.get("p99_vs_" + bt) is not None else "-"]
+            row += [fmt_ratio(c.get("rps_vs_" + bt)), fmt_ratio(c.get("p99_vs_" + bt))]
         rows.append(row)
     widths = [max(len(str(x)) for x in col) for col in zip(hdr, *rows)]
     line = lambda r: "  ".join(str(x).ljust(w) if i < 2 else str(x).rjust(w) for i, (x, w) in enumerate(zip(r, widths)))
