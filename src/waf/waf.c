@@ -211,6 +211,43 @@ static int looks_binary(rp_str_t v)
     return v.n >= 32 && memchr(v.p, '\0', RP_MIN(v.n, (size_t)512)) != NULL;
 }
 
+/* Request headers whose values are structured by the protocol (media
+ * ranges, tokens, dates, lengths, opaque ids) and that no application
+ * interprets as text: the injection detectors skip them, as the OWASP CRS
+ * does (it inspects User-Agent and Referer among the headers). Their
+ * points still exist for rules and for the protocol checks. Sorted. */
+static const char *const structured_headers[] = {
+    "accept", "accept-charset", "accept-encoding", "accept-language", "authorization",
+    "cache-control", "connection", "content-length", "content-type", "dnt", "host",
+    "if-match", "if-modified-since", "if-none-match", "if-unmodified-since", "pragma",
+    "priority", "te", "traceparent", "tracestate", "upgrade-insecure-requests",
+    "x-amzn-trace-id", "x-request-id",
+};
+
+static int structured_header(rp_str_t path)
+{
+    if (!rp_str_has_prefix(path, RP_STRLIT("header.")))
+        return 0;
+    rp_str_t name = rp_str(path.p + 7, path.n - 7);
+    if (rp_str_has_prefix(name, RP_STRLIT("sec-")))
+        return 1; /* sec-fetch-*, sec-ch-ua*: browser-set */
+    size_t lo = 0, hi = RP_ARRAY_SIZE(structured_headers);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        rp_str_t k = rp_str_c(structured_headers[mid]);
+        int c = memcmp(name.p, k.p, RP_MIN(name.n, k.n));
+        if (c == 0)
+            c = name.n < k.n ? -1 : name.n > k.n;
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return 0;
+}
+
 int rp_waf_inspect(const rp_waf_t *w, rp_waf_scratch_t *s, const rp_waf_request_t *req,
                    rp_waf_verdict_t *v)
 {
@@ -231,7 +268,11 @@ int rp_waf_inspect_ex(const rp_waf_t *w, rp_waf_scratch_t *s, const rp_waf_reque
     v->nanomalies = s->pts.nanomalies;
     for (size_t i = 0; i < s->pts.n; i++) {
         const rp_waf_point_t *pt = &s->pts.v[i];
-        if (pt->value.n == 0 || looks_binary(pt->value))
+        /* JSON numbers, booleans and null were validated by the parser:
+         * no grammar an attack needs fits in them. */
+        if (pt->value.n == 0 || (pt->flags & RP_WAF_PT_NUMBER) || looks_binary(pt->value))
+            continue;
+        if ((pt->src & RP_WAF_SRC_HEADER) && pt->depth == 0 && structured_header(pt->path))
             continue;
         unsigned skip = nex ? excluded(pt, ex, nex) : 0;
         for (size_t k = 0; k < rp__waf_ndetectors; k++) {
