@@ -25,6 +25,7 @@ stage "build" make -j"$JOBS" all
 stage "unit tests" make -j"$JOBS" unit
 stage "fuzz corpus replay" make -j"$JOBS" fuzz-replay
 stage "integration tests" make integration
+stage "corpus tests (detection and false-positive floors)" make corpus
 
 if [ "${QUICK:-0}" != 1 ]; then
     stage "unit tests under ASan+UBSan" make -j"$JOBS" SANITIZE=address,undefined all unit
