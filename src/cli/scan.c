@@ -189,7 +189,7 @@ static int b64_decode(rp_arena_t *a, rp_str_t in, rp_str_t *out)
     EVP_ENCODE_CTX_free(ctx);
     if (r < 0)
         return -1;
-    *out = rp_str(buf, (size_t)(n1 + n2));
+    *out = rp_str(buf, (size_t)n1 + (size_t)n2);
     return 0;
 }
 
