@@ -34,8 +34,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         if (rp_iptree_add(t, fam, addr, prefix, 1u << (i % 3)) != 0)
             continue;
-        if (!(rp_iptree_lookup_raw(t, fam, addr) & (1u << (i % 3))))
-            abort(); /* the address itself is inside its own prefix */
+        /* The address is inside its own prefix, except for IPv4-mapped
+         * IPv6 addresses under a prefix shorter than /96: those look up as
+         * IPv4 (documented in iptree.h). */
+        static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+        int skip = fam == AF_INET6 && prefix < 96 && memcmp(addr, mapped, 12) == 0;
+        if (!skip && !(rp_iptree_lookup_raw(t, fam, addr) & (1u << (i % 3))))
+            abort();
     }
     rp_iptree_free(t);
     return 0;
