@@ -14,12 +14,14 @@
  *   o operator (= < LIKE IN IS NOT + - * ::)   c comment   ; ( ) ,
  *   b bareword (identifier, ordinary word)   t type name after ::   x other
  *
- * The value is then read in the three places it can land in a query:
- * bare (`id=1 OR 1=1`), after a quote that the value closes (`x' OR
- * '1'='1`: the first token is the rest of the query's string) and likewise
- * after a double quote. Comments are folded away, a few pairs merged
- * (UNION ALL, ORDER BY, NOT LIKE, -1), and a small grammar looks for the
- * shapes of an injection:
+ * The value is then read in the places it can land in a query: bare
+ * (`id=1 OR 1=1`), after a quote that the value closes (`x' OR '1'='1`:
+ * the first token is the rest of the query's string), likewise after a
+ * double quote, and after a backtick when the value has an odd number of
+ * them. A backslash before the closing quote is read both ways (MySQL
+ * escapes, standard SQL does not). Comments are folded away, a few pairs
+ * merged (UNION ALL, ORDER BY, NOT LIKE, -1), and a small grammar looks
+ * for the shapes of an injection:
  *
  *   - a closed prefix followed by a logic operator and a condition that is
  *     a comparison of literals, a subquery or a call (tautologies, blind);
@@ -35,15 +37,22 @@
  * the list"): statements are validated by what follows (a select list with
  * literals, calls or '*', FROM plus a WHERE comparison, DROP TABLE name,
  * INSERT INTO t VALUES ...), and prose that keeps going after the
- * statement weakens it.
+ * statement weakens it. The weak shapes that hang on the prefix alone
+ * (admin'--, x'='x, admin';) need a short prefix without blanks: an
+ * apostrophe in a sentence is not an attacker's closing quote.
+ *
+ * The `src` of a point is not used: every source gets the same rules
+ * (keys too); JSON numbers and booleans are skipped.
  *
  * Scores: 0 benign; 30..40 suspicious; >= 50 attack (block by default);
- * 85..95 for the unambiguous shapes (UNION SELECT, stacked DROP, delays).
+ * 80..90 for the unambiguous shapes (UNION SELECT, stacked DROP, delays,
+ * INTO OUTFILE).
  *
  * Cost: no allocation; tokens live in fixed arrays on the stack and long
  * values are processed in overlapping chunks of SQL_CHUNK tokens, at most
- * SQL_MAX_TOKENS tokens per context; every step moves forward, so the
- * time is linear in n.
+ * SQL_MAX_TOKENS tokens per context; every step moves forward and a rule
+ * looks at most SQL_BUDGET tokens past its anchor, so the time is linear
+ * in n (and bounded whatever n).
  */
 #include "waf/waf_int.h"
 
@@ -1767,7 +1776,8 @@ static int p_stmt(sql_p_t *p, sql_x_t *x, int depth)
         }
         return 1;
     case K_SHUTDOWN:
-        return !t || t->type == ';' || tok_is(p->s, t, "WITH") ? 2 : 1;
+        /* SHUTDOWN; SHUTDOWN-- SHUTDOWN WITH NOWAIT; not a lone word ("shutdown=1") */
+        return (p->t[p->i - 1].attr & A_CAFTER) || (t && (t->type == ';' || tok_is(p->s, t, "WITH"))) ? 2 : 1;
     case K_SET:
         if (!t || t->type != 'v')
             return 1;
@@ -1816,12 +1826,13 @@ typedef struct sql_seq {
     const sql_tok_t *t;
     size_t m;
     int last;      /* t[m - 1] is the last token of the value */
-    char ctx;      /* 0, '\'' or '"' */
+    char ctx;      /* 0 (bare), '\'', '"' or '`': the quote the value closes */
     size_t pend;   /* first token after the prefix (first chunk), or SIZE_MAX */
 } sql_seq_t;
 
 /* The best finding so far. */
 typedef struct sql_res {
+    int key;       /* the value is a name (RP_WAF_PT_KEY) */
     int score;
     size_t off, len;
     const char *what;
@@ -1894,8 +1905,11 @@ static int compact(const sql_seq_t *q, const sql_tok_t *t)
 static int is_eq(const sql_seq_t *q, const sql_tok_t *t)
 {
     const unsigned char *w = q->s + t->pos;
-    return t->type == 'o' && ((t->len == 1 && w[0] == '=') || (t->len == 2 && (w[0] == '<' || w[0] == '!') &&
-                                                                w[1] != '<'));
+    if (t->type != 'o')
+        return 0;
+    if (t->len == 1)
+        return w[0] == '=';
+    return t->len == 2 && ((w[0] == '<' && w[1] == '>') || (w[0] == '!' && w[1] == '='));
 }
 
 /* t[i] is a final ';' (perhaps with a comment after it). */
@@ -2233,6 +2247,8 @@ static void check_anchor(const sql_seq_t *q, size_t k, sql_res_t *r)
             hit(r, q, k, p.i, 85, "waitfor delay");
         else if (st == 3)
             hit(r, q, k, p.i, lead ? 70 : 40, "SQL statement");
+        else if (st == 2 && lead && r->key && p.i > k + 2)
+            hit(r, q, k, p.i, 60, "SQL statement as a parameter name"); /* ?id=1;drop table users */
         else if (st == 2 && lead)
             hit(r, q, k, p.i, upper_stmt(q, k) ? 50 : 40, "SQL statement");
         if (x.time && st >= 2)
@@ -2438,6 +2454,7 @@ int rp__waf_sqli(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     if (n > UINT32_MAX)
         n = UINT32_MAX;
     memset(&r, 0, sizeof(r));
+    r.key = (pt_flags & RP_WAF_PT_KEY) != 0;
     run_ctx(u, n, 0, 0, &r);
     if (r.score < 90 && memchr(s, '\'', n)) {
         run_ctx(u, n, '\'', 0, &r);

@@ -1282,6 +1282,12 @@ TEST(flags_and_sizes)
     CHECK_EQ_INT(rp__waf_sqli("1 OR 1=1", 8, RP_WAF_SRC_BODY, RP_WAF_PT_NUMBER, &m), 0);
     /* keys are inspected like values */
     CHECK(rp__waf_sqli("1 OR 1=1", 8, RP_WAF_SRC_QUERY, RP_WAF_PT_KEY, &m) >= BLOCK);
+    /* ?id=1;drop table users: a decoder that splits on ';' makes the
+     * statement a parameter name, where a sentence is not expected */
+    CHECK(rp__waf_sqli("drop table users", 16, RP_WAF_SRC_QUERY, RP_WAF_PT_KEY, &m) >= BLOCK);
+    CHECK(rp__waf_sqli("drop table users", 16, RP_WAF_SRC_QUERY, 0, &m) < BLOCK);
+    CHECK_EQ_INT(rp__waf_sqli("shutdown", 8, RP_WAF_SRC_QUERY, RP_WAF_PT_KEY, &m), 0);
+    CHECK_EQ_INT(rp__waf_sqli("delete", 6, RP_WAF_SRC_QUERY, RP_WAF_PT_KEY, &m), 0);
     CHECK_EQ_INT(rp__waf_sqli("", 0, 0, 0, &m), 0);
     CHECK_EQ_INT(rp__waf_sqli("'", 1, 0, 0, &m), 0);
     CHECK_EQ_INT(rp__waf_sqli(NULL, 0, 0, 0, &m), 0);
