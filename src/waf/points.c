@@ -939,7 +939,7 @@ static void typed_walk(pb_t *b, int kind, rp_str_t s, rp_str_t ctype, int tag)
     case K_FORM:
         if (tag)
             path_lit(b, ".form");
-        form_walk(b, s, 1, 0, 1);
+        form_walk(b, s, 0, 0, 1); /* only '&' separates, as WHATWG URL and today's frameworks do */
         break;
     case K_JSON:
         if (tag)
@@ -1179,7 +1179,7 @@ int rp__waf_points_build(rp__points_t *pts, const rp_waf_request_t *req)
     if (req->query.n && !b->err) {
         path_set(b, "query", 5);
         section(b, RP_WAF_SRC_QUERY, req->query);
-        form_walk(b, req->query, 1, 0, 1);
+        form_walk(b, req->query, 0, 0, 1);
     }
 
     /* headers and cookies */

@@ -193,9 +193,7 @@ TEST(query_pairs)
                   "query.e=\n"
                   "query.id=2\n"
                   "query.x=x [K]\n"
-                  "query.x=/ [AD]\n"
-                  "query.s=s [K]\n"
-                  "query.s=1\n");
+                  "query.x=/;s=1 [AD]\n"); /* ';' does not separate (WHATWG URL) */
     const rp_waf_point_t *p = find("query.id", 0);
     CHECK(p != NULL);
     if (p)
