@@ -330,9 +330,15 @@ static uint64_t hash_more(uint64_t h, rp_str_t s)
     return h ^ (h >> 31);
 }
 
-static uint64_t hash_kv(rp_str_t a, rp_str_t k)
+/* The identity of a KEY point: its path, which mostly ends with the name
+ * itself ("body.json.user.id" for "id"); the name is hashed as well only
+ * when the path does not show it whole (cut, or "a[b]" written "a.b"). */
+static uint64_t hash_kv(rp_str_t path, rp_str_t name)
 {
-    uint64_t h = hash_more(hash_more(0x243f6a8885a308d3ull, a), k);
+    uint64_t h = hash_more(0x243f6a8885a308d3ull, path);
+    if (!(name.n <= path.n && name.n <= SEG_CAP &&
+          (name.n == 0 || memcmp(path.p + path.n - name.n, name.p, name.n) == 0)))
+        h = hash_more(h, name);
     return h ? h : 1;
 }
 

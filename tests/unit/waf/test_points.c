@@ -401,6 +401,33 @@ TEST(json_deep_nesting)
     reset_limits();
 }
 
+TEST(key_points_distinct_names)
+{
+    /* names that share a path still get a KEY point each: a long name cut
+     * in the path, and bracket syntax that reads like a dotted name */
+    static char b[700];
+    char k1[200], k2[200];
+    memset(k1, 'a', 150);
+    memcpy(k1 + 150, "x", 2);
+    memset(k2, 'a', 150);
+    memcpy(k2 + 150, "' OR 1=1--", 11);
+    snprintf(b, sizeof(b), "{\"%s\":1,\"%s\":2,\"%s\":3}", k1, k2, k1);
+    req_b_t q;
+    req_init(&q, "/", "a[b]=1&a.b=2&a[b]=3");
+    body(&q, "application/json", b, strlen(b));
+    CHECK_EQ_INT(build(&q), 0);
+    CHECK_LISTING(only("query"), "query.a.b=a[b] [K]\nquery.a.b=1\nquery.a.b=a.b [K]\nquery.a.b=2\n"
+                                 "query.a.b=3\n");
+    size_t keys = 0;
+    for (size_t i = 0; i < pts.n; i++)
+        if ((pts.v[i].flags & RP_WAF_PT_KEY) && pts.v[i].src == RP_WAF_SRC_BODY) {
+            keys++;
+            CHECK_EQ_INT(pts.v[i].path.n, 10 + 128);   /* "body.json." and the cut name */
+        }
+    CHECK_EQ_INT(keys, 2);
+    CHECK(strstr(listing, "' OR 1=1-- [K]") != NULL);
+}
+
 TEST(form_body_and_sniffing)
 {
     req_b_t q;
@@ -856,6 +883,7 @@ int main(void)
     RUN(json_roots_and_types);
     RUN(broken_json);
     RUN(json_deep_nesting);
+    RUN(key_points_distinct_names);
     RUN(form_body_and_sniffing);
     RUN(multipart_body);
     RUN(multipart_malformed);
