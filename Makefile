@@ -53,7 +53,7 @@ $(BUILD)/librampart.a: $(LIB_OBJS)
 $(BUILD)/rampart: $(CLI_OBJS) $(BUILD)/librampart.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJS) $(BUILD)/librampart.a $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librampart.a tests/unit/test.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/librampart.a tests/unit/test.h $(wildcard tests/unit/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/librampart.a $(LDFLAGS) $(LDLIBS)
 

@@ -163,6 +163,8 @@ void *rp__conf_walk_list(rp__conf_ctx_t *ctx, const rp__cnode_t *v, const rp__co
                          size_t elem, size_t *count);
 /* The key node of `key` in a mapping (for positions), or NULL. */
 const rp__cnode_t *rp__conf_key_node(const rp__cnode_t *map, const char *key);
+/* A list of addresses/CIDRs (or one) appended to *out. */
+void rp__conf_cidr_list(rp__conf_ctx_t *ctx, const rp__cnode_t *v, rp_cidr_t **out, size_t *n);
 /* A list of strings into a new array. */
 void rp__conf_strv(rp__conf_ctx_t *ctx, const char *what, const rp__cnode_t *v, char ***out, size_t *n);
 

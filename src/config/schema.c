@@ -109,26 +109,31 @@ static void cb_log_level(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp_
     ((rp_conf_t *)obj)->log_level = lvl;
 }
 
-static void cb_trusted(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v, void *obj)
+void rp__conf_cidr_list(rp__conf_ctx_t *ctx, const rp__cnode_t *v, rp_cidr_t **out, size_t *n)
 {
-    rp_conf_t *c = obj;
     rp__cnode_t *const *items;
     const rp__cnode_t *single;
     char buf[80];
-    long n = list_items(ctx, v, &items, &single);
-    if (n <= 0)
+    long k = list_items(ctx, v, &items, &single);
+    if (k <= 0)
         return;
-    c->trusted_proxies = rp_xcalloc((size_t)n, sizeof(rp_cidr_t));
-    for (size_t i = 0; i < (size_t)n; i++) {
+    *out = rp_xcalloc((size_t)k, sizeof(rp_cidr_t));
+    for (size_t i = 0; i < (size_t)k; i++) {
         const rp__cnode_t *it = item_at(items, single, i);
         if (it->kind != RP__CN_SCALAR || rp__cnode_is_null(it))
             rp__conf_err(ctx, it, "expected an address or CIDR like 10.0.0.0/8");
-        else if (rp_cidr_parse(rp_str(it->s, it->n), &c->trusted_proxies[c->ntrusted_proxies]) < 0)
+        else if (rp_cidr_parse(rp_str(it->s, it->n), &(*out)[*n]) < 0)
             rp__conf_err(ctx, it, "invalid CIDR '%s' (expected 10.0.0.0/8, 127.0.0.1, ::1 or "
                                   "fd00::/8 with the host bits zero)", SHOW(it, buf));
         else
-            c->ntrusted_proxies++;
+            (*n)++;
     }
+}
+
+static void cb_trusted(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v, void *obj)
+{
+    rp_conf_t *c = obj;
+    rp__conf_cidr_list(ctx, v, &c->trusted_proxies, &c->ntrusted_proxies);
 }
 
 static void cb_listen(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v, void *obj)
@@ -142,23 +147,32 @@ static void cb_listen(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cn
                              ":port or *:port with a numeric host or localhost)", SHOW(v, buf));
 }
 
+/* A numeric IPv4/IPv6 host text into ss with port. Returns 0 or -1. */
+static int numeric_addr(const char *host, uint16_t port, struct sockaddr_storage *ss)
+{
+    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+    memset(ss, 0, sizeof(*ss));
+    if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+        a4->sin_family = AF_INET;
+        a4->sin_port = htons(port);
+        return 0;
+    }
+    if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+        a6->sin6_family = AF_INET6;
+        a6->sin6_port = htons(port);
+        return 0;
+    }
+    return -1;
+}
+
 /* Literal addresses go straight into s->addr ("localhost" counts as
  * 127.0.0.1); names are left to the proxy's resolver (addrlen 0). */
 static void server_literal(rp_conf_server_t *s)
 {
-    struct sockaddr_in *a4 = (struct sockaddr_in *)&s->addr;
-    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&s->addr;
-    if (inet_pton(AF_INET, s->host, &a4->sin_addr) == 1 || strcmp(s->host, "localhost") == 0) {
-        if (strcmp(s->host, "localhost") == 0)
-            a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        a4->sin_family = AF_INET;
-        a4->sin_port = htons(s->port);
-        s->addrlen = sizeof(*a4);
-    } else if (inet_pton(AF_INET6, s->host, &a6->sin6_addr) == 1) {
-        a6->sin6_family = AF_INET6;
-        a6->sin6_port = htons(s->port);
-        s->addrlen = sizeof(*a6);
-    }
+    const char *host = strcmp(s->host, "localhost") == 0 ? "127.0.0.1" : s->host;
+    if (numeric_addr(host, s->port, &s->addr) == 0)
+        s->addrlen = s->addr.ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
 }
 
 static void cb_servers(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v, void *obj)
@@ -666,42 +680,19 @@ static const rp__conf_section_t timeouts_sec = { "timeouts", timeouts_keys, RP_A
 /* "10.0.0.2", "10.0.0.2:5353", "fd00::2", "[fd00::2]:53" */
 static int parse_dns_server(const rp__cnode_t *it, struct sockaddr_storage *ss)
 {
-    struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
     char host[64];
     rp__conf_url_t url;
     const char *why = NULL;
-    uint16_t port = 53;
-    memset(ss, 0, sizeof(*ss));
     if (it->kind != RP__CN_SCALAR || it->n == 0 || it->n >= sizeof(host))
         return -1;
-    if (inet_pton(AF_INET, it->s, &a4->sin_addr) == 1) {
-        a4->sin_family = AF_INET;
-        a4->sin_port = htons(port);
+    if (numeric_addr(it->s, 53, ss) == 0)
         return 0;
-    }
-    if (inet_pton(AF_INET6, it->s, &a6->sin6_addr) == 1) {
-        a6->sin6_family = AF_INET6;
-        a6->sin6_port = htons(port);
-        return 0;
-    }
     if (rp__conf_parse_url(rp_str(it->s, it->n), &url, &why) < 0 || url.has_scheme ||
         url.path.n > 0 || url.host.n >= sizeof(host))
         return -1;
     memcpy(host, url.host.p, url.host.n);
     host[url.host.n] = '\0';
-    port = url.port;
-    if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
-        a4->sin_family = AF_INET;
-        a4->sin_port = htons(port);
-        return 0;
-    }
-    if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
-        a6->sin6_family = AF_INET6;
-        a6->sin6_port = htons(port);
-        return 0;
-    }
-    return -1;
+    return numeric_addr(host, url.port, ss);
 }
 
 static void cb_dns_servers(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v,

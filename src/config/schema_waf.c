@@ -166,31 +166,13 @@ const rp__conf_section_t rp__conf_route_waf_sec = { "route waf", route_waf_keys,
 
 /* --- global waf ----------------------------------------------------------- */
 
-static void cb_cidrs(rp__conf_ctx_t *ctx, const rp__cnode_t *v, rp_cidr_t **out, size_t *n)
-{
-    rp__cnode_t *const *items;
-    const rp__cnode_t *single;
-    char buf[80];
-    long k = rp__conf_list_items(ctx, v, &items, &single);
-    if (k <= 0)
-        return;
-    *out = rp_xcalloc((size_t)k, sizeof(rp_cidr_t));
-    for (size_t i = 0; i < (size_t)k; i++) {
-        const rp__cnode_t *it = single ? single : items[i];
-        if (it->kind != RP__CN_SCALAR || rp_cidr_parse(rp_str(it->s, it->n), &(*out)[*n]) < 0)
-            rp__conf_err(ctx, it, "invalid address or CIDR '%s'",
-                         it->kind == RP__CN_SCALAR ? SHOW(it, buf) : "");
-        else
-            (*n)++;
-    }
-}
 
 #define LIST_CB(which)                                                                         \
     static void cb_##which(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const rp__cnode_t *v,  \
                            void *obj)                                                          \
     {                                                                                          \
         rp_conf_waf_t *w = obj;                                                                \
-        cb_cidrs(ctx, v, &w->which, &w->n##which);                                             \
+        rp__conf_cidr_list(ctx, v, &w->which, &w->n##which);                                             \
     }                                                                                          \
     static void cb_##which##_files(rp__conf_ctx_t *ctx, const rp__conf_key_t *k,               \
                                    const rp__cnode_t *v, void *obj)                            \
