@@ -8,6 +8,9 @@
 const rp__waf_detector_t rp__waf_detectors[] = {
     { "sqli-lexer", RP_WAF_SQLI, RP_WAF_SRC_ALL, rp__waf_sqli, NULL },
     { "xss-html", RP_WAF_XSS, RP_WAF_SRC_ALL, rp__waf_xss, NULL },
+    { "ssrf-url", RP_WAF_RFI_SSRF, RP_WAF_SRC_ALL, rp__waf_ssrf, NULL },
+    { "java-jndi", RP_WAF_JNDI, RP_WAF_SRC_ALL, rp__waf_jndi, NULL },
+    { "ssti-template", RP_WAF_SSTI, RP_WAF_SRC_ALL, rp__waf_ssti, NULL },
 };
 
 const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_detectors[0]);

@@ -12,6 +12,9 @@
  *   xml.c        XML through expat, entities never expanded
  *   sqli.c       SQL lexer + injection decision
  *   xss.c        HTML tokenizer + JavaScript context check
+ *   ssrf.c       URLs to internal addresses, dangerous schemes, RFI
+ *   jndi.c       Log4Shell lookups, Java deserialization, EL/OGNL
+ *   ssti.c       template injection (Jinja, Twig, Freemarker, Velocity, ERB..)
  *   detect.c     the detector table
  *   waf.c        engine, scratch, inspection, verdict
  *
@@ -78,6 +81,15 @@ typedef struct rp__html_token {
     uint32_t pos, len;
 } rp__html_token_t;
 size_t rp__html_tokenize(const char *s, size_t n, rp__html_token_t *out, size_t max);
+
+/* ssrf.c: URLs to internal or metadata addresses, dangerous schemes, RFI */
+int rp__waf_ssrf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* jndi.c: Log4Shell lookups, Java deserialization, EL/OGNL, gadget classes */
+int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* ssti.c: template syntax whose expression is code */
+int rp__waf_ssti(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
 
 /* ---------------------------------------------------------------------- */
 /* Decoders (decode.c). Each writes at most the stated size into out and
