@@ -25,7 +25,7 @@
  * ProcessBuilder (85), a java.* path that ends in Runtime/ProcessBuilder
  * (70), and the classes an attacker instantiates (java.lang.*, java.io.*,
  * javax.script.*, org.apache.commons, com.opensymphony.xwork2 ..) as a
- * dotted name (55).
+ * dotted name (55); a bare JSP file name (an upload: "shell.jsp", 55).
  *
  * Cost: no allocation; the evaluator writes into a JNDI_BUF stack buffer
  * (longer values: from the first "${"), every pass is linear and the
@@ -459,6 +459,28 @@ int rp__jndi_needles_sorted(void)
     return 1;
 }
 
+/* A JSP file name (upload headers, multipart filename): "shell.jsp",
+ * "a.jspx..", "shell. jsp " - a bare name, no path or URL (CRS 944140). */
+static void jsp_name(const char *s, size_t n, jres_t *r)
+{
+    size_t e = n;
+    if (n > 255 || memchr(s, '/', n) || memchr(s, '\\', n) || memchr(s, ':', n) || memchr(s, '=', n) ||
+        memchr(s, '?', n))
+        return;
+    while (e > 0 && (s[e - 1] == '.' || s[e - 1] == ' '))
+        e--;
+    size_t x = e;
+    while (x > 0 && s[x - 1] != '.' && s[x - 1] != ' ' && e - x < 5)
+        x--;
+    if (!((e - x == 3 && ci_prefix(s + x, 3, "jsp")) || (e - x == 4 && ci_prefix(s + x, 4, "jspx"))))
+        return;
+    while (x > 0 && s[x - 1] == ' ')
+        x--;
+    if (x < 2 || s[x - 1] != '.')
+        return;
+    hit(r, 55, 0, n, "JSP file name");
+}
+
 int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
 {
     jres_t r;
@@ -478,6 +500,8 @@ int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         deser(s, n, &r);
     if (r.score < 90 && (dot || memchr(s, '(', n)))
         el_and_classes(s, n, &r);
+    if (r.score < 55 && memchr(s, '.', n))
+        jsp_name(s, n, &r);
     if (r.score == 0)
         return 0;
     m->score = r.score > 100 ? 100 : r.score;

@@ -53,6 +53,9 @@ static const tcase_t attacks[] = {
     { "com.opensymphony.xwork2", 55, "class name" },
     { "java.io.FileOutputStream", 55, "class name" },
     { "javax.script.ScriptEngineManager", 80, NULL },
+    { "shell.jsp", 55, "JSP" },
+    { "a.JSPX..", 55, "JSP" },
+    { "shell. jsp ", 55, "JSP" },
     { "com.bea.core.repackaged.springframework.context.support.FileSystemXmlApplicationContext('http://x/y.xml')", 80, NULL },
 };
 
@@ -88,6 +91,10 @@ static const char *const benign[] = {
     "Price ${amount} due on ${date}",
     "www.java.com",
     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.sig",
+    "https://example.com/index.jsp",
+    "jsp",
+    "my.jspfile.txt",
+    "report.pdf",
 };
 
 TEST(needles_sorted)
