@@ -12,6 +12,8 @@
  *   xml.c        XML through expat, entities never expanded
  *   sqli.c       SQL lexer + injection decision
  *   xss.c        HTML tokenizer + JavaScript context check
+ *   cmdi.c       shell lexer: commands after separators and substitutions
+ *   traversal.c  path traversal and sensitive files (LFI)
  *   ssrf.c       URLs to internal addresses, dangerous schemes, RFI
  *   jndi.c       Log4Shell lookups, Java deserialization, EL/OGNL
  *   ssti.c       template injection (Jinja, Twig, Freemarker, Velocity, ERB..)
@@ -81,6 +83,12 @@ typedef struct rp__html_token {
     uint32_t pos, len;
 } rp__html_token_t;
 size_t rp__html_tokenize(const char *s, size_t n, rp__html_token_t *out, size_t max);
+
+/* cmdi.c: OS command injection (sh, cmd.exe, PowerShell) */
+int rp__waf_cmdi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* traversal.c: path traversal above the root, sensitive files (LFI) */
+int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
 
 /* ssrf.c: URLs to internal or metadata addresses, dangerous schemes, RFI */
 int rp__waf_ssrf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);

@@ -1,0 +1,341 @@
+/*
+ * traversal.c - path traversal and local file inclusion.
+ *
+ * The value is read as a sequence of paths: a character stream normalised
+ * on the fly (backslash as '/', lowercase; the textual 0x2e / 0x2f / 0x5c,
+ * the overlong UTF-8 forms C0 AE, C0 AF, C1 9C, E0 80 AE.., the fullwidth
+ * and division-slash forms as '.' and '/'; NUL and other control bytes
+ * end a segment, as C code reading the path would stop there, and are noted) cut into tokens at blanks, quotes, '<' '>' '(' ')'
+ * '=' ','. The engine has percent-decoded the value already. In each
+ * token the segments are walked: `..` (also `...`, and Tomcat's `..;`)
+ * goes one level up, an ordinary segment one down, `.` and empty ones
+ * stay. A token that goes above its start escapes by that many levels.
+ * At each segment start the sensitive names are looked up: /etc/passwd,
+ * /etc/shadow, win.ini, boot.ini, .git/, .env, .htaccess, /proc/self/,
+ * web.config, id_rsa, the dot-directories of tools holding secrets..
+ *
+ * Decision:
+ *   - escape and a sensitive name in the same token: 95;
+ *   - the value is one path that escapes by 2+ levels: 80; by one level
+ *     with an evasion (backslashes, encoded dots, NUL, `..;`): 60;
+ *   - the value is one path that names a sensitive file: 75; a short
+ *     value (a few words: `cat /etc/passwd`) that does: 60;
+ *   - paths in text ("see ../images/logo.png", "docs/guide/install.md",
+ *     "edit /etc/hosts") never reach 50: 40..45 at most.
+ *
+ * Cost: no allocation; a first pass returns when the value has no '.',
+ * '/', '\\' and no byte of the encoded forms; then one pass with at most
+ * SENS_PEEK bytes of look-ahead at each segment start: linear in n.
+ */
+#include "waf/waf_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SENS_PEEK 40
+
+/* Sensitive names, lowercase with '/' separators. Matched at a segment
+ * start; the byte after the name must not be a letter or digit (".env"
+ * is not ".environment"). `strong`: dangerous enough to block inside a
+ * short value. */
+typedef struct sens {
+    const char *name;
+} sens_t;
+
+static const sens_t sensitive[] = {
+    { "etc/passwd" }, { "etc/shadow" }, { "etc/master.passwd" }, { "etc/group" },
+    { "etc/gshadow" }, { "etc/sudoers" }, { "etc/subuid" }, { "etc/subgid" },
+    { "etc/hosts" }, { "etc/issue" }, { "etc/crontab" }, { "etc/security/" },
+    { "etc/ssh/" }, { "etc/mysql/" }, { "etc/apache2/" }, { "etc/httpd/" },
+    { "etc/nginx/" }, { "etc/profile" }, { "etc/environment" },
+    { "proc/self/" }, { "proc/version" }, { "proc/interrupts" }, { "proc/cpuinfo" },
+    { "proc/meminfo" }, { "proc/mounts" }, { "proc/net/" }, { "proc/1/" },
+    { "sys/class" }, { "sys/kernel/" }, { "var/log/" }, { "root/" },
+    { "win.ini" }, { "boot.ini" }, { "system.ini" }, { "windows/system32/" },
+    { "winnt/" }, { "inetpub/" }, { "web.config" }, { "autoexec.bat" },
+    { ".git/" }, { ".git" }, { ".svn/" }, { ".hg/" }, { ".env" }, { ".htaccess" },
+    { ".htpasswd" }, { ".ssh/" }, { "id_rsa" }, { "id_dsa" }, { "id_ecdsa" },
+    { "id_ed25519" }, { "authorized_keys" }, { "known_hosts" }, { ".bash_history" },
+    { ".history" }, { ".zsh_history" }, { ".mysql_history" }, { ".bashrc" }, { ".profile" },
+    { ".aws/" }, { ".docker/" }, { ".kube/" }, { ".npmrc" }, { ".pypirc" }, { ".netrc" },
+    { ".pgpass" }, { ".boto" }, { ".gnupg/" }, { ".config/" },
+    { ".claude/" }, { ".cursor/" }, { ".continue/" }, { ".aider" }, { ".roo/" }, { ".zed/" },
+    { ".cline/" }, { ".kiro/" }, { ".windsurf/" }, { ".rovodev/" }, { ".codex/" },
+    { ".opencode/" }, { ".a0proj/" }, { ".plandex/" }, { ".fabric/" }, { ".n8n/" },
+    { ".junie/" }, { ".aiignore" }, { ".cursorignore" }, { ".vscode/" }, { ".idea/" },
+    { "wp-config.php" }, { "wp-content/debug.log" }, { "wp-content/error.log" },
+    { "wp-content/errors.log" }, { "httpd.conf" }, { "php.ini" }, { "backup.sql" },
+    { "dump.sql" }, { "database.sql" }, { "@fs/" }, { "web-inf/" }, { "meta-inf/" },
+    { "docker-compose.yml" }, { "credentials.json" },
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+enum { F_ENC = 1, F_NUL = 2, F_BSLASH = 4 };
+
+/* The next normalised character at *i (advancing it), or -1 at the end.
+ * Control bytes are dropped (noted in *fl). */
+static int nch(const unsigned char *u, size_t n, size_t *i, unsigned *fl)
+{
+    while (*i < n) {
+        size_t k = *i;
+        int c = u[k];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+            /* a NUL cuts the path where C code reads it: "..\0.7z" is ".." */
+            *fl |= F_NUL;
+            (*i)++;
+            return '/';
+        }
+        if (c == '0' && k + 3 < n && (u[k + 1] | 32) == 'x' && u[k + 2] == '2' &&
+            ((u[k + 3] | 32) == 'e' || (u[k + 3] | 32) == 'f')) {
+            *fl |= F_ENC;
+            *i += 4;
+            return (u[k + 3] | 32) == 'e' ? '.' : '/';
+        }
+        if (c == '0' && k + 3 < n && (u[k + 1] | 32) == 'x' && u[k + 2] == '5' &&
+            (u[k + 3] | 32) == 'c') {
+            *fl |= F_ENC | F_BSLASH;
+            *i += 4;
+            return '/';
+        }
+        if (c >= 0xc0) {
+            if ((c == 0xc0 || c == 0xc1) && k + 1 < n) {
+                int d = u[k + 1];
+                *i += 2;
+                *fl |= F_ENC;
+                if (c == 0xc0 && d == 0xae)
+                    return '.';
+                if ((c == 0xc0 && d == 0xaf) || (c == 0xc1 && d == 0x9c))
+                    return '/';
+                return 0x80;
+            }
+            if (c == 0xe0 && k + 2 < n && u[k + 1] == 0x80 && (u[k + 2] == 0xae || u[k + 2] == 0xaf)) {
+                *i += 3;
+                *fl |= F_ENC;
+                return u[k + 2] == 0xae ? '.' : '/';
+            }
+            if (c == 0xef && k + 2 < n && u[k + 1] == 0xbc && (u[k + 2] == 0x8e || u[k + 2] == 0x8f)) {
+                *i += 3;
+                *fl |= F_ENC;
+                return u[k + 2] == 0x8e ? '.' : '/';
+            }
+            if (c == 0xe2 && k + 2 < n && u[k + 1] == 0x88 && u[k + 2] == 0x95) {
+                *i += 3;
+                *fl |= F_ENC;
+                return '/';
+            }
+        }
+        (*i)++;
+        if (c == '\\') {
+            *fl |= F_BSLASH;
+            return '/';
+        }
+        if (c >= 'A' && c <= 'Z')
+            return c + 32;
+        return c;
+    }
+    return -1;
+}
+
+static int is_boundary(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '<' ||
+           c == '>' || c == '(' || c == ')' || c == '=' || c == ',' || c == '|' || c == '&' ||
+           c == '`';
+}
+
+static int is_alnum(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* A sensitive name starting at *i (a segment start)? Returns it or NULL. */
+static const char *sensitive_at(const unsigned char *u, size_t n, size_t i)
+{
+    char buf[SENS_PEEK + 1];
+    size_t bl = 0;
+    unsigned fl = 0;
+    int c;
+    size_t stop = n - i > 4 * SENS_PEEK ? i + 4 * SENS_PEEK : n;   /* "////.." stays linear */
+    while (bl < SENS_PEEK && (c = nch(u, stop, &i, &fl)) >= 0 && !is_boundary(c)) {
+        /* collapse "//" and "/./" so that /etc//passwd and /etc/./passwd match */
+        if (c == '/' && bl && buf[bl - 1] == '/')
+            continue;
+        if (c == '/' && bl >= 2 && buf[bl - 1] == '.' && buf[bl - 2] == '/') {
+            bl--;
+            continue;
+        }
+        buf[bl++] = (char)c;
+    }
+    buf[bl] = '\0';
+    if (bl < 3)
+        return NULL;
+    for (size_t k = 0; k < NELEM(sensitive); k++) {
+        const char *s = sensitive[k].name;
+        if (s[0] != buf[0])
+            continue;
+        size_t l = strlen(s);
+        if (l > bl || memcmp(buf, s, l) != 0)
+            continue;
+        if (s[l - 1] != '/' && l < bl && is_alnum((unsigned char)buf[l]))
+            continue;
+        return s;
+    }
+    return NULL;
+}
+
+typedef struct tstate {
+    long depth, mind;        /* in the current token */
+    int seg_len, seg_dots;   /* current segment: length, all dots so far */
+    int seg_semi;            /* ".." followed by ';' */
+    int esc_evasion;         /* an escaping token used \ or encodings */
+} tstate_t;
+
+int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    (void)src;
+
+    m->score = 0;
+    m->off = m->len = 0;
+    m->evidence[0] = '\0';
+    if (!s || n < 3 || (pt_flags & RP_WAF_PT_NUMBER))
+        return 0;
+    {
+        size_t k = 0;
+        for (; k < n; k++) {
+            int c = u[k];
+            if (c == '.' || c == '/' || c == '\\' || c >= 0xc0 || c == '@' ||
+                (c == '0' && k + 1 < n && (u[k + 1] | 32) == 'x'))
+                break;
+        }
+        if (k == n)
+            return 0;
+    }
+
+    int best = 0;
+    size_t best_off = 0, best_len = 0;
+    const char *best_what = "", *best_name = NULL;
+    long best_esc = 0;
+    size_t tokens = 0;
+    int single;
+    {
+        /* one path, or a few words? */
+        size_t k = 0;
+        int in = 0;
+        for (; k < n; k++) {
+            int b = is_boundary(u[k]);
+            if (!b && !in)
+                tokens++;
+            in = !b;
+        }
+        single = tokens <= 1;
+    }
+    int shortv = tokens <= 4 && n <= 100;
+
+    size_t i = 0, tok_start = 0;
+    unsigned fl = 0, tok_fl = 0;
+    tstate_t t;
+    memset(&t, 0, sizeof(t));
+    int seg_start = 1;
+    for (;;) {
+        size_t at = i;
+        unsigned cfl = 0;
+        if (seg_start && at < n) {
+            const char *name = sensitive_at(u, n, at);
+            if (name) {
+                long esc = -t.mind;
+                int sc;
+                const char *what;
+                if (esc >= 1) {
+                    sc = 95;
+                    what = "traversal to a sensitive file";
+                } else if (single) {
+                    sc = 75;
+                    what = "sensitive file";
+                } else if (shortv) {
+                    sc = 60;
+                    what = "sensitive file";
+                } else {
+                    sc = 40;
+                    what = "sensitive file in text";
+                }
+                if (sc > best) {
+                    best = sc;
+                    best_off = tok_start;
+                    best_len = at - tok_start + strlen(name);
+                    best_what = what;
+                    best_name = name;
+                    best_esc = esc;
+                }
+                if (best >= 95)
+                    break;
+            }
+        }
+        seg_start = 0;
+        int c = nch(u, n, &i, &cfl);
+        tok_fl |= cfl;
+        fl |= cfl;
+        if (c < 0 || is_boundary(c) || c == '/') {
+            /* end of a segment */
+            if (t.seg_len >= 2 && (t.seg_dots == t.seg_len || t.seg_semi)) {
+                t.depth--;
+                if (t.depth < t.mind)
+                    t.mind = t.depth;
+            } else if (t.seg_len > 0 && !(t.seg_len == 1 && t.seg_dots == 1)) {
+                t.depth++;
+            }
+            t.seg_len = t.seg_dots = t.seg_semi = 0;
+            if (c < 0 || is_boundary(c)) {
+                long esc = -t.mind;
+                if (esc > 0) {
+                    int ev = (tok_fl & (F_ENC | F_NUL | F_BSLASH)) || t.esc_evasion;
+                    int sc;
+                    const char *what = "path traversal";
+                    if (single && esc >= 2)
+                        sc = ev ? 85 : 80;
+                    else if (single)
+                        sc = ev ? 60 : 45;
+                    else
+                        sc = esc >= 3 ? 45 : 40;
+                    if (sc > best) {
+                        best = sc;
+                        best_off = tok_start;
+                        best_len = (i <= n ? i : n) - tok_start;
+                        best_what = what;
+                        best_name = NULL;
+                        best_esc = esc;
+                    }
+                }
+                memset(&t, 0, sizeof(t));
+                tok_fl = 0;
+                tok_start = i;
+            }
+            if (c < 0)
+                break;
+            seg_start = 1;
+            continue;
+        }
+        if (t.seg_len == 2 && t.seg_dots == 2 && c == ';') {
+            t.seg_semi = 1;
+            t.esc_evasion = 1;
+        }
+        t.seg_len++;
+        if (c == '.' && t.seg_dots == t.seg_len - 1)
+            t.seg_dots++;
+    }
+    if (best == 0)
+        return 0;
+    if (best >= 60 && (fl & F_NUL) && best < 95)
+        best += 5;
+    m->score = best > 100 ? 100 : best;
+    m->off = best_off < n ? best_off : n;
+    m->len = best_len <= n - m->off ? best_len : n - m->off;
+    if (best_name)
+        snprintf(m->evidence, sizeof(m->evidence), "traversal: %s (%s%s)", best_what, best_name,
+                 best_esc > 0 ? ", above the root" : "");
+    else
+        snprintf(m->evidence, sizeof(m->evidence), "traversal: %s (%ld level%s above the root)",
+                 best_what, best_esc, best_esc == 1 ? "" : "s");
+    return m->score;
+}
