@@ -88,6 +88,10 @@ typedef enum rp_waf_attack {
     RP_WAF_PHP,
     RP_WAF_SCANNER,
     RP_WAF_PROTOCOL,
+    RP_WAF_XPATH,
+    RP_WAF_MAIL,       /* IMAP/SMTP/POP3 command injection */
+    RP_WAF_SSI,        /* server-side includes */
+    RP_WAF_GRAPHQL,    /* introspection, abusive depth/aliases/batches */
     RP_WAF_ATTACK__COUNT
 } rp_waf_attack_t;
 

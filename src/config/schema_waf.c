@@ -10,6 +10,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "config/config_int.h"
+#include "rampart/waf.h"
 
 #include <errno.h>
 #include <math.h>
@@ -71,16 +72,19 @@ static void cb_route_overflow(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, cons
     parse_overflow(ctx, v, &((rp_conf_route_waf_t *)obj)->body_overflow);
 }
 
-static const char *const attack_classes[] = { "sqli", "xss", "cmdi", "traversal", "rfi_ssrf", "ssti",
-                                              "jndi", "nosqli", "ldapi", "xxe", "crlf", "php",
-                                              "scanner", "protocol" };
-
 static int known_class(const char *s)
 {
-    for (size_t i = 0; i < RP_ARRAY_SIZE(attack_classes); i++)
-        if (strcmp(s, attack_classes[i]) == 0)
-            return 1;
-    return 0;
+    return rp_waf_attack_from_name(s) >= 0;
+}
+
+/* "sqli, xss, ..." for error messages. */
+static void class_list(char *out, size_t cap)
+{
+    size_t o = 0;
+    out[0] = '\0';
+    for (int a = 0; a < RP_WAF_ATTACK__COUNT && o < cap; a++)
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", a ? ", " : "",
+                              rp_waf_attack_name((rp_waf_attack_t)a));
 }
 
 /* --- route waf ----------------------------------------------------------- */
@@ -109,9 +113,9 @@ static void cb_ignore_class(rp__conf_ctx_t *ctx, const rp__conf_key_t *k, const 
     if (rp__conf_get_string(ctx, "class", v, &s) < 0)
         return;
     if (!known_class(s)) {
-        char buf[80];
-        rp__conf_err(ctx, v, "unknown attack class '%s' (sqli, xss, cmdi, traversal, rfi_ssrf, ssti, "
-                             "jndi, nosqli, ldapi, xxe, crlf, php, scanner, protocol)", SHOW(v, buf));
+        char buf[80], names[256];
+        class_list(names, sizeof(names));
+        rp__conf_err(ctx, v, "unknown attack class '%s' (%s)", SHOW(v, buf), names);
         free(s);
         return;
     }

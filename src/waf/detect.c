@@ -16,3 +16,11 @@ const rp__waf_detector_t rp__waf_detectors[] = {
 };
 
 const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_detectors[0]);
+
+/* Request-level detectors (see waf_int.h). The placeholder row keeps the
+ * array non-empty; only the first rp__waf_nreq_detectors rows run. */
+const rp__waf_req_detector_t rp__waf_req_detectors[] = {
+    { NULL, 0, NULL },
+};
+
+const size_t rp__waf_nreq_detectors = 0;

@@ -18,6 +18,14 @@ struct rp_waf {
     rp_waf_opts_t opts;
 };
 
+/* One inspection, as request-level detectors report into it. */
+struct rp__waf_ctx {
+    const rp_waf_t *w;
+    rp_waf_verdict_t *v;
+    const rp_waf_exclusion_t *ex;
+    size_t nex;
+};
+
 struct rp_waf_scratch {
     rp_arena_t arena;
     rp__points_t pts;
@@ -29,7 +37,8 @@ static const char *const attack_names[RP_WAF_ATTACK__COUNT] = {
     [RP_WAF_TRAVERSAL] = "traversal", [RP_WAF_RFI_SSRF] = "rfi_ssrf", [RP_WAF_SSTI] = "ssti",
     [RP_WAF_JNDI] = "jndi",       [RP_WAF_NOSQLI] = "nosqli",   [RP_WAF_LDAPI] = "ldapi",
     [RP_WAF_XXE] = "xxe",         [RP_WAF_CRLF] = "crlf",       [RP_WAF_PHP] = "php",
-    [RP_WAF_SCANNER] = "scanner", [RP_WAF_PROTOCOL] = "protocol",
+    [RP_WAF_SCANNER] = "scanner", [RP_WAF_PROTOCOL] = "protocol", [RP_WAF_XPATH] = "xpath",
+    [RP_WAF_MAIL] = "mail",       [RP_WAF_SSI] = "ssi",         [RP_WAF_GRAPHQL] = "graphql",
 };
 
 const char *rp_waf_attack_name(rp_waf_attack_t a)
@@ -140,18 +149,19 @@ static int has_any(rp_str_t v, const char *set)
     return 0;
 }
 
-static void add_finding(const rp_waf_t *w, rp_waf_verdict_t *v, const rp__waf_detector_t *d,
-                        const rp_waf_point_t *pt, const rp__waf_match_t *m)
+static void add_finding(const rp_waf_t *w, rp_waf_verdict_t *v, rp_waf_attack_t attack,
+                        const char *name, rp_str_t path, rp_str_t raw, rp_str_t value,
+                        const rp__waf_match_t *m)
 {
     /* One finding per (class, point): keep the best score. */
     for (size_t i = 0; i < v->nfindings; i++) {
         rp_waf_finding_t *f = &v->findings[i];
-        if (f->attack == d->attack && strlen(f->point) == RP_MIN(pt->path.n, sizeof(f->point) - 1) &&
-            memcmp(f->point, pt->path.p, strlen(f->point)) == 0) {
+        if (f->attack == attack && strlen(f->point) == RP_MIN(path.n, sizeof(f->point) - 1) &&
+            memcmp(f->point, path.p, strlen(f->point)) == 0) {
             if (m->score > f->score) {
                 f->score = m->score;
                 snprintf(f->evidence, sizeof(f->evidence), "%s", m->evidence);
-                decoded_excerpt(f->decoded, sizeof(f->decoded), pt->value, m->off, m->len);
+                decoded_excerpt(f->decoded, sizeof(f->decoded), value, m->off, m->len);
             }
             goto account;
         }
@@ -170,17 +180,17 @@ static void add_finding(const rp_waf_t *w, rp_waf_verdict_t *v, const rp__waf_de
         f = &v->findings[low];
     }
     memset(f, 0, sizeof(*f));
-    f->attack = d->attack;
+    f->attack = attack;
     f->score = m->score;
-    size_t pn = RP_MIN(pt->path.n, sizeof(f->point) - 1);
-    memcpy(f->point, pt->path.p, pn);
+    size_t pn = RP_MIN(path.n, sizeof(f->point) - 1);
+    memcpy(f->point, path.p, pn);
     f->point[pn] = '\0';
-    excerpt(f->raw, sizeof(f->raw), pt->raw.p, pt->raw.n);
-    decoded_excerpt(f->decoded, sizeof(f->decoded), pt->value, m->off, m->len);
-    snprintf(f->evidence, sizeof(f->evidence), "%s", m->evidence[0] ? m->evidence : d->name);
+    excerpt(f->raw, sizeof(f->raw), raw.p, raw.n);
+    decoded_excerpt(f->decoded, sizeof(f->decoded), value, m->off, m->len);
+    snprintf(f->evidence, sizeof(f->evidence), "%s", m->evidence[0] ? m->evidence : name);
 account:
     if (m->score >= w->opts.block_score)
-        v->attacks |= 1u << d->attack;
+        v->attacks |= 1u << attack;
     if (m->score > v->score)
         v->score = m->score;
 }
@@ -291,10 +301,34 @@ int rp_waf_inspect_ex(const rp_waf_t *w, rp_waf_scratch_t *s, const rp_waf_reque
                     m.off = pt->value.n;
                 if (m.len > pt->value.n - m.off)
                     m.len = pt->value.n - m.off;
-                add_finding(w, v, d, pt, &m);
+                add_finding(w, v, d->attack, d->name, pt->path, pt->raw, pt->value, &m);
             }
         }
     }
+    rp__waf_ctx_t ctx = { w, v, ex, nex };
+    for (size_t k = 0; k < rp__waf_nreq_detectors; k++)
+        if (w->opts.attacks & rp__waf_req_detectors[k].attacks)
+            rp__waf_req_detectors[k].check(req, &s->pts, &ctx);
     v->block = v->score >= w->opts.block_score;
     return rc;
+}
+
+void rp__waf_report(rp__waf_ctx_t *ctx, rp_waf_attack_t a, rp_str_t path, rp_str_t raw,
+                    rp_str_t value, const rp__waf_match_t *m)
+{
+    if ((unsigned)a >= RP_WAF_ATTACK__COUNT || !(ctx->w->opts.attacks & (1u << a)) || m->score <= 0)
+        return;
+    for (size_t i = 0; i < ctx->nex; i++) {
+        const rp_waf_exclusion_t *e = &ctx->ex[i];
+        if (point_matches(path, e->point) && (!e->attacks || (e->attacks & (1u << a))))
+            return;
+    }
+    rp__waf_match_t mm = *m;
+    if (mm.score > 100)
+        mm.score = 100;
+    if (mm.off > value.n)
+        mm.off = value.n;
+    if (mm.len > value.n - mm.off)
+        mm.len = value.n - mm.off;
+    add_finding(ctx->w, ctx->v, a, rp_waf_attack_name(a), path, raw, value, &mm);
 }

@@ -62,6 +62,31 @@ typedef struct rp__waf_detector {
 extern const rp__waf_detector_t rp__waf_detectors[];
 extern const size_t rp__waf_ndetectors;
 
+/* Request-level detectors (scanner fingerprints, protocol anomalies,
+ * GraphQL documents): each sees the request and all its points once,
+ * after the per-value detectors, and reports what it finds through
+ * rp__waf_report(). Pure and thread-safe like the others. */
+typedef struct rp__waf_ctx rp__waf_ctx_t;   /* the inspection in progress (waf.c) */
+struct rp__points;
+typedef void (*rp__waf_req_fn)(const rp_waf_request_t *req, const struct rp__points *pts,
+                               rp__waf_ctx_t *ctx);
+
+typedef struct rp__waf_req_detector {
+    const char *name;       /* "scanner-fingerprint" */
+    unsigned attacks;       /* bits (1u << rp_waf_attack_t) it may report */
+    rp__waf_req_fn check;
+} rp__waf_req_detector_t;
+
+extern const rp__waf_req_detector_t rp__waf_req_detectors[];
+extern const size_t rp__waf_nreq_detectors;
+
+/* Reports a finding of class `a` on a point: `path` names it (an existing
+ * point's path, or a synthetic one: "request.method", "request.params",
+ * "body.graphql.depth"), raw/value are what the excerpts show. A class not
+ * enabled, or excluded on that path, is dropped here. m->score 1..100. */
+void rp__waf_report(rp__waf_ctx_t *ctx, rp_waf_attack_t a, rp_str_t path, rp_str_t raw,
+                    rp_str_t value, const rp__waf_match_t *m);
+
 /* sqli.c */
 int rp__waf_sqli(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
 
