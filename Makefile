@@ -27,7 +27,8 @@ endif
 CFLAGS ?=
 ALL_CFLAGS := $(CFLAGS_BASE) $(OPT) $(CFLAGS)
 
-LIB_SRCS := $(sort $(wildcard src/core/*.c src/net/*.c src/http/*.c src/waf/*.c src/config/*.c src/proxy/*.c))
+LIB_SRCS := $(sort $(wildcard src/core/*.c src/net/*.c src/http/*.c src/waf/*.c src/discovery/*.c \
+                              src/ingest/*.c src/store/*.c src/config/*.c src/proxy/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)

@@ -36,6 +36,9 @@ check_layer() { # dir, forbidden include pattern
 check_layer src/core 'net|http|config|proxy|waf|discovery'
 check_layer src/net 'http|config|proxy|waf|discovery'
 check_layer src/http 'net|config|proxy|waf|discovery'
-check_layer src/config 'net\.h|http|proxy|waf|discovery'
+check_layer src/config 'net\.h|http|proxy|discovery|waf/'   # rampart/waf.h: class names
+check_layer src/discovery 'net|http|config|proxy|waf|store|ingest'
+check_layer src/ingest 'net|http|config|proxy|waf|store'
+check_layer src/store 'net|http|config|proxy|waf|ingest'
 check_layer src/waf 'net|http|config|proxy|discovery'
 exit $status
