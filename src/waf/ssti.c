@@ -157,6 +157,44 @@ static int arith(const char *e, size_t n)
     return 0;
 }
 
+/* The condition of an `if` or the head of a `for` names only variables:
+ * dotted identifiers, `not`/`and`/`or`/`in`, `==`/`!=` - at least one of
+ * them not a constant. A probe tests a constant (`if True`, `if 7 > 1`). */
+static int over_variables(const char *e, size_t n)
+{
+    int vars = 0;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)e[i];
+        if (c == ' ' || c == '-' || c == '+' || c == '.') {
+            i++;
+            continue;
+        }
+        if ((c == '=' || c == '!') && i + 1 < n && e[i + 1] == '=') {
+            i += 2;
+            continue;
+        }
+        if (!is_idc(c) || is_digit(c))
+            return 0;
+        size_t st = i;
+        while (i < n && is_idc((unsigned char)e[i]))
+            i++;
+        size_t l = i - st;
+        static const char *const words[] = { "not", "and", "or", "in", "is", "defined", NULL };
+        static const char *const consts[] = { "true", "false", "none", "null", NULL };
+        int skip = 0;
+        for (int k = 0; consts[k]; k++)
+            if (l == strlen(consts[k]) && ci_find(e + st, l, consts[k]) == 0)
+                return 0;
+        for (int k = 0; words[k]; k++)
+            if (l == strlen(words[k]) && ci_find(e + st, l, words[k]) == 0)
+                skip = 1;
+        if (!skip && (st == 0 || e[st - 1] != '.'))
+            vars++;
+    }
+    return vars > 0;
+}
+
 /* Scores the expression e[0..n) (the text between opener and closer). */
 static int code_score(const char *e, size_t n, int block, const char **what)
 {
@@ -211,6 +249,8 @@ static int code_score(const char *e, size_t n, int block, const char **what)
             size_t l = strlen(stmts[i]);
             if (n - b >= l && ci_find(e + b, l, stmts[i]) == 0 && (b + l == n || !is_idc((unsigned char)e[b + l]))) {
                 *what = "template statement";
+                if (i <= 1 && over_variables(e + b + l, n - b - l))
+                    return 40; /* {% if user %}, {% for item in cart.items %}: a real template */
                 return 55;
             }
         }

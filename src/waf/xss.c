@@ -408,6 +408,7 @@ static int data_type(const char *s, size_t n, size_t *payload)
 {
     char t[48];
     size_t k = 0, i = 0;
+    int gap = 0, params = 0;
     *payload = n;
     if (n > 256)
         n = 256; /* a media type is short; the payload is not read here */
@@ -418,8 +419,20 @@ static int data_type(const char *s, size_t n, size_t *payload)
             *payload = i;
             break;
         }
-        if (c <= 0x20)
+        /* the URL parser removes tabs and newlines anywhere; a space is
+         * allowed around the type and among parameters, but a space inside
+         * the type ("Data: see the script ...") is prose, not a MIME type */
+        if (c == '\t' || c == '\n' || c == '\r' || c < 0x20)
             continue;
+        if (c == ' ') {
+            gap = k > 0;
+            continue;
+        }
+        if (c == ';')
+            params = 1;
+        else if (gap && !params)
+            return DATA_OTHER;
+        gap = 0;
         if (k < sizeof(t) - 1)
             t[k++] = (char)lc((unsigned char)(c < 0x80 ? c : '?'));
     }

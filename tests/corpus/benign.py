@@ -686,6 +686,97 @@ class Gen:
                "target": self.pick([x for x in V.LANGS if x != src]), "formality": self.pick(["default", "more", "less"])}
         return self.req("POST", "/api/v1/translate", body=self.jbody(obj), ctype=self.jct())
 
+    # ---------------------------------------- material for the issue-5 detectors
+    def docs(self):
+        lang = self.lang()
+        parts = [self.pick(V.DOC_SENTENCES) for _ in range(self.r.randrange(1, 4))]
+        if self.chance(0.4):
+            parts.append(self.text(lang, 1, 2))
+        obj = {"title": self.short_text(), "body": self.pick([" ", "\n", "\n\n"]).join(parts),
+               "attachments": [self.pick(["docs/guide/install.md", "img/diagram (v2).png",
+                                          "../shared/handbook.pdf", "C:\\Users\\emma\\Desktop\\notes.txt",
+                                          "/home/emma/Documents/plan.odt"])
+                               for _ in range(self.r.randrange(0, 3))],
+               "links": [self.pick(V.PUBLIC_URLS) for _ in range(self.r.randrange(0, 3))]}
+        if self.chance(0.3):
+            return self.req("GET", "/api/v1/help/search?" + self.qs(
+                [("q", self.pick(V.DOC_SENTENCES)[:60]), ("page", self.r.randrange(1, 5))]))
+        return self.req("POST", f"/api/v1/kb/{self.pick(['articles', 'drafts'])}", lang=lang,
+                        body=self.jbody(obj), ctype=self.jct())
+
+    def links(self):
+        first = self.pick(V.FIRST)
+        obj = {"display_name": f"{first} {self.pick(V.LAST)}",
+               "website": self.pick(V.PUBLIC_URLS), "avatar_url": self.pick(V.PUBLIC_URLS),
+               "social": {k: self.pick(V.PUBLIC_URLS) for k in self.r.sample(
+                   ["twitter", "github", "linkedin", "youtube"], self.r.randrange(0, 3))},
+               "webhook_url": f"https://hooks.{self.pick(V.DOMAINS)}/services/{self.hexs(12)}",
+               "callback": self.pick([None, "https://app.acme-corp.example/oauth/callback"])}
+        if self.chance(0.35):
+            return self.req("GET", "/api/v1/link-preview?" + self.qs([("url", self.pick(V.PUBLIC_URLS))]))
+        return self.req("PATCH", f"/api/v1/users/{self.rid()}/profile", body=self.jbody(obj),
+                        ctype=self.jct())
+
+    def i18n(self):
+        tpl = self.pick(V.I18N_TEMPLATES)
+        obj = {"key": self.pick(["order.shipped", "welcome.back", "cart.count", "renewal.notice"]),
+               "locale": self.pick(["en", "fr", "de"]), "message": tpl,
+               "description": self.short_text(), "placeholders": ["name", "order_id"]}
+        if self.chance(0.3):
+            return self.req("POST", "/api/v1/campaigns/preview", body=self.jbody(
+                {"subject": self.pick(V.I18N_TEMPLATES), "html": f"<p>{tpl}</p>",
+                 "segment": self.pick(["all", "vip", "dormant"])}), ctype=self.jct())
+        return self.req("PUT", f"/api/v1/i18n/messages/{self.uuid()}", body=self.jbody(obj),
+                        ctype=self.jct())
+
+    def schema_json(self):
+        k = self.r.randrange(4)
+        if k == 0:
+            obj = self.pick(V.JSON_SCHEMA_DOCS)
+        elif k == 1:  # MongoDB extended JSON of an export (not query operators)
+            obj = {"_id": {"$oid": self.hexs(24)}, "createdAt": {"$date": self.iso()},
+                   "total": {"$numberDecimal": str(self.price())}, "status": self.pick(V.STATUSES)}
+        elif k == 2:  # money and i18n shapes
+            obj = {"label": f"${self.price()} off", "prices": {"$": self.price(), "€": self.price()},
+                   "$t": self.short_text(), "$metadata": {"source": "import"}}
+        else:  # OpenAPI fragment
+            obj = {"openapi": "3.1.0", "paths": {"/orders/{id}": {"get": {"responses": {
+                "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}}}}}}}
+        return self.req("POST", self.pick(["/api/v1/schemas", "/api/v1/imports/records", "/api/v1/specs"]),
+                        body=self.jbody(obj), ctype=self.jct())
+
+    def xml_body(self):
+        k = self.r.randrange(3)
+        note = self.short_text().replace("&", "&amp;").replace("<", "&lt;")
+        if k == 0:
+            doc = V.SVG_DOC.format(title=note, color=self.pick(["#ff0000", "navy", "#0a0"]))
+            boundary = "----WebKitFormBoundary" + self.token(12)[:16]
+            body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+                    f"filename=\"logo.svg\"\r\nContent-Type: image/svg+xml\r\n\r\n{doc}\r\n"
+                    f"--{boundary}--\r\n")
+            return self.req("POST", "/api/v1/uploads", body=body,
+                            ctype=f"multipart/form-data; boundary={boundary}")
+        if k == 1:
+            return self.req("POST", "/soap/orders", body=V.SOAP_DOC.format(n=self.r.randrange(1, 10 ** 6), note=note),
+                            ctype="text/xml; charset=utf-8", kind="server")
+        return self.req("POST", "/api/v1/feeds/import", body=V.RSS_DOC.format(
+            title=note, item=self.pick(V.PRODUCTS).replace("&", "&amp;"), note=note),
+            ctype="application/rss+xml", kind="server")
+
+    def support(self):
+        lines = [self.fill(self.pick(V.SUPPORT_LINES)) for _ in range(self.r.randrange(2, 5))]
+        lines.insert(self.r.randrange(len(lines) + 1), self.sentence("en"))
+        msg = "\r\n".join(lines)
+        first = self.pick(V.FIRST)
+        fields = [("name", f"{first} {self.pick(V.LAST)}"), ("email", self.email(first)),
+                  ("address", f"{self.r.randrange(1, 250)} {self.pick(V.STREETS)}\r\nApt {self.r.randrange(1, 90)}"
+                              f"\r\n{self.pick(V.CITIES)}"),
+                  ("message", msg)]
+        if self.chance(0.5):
+            return self.req("POST", "/contact", body=urllib.parse.urlencode(fields),
+                            ctype="application/x-www-form-urlencoded", kind="browser")
+        return self.req("POST", "/api/v1/tickets", body=self.jbody(dict(fields)), ctype=self.jct())
+
     def sql_in_code(self):
         sql = self.pick(V.SQL_SNIPPETS).format(table=self.pick(V.SQL_TABLES))
         body = self.pick([f"{self.pick(V.SQL_REMARKS)}\n\n```sql\n{sql}\n```",
@@ -714,7 +805,9 @@ MIX = [
     ("avatar", "avatar_json", 2), ("graphql", "graphql", 4), ("events", "events", 4),
     ("webhook", "webhook", 3), ("geo", "geo", 2), ("delete", "delete", 3), ("math", "math", 3),
     ("code", "code_comment", 2), ("wiki", "wiki", 2), ("settings", "settings", 2),
-    ("translate", "translate", 3), ("sql-in-code", "sql_in_code", 0.5),
+    ("translate", "translate", 3), ("docs", "docs", 3), ("links", "links", 2),
+    ("i18n", "i18n", 2), ("schema-json", "schema_json", 2), ("xml", "xml_body", 2),
+    ("support", "support", 3), ("sql-in-code", "sql_in_code", 0.5),
     ("shell-in-code", "shell_in_code", 0.5),
 ]
 

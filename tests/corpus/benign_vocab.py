@@ -412,3 +412,121 @@ GRAPHQL = [
     "mutation DeleteAddress($id: ID!) { deleteAddress(id: $id) { success } }",
     "subscription OnOrderUpdate($orderId: ID!) { orderUpdated(id: $orderId) { status updatedAt } }",
 ]
+
+# --- material for the detectors of issue 5 (command injection, traversal, SSRF,
+# template injection, NoSQL, LDAP/XPath, XXE, CRLF, mail, PHP) to trip on.
+
+# Documentation prose with shell-like punctuation, file paths and commands
+# named in passing (not code blocks).
+DOC_SENTENCES = [
+    "Open the settings; then choose Export | CSV and wait for the e-mail.",
+    "The logs are written to /var/log/acme/app.log and rotated daily.",
+    "On Windows the files live in C:\\Program Files\\Acme\\data; on macOS in ~/Library/Application Support/Acme.",
+    "Copy config.example.yaml to config.yaml, then edit the database section.",
+    "Images go in ../assets/img and stylesheets in ../assets/css (relative to the page).",
+    "If the sync fails && the badge stays red, sign out and in again.",
+    "Use the cat and dog filters to narrow the list; sort by date or by name.",
+    "Run the installer, then restart your computer (yes, really).",
+    "Keep your .env file out of the repository: add it to .gitignore.",
+    "The API returns 429 when you exceed 100 requests per minute; retry after the Retry-After delay.",
+    "Paths such as docs/guide/install.md are relative to the repository root.",
+    "Type your name & address, then press Enter; the form saves itself.",
+    "Pipe characters | separate columns in the export; semicolons ; separate values.",
+    "Ask your admin to whitelist *.acme-corp.example and api.example.org.",
+    "Find the invoice in Billing > Invoices > 2024 > June.",
+    "Echo cancellation can be turned off in Audio settings.",
+    "The kill switch disables all outgoing transfers until you turn it back on.",
+    "Time to first byte is shown in the Network tab of the developer tools.",
+    "Mount the share at /mnt/backup and point the job at /mnt/backup/daily.",
+    "Set the PATH variable to include %USERPROFILE%\\bin, then reopen the terminal.",
+    "Search supports wildcards: jo* finds John and Joanna; (a OR b) groups terms.",
+    "Filters like (status=paid) and (country=FR) combine with AND.",
+    "The ldap group cn=admins,ou=groups,dc=example,dc=com grants the admin role.",
+    "XPath-like selectors such as items/item[1]/name are accepted by the export tool.",
+    "Data shows that most users pick the yearly plan.",
+    "Quit the app completely before updating.",
+    "Help: reply STOP to unsubscribe, HELP for help.",
+    "Our PHP SDK exposes Client::system() for health checks and eval() is never used.",
+    "The function exec() in the old SDK was renamed run() in version 3.",
+    "Windows users: run cmd as administrator, then type ipconfig to see your address.",
+]
+
+# URLs to public sites, as profile and link fields carry them.
+PUBLIC_URLS = [
+    "https://en.wikipedia.org/wiki/Union_Station_(Los_Angeles)",
+    "https://github.com/acme/widgets/blob/main/README.md",
+    "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=42s",
+    "https://twitter.com/acme_corp/status/1798765432101234567",
+    "https://www.linkedin.com/in/emma-smith-123456/",
+    "https://medium.com/@chloe/how-we-select-a-database-5f3a2b1c9d8e",
+    "https://docs.python.org/3/library/os.path.html#os.path.join",
+    "https://maps.google.com/?q=48.8584,2.2945",
+    "https://stackoverflow.com/questions/11227809/why-is-processing-a-sorted-array-faster",
+    "https://www.example.com/path/../other/page.html",
+    "http://localhost-news.example.org/local/events",
+    "https://cdn.jsdelivr.net/npm/chart.js@4.4.0/dist/chart.umd.min.js",
+    "https://s3.eu-west-1.amazonaws.com/acme-public/brochure.pdf",
+    "ftp.example.org/pub/README",
+    "mailto:support@acme-corp.example?subject=Order%20help",
+    "tel:+33142685300",
+]
+
+# Message templates of i18n catalogues and marketing tools.
+I18N_TEMPLATES = [
+    "Hello {{name}}, your order {{order_id}} has shipped.",
+    "Hi {{ user.first_name }}, welcome back!",
+    "{count, plural, one {# item} other {# items}} in your cart",
+    "Bonjour %{name}, votre commande %{number} est prête.",
+    "You have {0} new messages and {1} notifications.",
+    "Dear ${firstName}, your subscription renews on ${renewalDate}.",
+    "{{#if premium}}Thanks for being premium!{{/if}}",
+    "Hallo {name}, dein Paket kommt am {date}.",
+    "Total: {{ total | currency }} ({{ items.length }} items)",
+    "<%= link_to 'Unsubscribe', unsubscribe_url %> is added by the mailer.",
+    "Use {{ '{{' }} and {{ '}}' }} to print braces.",
+    "#{greeting}, #{name}!",
+    "[[first_name]], your code is [[code]].",
+    "{% if user %}Hi {{ user }}{% endif %}",
+]
+
+# Shapes of JSON with $-prefixed keys that are not MongoDB query operators.
+JSON_SCHEMA_DOCS = [
+    {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://acme-corp.example/schemas/order.json",
+     "title": "Order", "type": "object", "required": ["id", "items"],
+     "properties": {"id": {"type": "string", "format": "uuid"},
+                    "items": {"type": "array", "items": {"$ref": "#/$defs/item"}}},
+     "$defs": {"item": {"type": "object", "properties": {"sku": {"type": "string"},
+                                                         "qty": {"type": "integer", "minimum": 1}}}},
+     "$comment": "v2: qty is an integer"},
+    {"$schema": "http://json-schema.org/draft-07/schema#", "definitions": {"price": {"type": "number"}},
+     "properties": {"amount": {"$ref": "#/definitions/price"}}},
+]
+
+# Benign XML bodies: SOAP without a DTD, SVG with the public SVG DTD, RSS.
+SVG_DOC = ('<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
+           '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+           '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">'
+           '<title>{title}</title><circle cx="32" cy="32" r="30" fill="{color}"/></svg>\n')
+SOAP_DOC = ('<?xml version="1.0" encoding="utf-8"?>\n'
+            '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" '
+            'xmlns:m="https://acme-corp.example/orders"><soap:Body><m:GetOrder>'
+            '<m:OrderId>{n}</m:OrderId><m:Note>{note}</m:Note></m:GetOrder></soap:Body></soap:Envelope>')
+RSS_DOC = ('<?xml version="1.0"?>\n<rss version="2.0"><channel><title>{title}</title>'
+           '<link>https://blog.acme-corp.example/</link><item><title>{item}</title>'
+           '<description>&lt;p&gt;{note}&lt;/p&gt;</description></item></channel></rss>')
+
+# Support messages: several lines, some starting like mail headers or commands.
+SUPPORT_LINES = [
+    "Subject: order {n} never arrived",
+    "To whom it may concern,",
+    "Re: invoice {n}",
+    "From: the accounting team",
+    "Data: see the attached spreadsheet",
+    "Help needed with my account",
+    "List of items: mug, table, lamp",
+    "Quit smoking app keeps crashing",
+    "Date: {date}",
+    "Note: I already tried restarting",
+    "Best regards,",
+    "PS: the tracking number is {n}",
+]

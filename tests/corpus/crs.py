@@ -61,6 +61,15 @@ FILE_CLASSES = OrderedDict([
     ("911", ("method", {"protocol"})),
 ])
 
+# Rules that sit in a rule file of another class: their tests also accept
+# the Rampart class that detects what the rule is about (921200 is LDAP
+# injection in the protocol-attack file; 942290 MongoDB injection in the
+# SQLi file).
+RULE_EXTRA_ACCEPT = {
+    "921200": {"ldapi"},
+    "942290": {"nosqli"},
+}
+
 # Rule files whose tests are not measured, and why.
 SKIP_FILES = {
     "949": "blocking evaluation (CRS's own anomaly scoring)",
@@ -251,6 +260,8 @@ def load(crs_root):
             continue
         label, accept = FILE_CLASSES[file_no]
         rule = _s(doc.get("rule_id"))
+        if rule in RULE_EXTRA_ACCEPT and accept != ANY:
+            accept = set(accept) | RULE_EXTRA_ACCEPT[rule]
         for t in doc["tests"]:
             stages = t.get("stages") or []
             for n, st in enumerate(stages, 1):
