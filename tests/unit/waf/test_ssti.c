@@ -53,6 +53,9 @@ static const tcase_t attacks[] = {
 
 static const char *const benign[] = {
     "{{name}}",
+    "{% if user %}Hi {{ user }}{% endif %}",
+    "{% for item in cart.items %}{{ item.name }}{% endfor %}",
+    "{% if not user.premium and trial %}Upgrade{% endif %}",
     "Hello {{ user.first_name }}",
     "${price}",
     "Total ${price} for ${qty} items",

@@ -450,6 +450,7 @@ TEST(attacks)
 static const char *const benign[] = {
     /* prose with < and >, quotes, parentheses */
     "a < b and c > d", "x<5", "x<5 && y>3", "<3 love", "I <3 my cat", ":-) <:-) >:( <(^_^)>",
+    "Data: see the attached spreadsheet\r\nThe script in chapter 59 is where it gets interesting.",
     "2 < 3 > 1", "<- back", "<-- older | newer -->", "Price < $50", "Age: <18, 18-25, >65",
     "He said \"hello\" and she said 'goodbye'.", "It's John's book, isn't it?",
     "O'Reilly Media", "D'Angelo O'Neil-Smith", "\"To be, or not to be\" - Hamlet (Act 3)",
