@@ -1,7 +1,7 @@
 /*
  * rampart scan: the detection engine on requests read from files.
  *
- *   rampart scan [--json] [--points] [--block-score N] FILE... | -
+ *   rampart scan [--json] [--points] [--block-score N] [--classes LIST] FILE... | -
  *
  * A FILE is a raw HTTP/1.x request as it came off the wire, a JSON-lines
  * file of requests, or a HAR file (sniffed from the content). JSON-lines
@@ -540,7 +540,7 @@ static void scan_file(scan_opts_t *o, const char *file)
 void rp__cli_usage_scan(FILE *out)
 {
     fprintf(out,
-            "usage: rampart scan [--json] [--points] [--block-score N] FILE... | -\n"
+            "usage: rampart scan [--json] [--points] [--block-score N] [--classes LIST] FILE... | -\n"
             "\n"
             "Inspects requests offline with the detection engine and prints a verdict\n"
             "for each: attack classes, score, and for each finding the point, the\n"
@@ -553,9 +553,40 @@ void rp__cli_usage_scan(FILE *out)
             "  --json           one JSON object per request (with the file name)\n"
             "  --points         also list every point the request was decoded into\n"
             "  --block-score N  score at which a request counts as blocked (default 50)\n"
+            "  --classes LIST   detect only these attack classes (comma-separated: sqli,xss)\n"
             "\n"
             "Exit status: 0 when no request would be blocked, 1 when one would,\n"
             "2 on an error (unreadable file, unparseable request).\n");
+}
+
+/* "sqli,xss" -> attack bits. */
+static int parse_classes(const char *list, unsigned *bits)
+{
+    *bits = 0;
+    const char *p = list;
+    while (*p) {
+        const char *e = strchr(p, ',');
+        size_t l = e ? (size_t)(e - p) : strlen(p);
+        char name[32];
+        if (l == 0 || l >= sizeof(name)) {
+            fprintf(stderr, "rampart scan: bad --classes list '%s'\n", list);
+            return -1;
+        }
+        memcpy(name, p, l);
+        name[l] = '\0';
+        int a = rp_waf_attack_from_name(name);
+        if (a < 0) {
+            fprintf(stderr, "rampart scan: unknown attack class '%s'\n", name);
+            return -1;
+        }
+        *bits |= 1u << a;
+        p += l + (e ? 1 : 0);
+    }
+    if (*bits == 0) {
+        fprintf(stderr, "rampart scan: empty --classes list\n");
+        return -1;
+    }
+    return 0;
 }
 
 int rp__cli_scan(int argc, char **argv)
@@ -576,6 +607,9 @@ int rp__cli_scan(int argc, char **argv)
                 fprintf(stderr, "rampart scan: --block-score must be 1..100\n");
                 return 2;
             }
+        } else if (strcmp(argv[i], "--classes") == 0 && i + 1 < argc) {
+            if (parse_classes(argv[++i], &wo.attacks) < 0)
+                return 2;
         } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             rp__cli_usage_scan(stdout);
             return 0;
@@ -599,7 +633,7 @@ int rp__cli_scan(int argc, char **argv)
     }
     o.waf = waf;
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--block-score") == 0) {
+        if (strcmp(argv[i], "--block-score") == 0 || strcmp(argv[i], "--classes") == 0) {
             i++;
             continue;
         }

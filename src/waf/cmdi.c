@@ -41,48 +41,51 @@
 #include <stdio.h>
 #include <string.h>
 
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
 #define WORD_MAX 40
 #define FENCE_MAX 40   /* highest score of a command in a Markdown code block */
 
 /* Contexts of a command position. */
 enum { CTX_START, CTX_PREFIX, CTX_SEMI, CTX_AMP, CTX_NL, CTX_STRONG };
 
-/* Commands that are not words of prose. A trailing '-' in the table is
- * not used; family names (ansible, chef) also match name-anything. */
+/* Commands that are not words of prose, sorted (bytewise: binary search;
+ * the unit test checks the order). Family names (ansible, chef) also
+ * match name-anything and name + version (python3.11). */
 static const char *const strong_cmds[] = {
-    "whoami", "uname", "ifconfig", "ipconfig", "netstat", "nslookup", "wget", "curl", "nc",
-    "ncat", "netcat", "socat", "telnet", "bash", "sh", "zsh", "ksh", "csh", "tcsh", "dash",
-    "busybox", "python", "python2", "python3", "perl", "ruby", "php", "node", "lua", "irb",
-    "gcc", "cc", "c89", "c99", "gdb", "chmod", "chown", "chgrp", "passwd", "useradd", "usermod",
-    "sudo", "su", "nohup", "crontab", "ls", "pwd", "hostname", "ps", "pkill", "killall", "rm",
-    "mv", "cp", "mkdir", "rmdir", "tar", "gzip", "gunzip", "zcat", "bzip2", "bunzip2", "unxz",
-    "xz", "zstd", "zstdcat", "base64", "xxd", "awk", "gawk", "nawk", "sed", "grep", "egrep",
-    "fgrep", "xargs", "nmap", "ssh", "scp", "sftp", "ftp", "tftp", "rsync", "mkfifo", "mknod",
-    "sysctl", "systemctl", "lsof", "strace", "ltrace", "getent", "lastlog", "visudo", "ansible",
-    "chef", "cscli", "powershell", "pwsh", "cmd", "certutil", "bitsadmin", "wmic", "tasklist",
-    "taskkill", "systeminfo", "regsvr32", "rundll32", "mshta", "cscript", "wscript", "iex",
-    "iwr", "irm", "iwmi", "invoke-webrequest", "invoke-expression", "invoke-restmethod",
-    "invoke-wmimethod", "invoke-command", "start-process", "new-object", "printenv", "uptime",
-    "dmesg", "umount", "fdisk", "chroot", "openssl", "vim", "nano", "emacs", "traceroute",
-    "iptables", "kubectl", "sqlite3", "mysql", "psql", "lsb_release", "tclsh", "rmt",
-    "nproc", "whereis", "readlink", "dpkg", "rpm", "ipcalc", "ifup", "ifdown", "net1",
-    "ping", "dig", "wall", "shutdown", "reboot", "sshpass", "tcpdump", "nohup", "setsid",
-    "pgrep", "lsmod", "insmod", "modprobe", "id_rsa", "nice", "timeout", "chattr", "lsattr",
-    "jexec", "runuser", "doas", "pkexec", "xterm", "ncftp", "tftp", "smbclient",
-    "icacls", "cacls", "schtasks", "vssadmin", "wevtutil", "bcdedit", "diskpart", "msiexec",
-    "flock", "cpulimit", "perf", "lastlogin", "aptitude", "htop", "regedit", "bcdboot", "bsdtar",
-    "aa-disable", "apt-get", "lwp-download", "pip", "pip3", "npm", "npx", "docker", "ssh-keygen",
+    "aa-disable", "ansible", "apt-get", "aptitude", "awk", "base64", "bash", "bcdboot",
+    "bcdedit", "bitsadmin", "bsdtar", "bunzip2", "busybox", "bzip2", "c89", "c99", "cacls",
+    "cc", "certutil", "chattr", "chef", "chgrp", "chmod", "chown", "chroot", "cmd", "cp",
+    "cpulimit", "crontab", "cscli", "cscript", "csh", "curl", "dash", "dig", "diskpart",
+    "dmesg", "doas", "docker", "dpkg", "egrep", "emacs", "fdisk", "fgrep", "flock", "ftp",
+    "gawk", "gcc", "gdb", "getent", "grep", "gunzip", "gzip", "hostname", "htop", "icacls",
+    "id_rsa", "iex", "ifconfig", "ifdown", "ifup", "insmod", "invoke-command",
+    "invoke-expression", "invoke-restmethod", "invoke-webrequest", "invoke-wmimethod", "ipcalc",
+    "ipconfig", "iptables", "irb", "irm", "iwmi", "iwr", "jexec", "killall", "ksh", "kubectl",
+    "lastlog", "lastlogin", "ls", "lsattr", "lsb_release", "lsmod", "lsof", "ltrace", "lua",
+    "lwp-download", "mkdir", "mkfifo", "mknod", "modprobe", "mshta", "msiexec", "mv", "mysql",
+    "nano", "nawk", "nc", "ncat", "ncftp", "net1", "netcat", "netstat", "new-object", "nice",
+    "nmap", "node", "nohup", "npm", "nproc", "npx", "nslookup", "openssl", "passwd", "perf",
+    "perl", "pgrep", "php", "ping", "pip", "pip3", "pkexec", "pkill", "powershell", "printenv",
+    "ps", "psql", "pwd", "pwsh", "python", "python2", "python3", "readlink", "reboot",
+    "regedit", "regsvr32", "rm", "rmdir", "rmt", "rpm", "rsync", "ruby", "rundll32", "runuser",
+    "schtasks", "scp", "sed", "setsid", "sftp", "sh", "shutdown", "smbclient", "socat",
+    "sqlite3", "ssh", "ssh-keygen", "sshpass", "start-process", "strace", "su", "sudo",
+    "sysctl", "systemctl", "systeminfo", "tar", "taskkill", "tasklist", "tclsh", "tcpdump",
+    "tcsh", "telnet", "tftp", "timeout", "traceroute", "umount", "uname", "unxz", "uptime",
+    "useradd", "usermod", "vim", "visudo", "vssadmin", "wall", "wevtutil", "wget", "whereis",
+    "whoami", "wmic", "wscript", "xargs", "xterm", "xxd", "xz", "zcat", "zsh", "zstd",
+    "zstdcat",
 };
 
-/* Commands that are also everyday words. */
+/* Commands that are also everyday words, sorted too. */
 static const char *const weak_cmds[] = {
-    "cat", "id", "time", "sort", "find", "more", "less", "head", "tail", "date", "echo",
-    "test", "type", "dir", "set", "start", "copy", "move", "who", "top", "watch", "last",
-    "free", "make", "file", "kill", "sleep", "read", "exec", "eval", "source", "env",
-    "export", "alias", "split", "touch", "mail", "host", "route", "net", "print", "tee",
-    "locate", "which", "cut", "diff", "call", "del", "erase", "ren", "cd", "mount", "ver",
-    "vi", "ed", "dd", "od", "nl", "wc", "uniq", "tr", "rev", "arp", "trap", "ip", "zip",
-    "apt", "git",
+    "alias", "apt", "arp", "call", "cat", "cd", "copy", "cut", "date", "dd", "del", "diff",
+    "dir", "echo", "ed", "env", "erase", "eval", "exec", "export", "file", "find", "free",
+    "git", "head", "host", "id", "ip", "kill", "last", "less", "locate", "mail", "make", "more",
+    "mount", "move", "net", "nl", "od", "print", "read", "ren", "rev", "route", "set", "sleep",
+    "sort", "source", "split", "start", "tail", "tee", "test", "time", "top", "touch", "tr",
+    "trap", "type", "uniq", "ver", "vi", "watch", "wc", "which", "who", "zip",
 };
 
 /* Commands that run the next word as a command. */
@@ -286,34 +289,79 @@ static int version_suffix(const char *v)
     return dig;
 }
 
-/* The command table entry that names b (exactly, as a family name-x, or
- * as a glob). */
+/* Binary search of b[0..bl) in the sorted table t. */
+static const char *exact(const char *const *t, size_t nt, const char *b, size_t bl)
+{
+    size_t lo = 0, hi = nt;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const char *e = t[mid];
+        size_t el = strlen(e);
+        int c = memcmp(b, e, bl < el ? bl : el);
+        if (c == 0)
+            c = bl < el ? -1 : bl > el;
+        if (c == 0)
+            return e;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* The command table entry that names b (exactly, as a family name-x or
+ * name + version, or as a glob). */
 static int in_table(const char *const *t, size_t nt, const char *b, int glob, int family,
                     const char **name)
 {
     size_t bl = strlen(b);
+    const char *e;
     if (bl == 0)
         return 0;
-    for (size_t k = 0; k < nt; k++) {
-        size_t el = strlen(t[k]);
-        int ok;
-        if (glob)
-            ok = glob_match(b, t[k]);
-        else
-            ok = (bl == el && memcmp(b, t[k], el) == 0) ||
-                 (family && el >= 3 && bl > el + 1 && memcmp(b, t[k], el) == 0 &&
-                  (b[el] == '-' || version_suffix(b + el)));
-        if (ok) {
-            *name = t[k];
+    if (glob) {
+        for (size_t k = 0; k < nt; k++)
+            if (glob_match(b, t[k])) {
+                *name = t[k];
+                return 1;
+            }
+        return 0;
+    }
+    if ((e = exact(t, nt, b, bl)) != NULL) {
+        *name = e;
+        return 1;
+    }
+    if (!family)
+        return 0;
+    /* name-anything: the part before any '-' (at least 3 bytes, something after) */
+    for (size_t p = 3; p + 1 < bl; p++)
+        if (b[p] == '-' && (e = exact(t, nt, b, p)) != NULL) {
+            *name = e;
             return 1;
         }
-    }
+    /* name + version: a trailing run of digits and dots holding a digit */
+    size_t r = bl;
+    while (r > 0 && ((b[r - 1] >= '0' && b[r - 1] <= '9') || b[r - 1] == '.'))
+        r--;
+    for (size_t el = r < 3 ? 3 : r; el + 1 < bl; el++)
+        if (version_suffix(b + el) && (e = exact(t, nt, b, el)) != NULL) {
+            *name = e;
+            return 1;
+        }
     return 0;
 }
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+int rp__cmdi_tables_sorted(void)
+{
+    for (size_t k = 1; k < NELEM(strong_cmds); k++)
+        if (strcmp(strong_cmds[k - 1], strong_cmds[k]) >= 0)
+            return 0;
+    for (size_t k = 1; k < NELEM(weak_cmds); k++)
+        if (strcmp(weak_cmds[k - 1], weak_cmds[k]) >= 0)
+            return 0;
+    return 1;
+}
 
-/* 2 strong, 1 weak, 0 unknown. */
 static int classify(const word_t *w, const char **name)
 {
     const char *b = w->w + w->base;

@@ -34,8 +34,10 @@
 
 #define SENS_PEEK 40
 
-/* Sensitive names, lowercase with '/' separators. Matched at a segment
- * start; the byte after the name must not be a letter or digit (".env"
+/* Sensitive names, lowercase with '/' separators, grouped by first byte
+ * in ascending order (a binary search finds the group; within it the
+ * first match wins, so a longer name comes before its prefix). Matched at
+ * a segment start; the byte after the name must not be a letter or digit (".env"
  * is not ".environment"). `strong`: dangerous enough to block inside a
  * short value. */
 typedef struct sens {
@@ -43,30 +45,28 @@ typedef struct sens {
 } sens_t;
 
 static const sens_t sensitive[] = {
-    { "etc/passwd" }, { "etc/shadow" }, { "etc/master.passwd" }, { "etc/group" },
-    { "etc/gshadow" }, { "etc/sudoers" }, { "etc/subuid" }, { "etc/subgid" },
-    { "etc/hosts" }, { "etc/issue" }, { "etc/crontab" }, { "etc/security/" },
-    { "etc/ssh/" }, { "etc/mysql/" }, { "etc/apache2/" }, { "etc/httpd/" },
-    { "etc/nginx/" }, { "etc/profile" }, { "etc/environment" },
-    { "proc/self/" }, { "proc/version" }, { "proc/interrupts" }, { "proc/cpuinfo" },
-    { "proc/meminfo" }, { "proc/mounts" }, { "proc/net/" }, { "proc/1/" },
-    { "sys/class" }, { "sys/kernel/" }, { "var/log/" }, { "root/" },
-    { "win.ini" }, { "boot.ini" }, { "system.ini" }, { "windows/system32/" },
-    { "winnt/" }, { "inetpub/" }, { "web.config" }, { "autoexec.bat" },
     { ".git/" }, { ".git" }, { ".svn/" }, { ".hg/" }, { ".env" }, { ".htaccess" },
-    { ".htpasswd" }, { ".ssh/" }, { "id_rsa" }, { "id_dsa" }, { "id_ecdsa" },
-    { "id_ed25519" }, { "authorized_keys" }, { "known_hosts" }, { ".bash_history" },
-    { ".history" }, { ".zsh_history" }, { ".mysql_history" }, { ".bashrc" }, { ".profile" },
-    { ".aws/" }, { ".docker/" }, { ".kube/" }, { ".npmrc" }, { ".pypirc" }, { ".netrc" },
-    { ".pgpass" }, { ".boto" }, { ".gnupg/" }, { ".config/" },
-    { ".claude/" }, { ".cursor/" }, { ".continue/" }, { ".aider" }, { ".roo/" }, { ".zed/" },
-    { ".cline/" }, { ".kiro/" }, { ".windsurf/" }, { ".rovodev/" }, { ".codex/" },
-    { ".opencode/" }, { ".a0proj/" }, { ".plandex/" }, { ".fabric/" }, { ".n8n/" },
-    { ".junie/" }, { ".aiignore" }, { ".cursorignore" }, { ".vscode/" }, { ".idea/" },
-    { "wp-config.php" }, { "wp-content/debug.log" }, { "wp-content/error.log" },
-    { "wp-content/errors.log" }, { "httpd.conf" }, { "php.ini" }, { "backup.sql" },
-    { "dump.sql" }, { "database.sql" }, { "@fs/" }, { "web-inf/" }, { "meta-inf/" },
-    { "docker-compose.yml" }, { "credentials.json" },
+    { ".htpasswd" }, { ".ssh/" }, { ".bash_history" }, { ".history" }, { ".zsh_history" },
+    { ".mysql_history" }, { ".bashrc" }, { ".profile" }, { ".aws/" }, { ".docker/" },
+    { ".kube/" }, { ".npmrc" }, { ".pypirc" }, { ".netrc" }, { ".pgpass" }, { ".boto" },
+    { ".gnupg/" }, { ".config/" }, { ".claude/" }, { ".cursor/" }, { ".continue/" },
+    { ".aider" }, { ".roo/" }, { ".zed/" }, { ".cline/" }, { ".kiro/" }, { ".windsurf/" },
+    { ".rovodev/" }, { ".codex/" }, { ".opencode/" }, { ".a0proj/" }, { ".plandex/" },
+    { ".fabric/" }, { ".n8n/" }, { ".junie/" }, { ".aiignore" }, { ".cursorignore" },
+    { ".vscode/" }, { ".idea/" }, { "@fs/" }, { "autoexec.bat" }, { "authorized_keys" },
+    { "boot.ini" }, { "backup.sql" }, { "credentials.json" }, { "dump.sql" },
+    { "database.sql" }, { "docker-compose.yml" }, { "etc/passwd" }, { "etc/shadow" },
+    { "etc/master.passwd" }, { "etc/group" }, { "etc/gshadow" }, { "etc/sudoers" },
+    { "etc/subuid" }, { "etc/subgid" }, { "etc/hosts" }, { "etc/issue" }, { "etc/crontab" },
+    { "etc/security/" }, { "etc/ssh/" }, { "etc/mysql/" }, { "etc/apache2/" }, { "etc/httpd/" },
+    { "etc/nginx/" }, { "etc/profile" }, { "etc/environment" }, { "httpd.conf" },
+    { "inetpub/" }, { "id_rsa" }, { "id_dsa" }, { "id_ecdsa" }, { "id_ed25519" },
+    { "known_hosts" }, { "meta-inf/" }, { "proc/self/" }, { "proc/version" },
+    { "proc/interrupts" }, { "proc/cpuinfo" }, { "proc/meminfo" }, { "proc/mounts" },
+    { "proc/net/" }, { "proc/1/" }, { "php.ini" }, { "root/" }, { "sys/class" },
+    { "sys/kernel/" }, { "system.ini" }, { "var/log/" }, { "win.ini" }, { "windows/system32/" },
+    { "winnt/" }, { "web.config" }, { "wp-config.php" }, { "wp-content/debug.log" },
+    { "wp-content/error.log" }, { "wp-content/errors.log" }, { "web-inf/" },
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -137,11 +137,27 @@ static int nch(const unsigned char *u, size_t n, size_t *i, unsigned *fl)
     return -1;
 }
 
+/* Byte classes: CB ends a token; CI can be part of a path step, a
+ * sensitive name or an encoded form (see interesting_token). */
+enum { CB = 1, CI = 2 };
+#define CTL CI, CI, CI, CI, CI, CI, CI, CI, CI
+#define HI16 CI, CI, CI, CI, CI, CI, CI, CI, CI, CI, CI, CI, CI, CI, CI, CI
+static const unsigned char bclass[256] = {
+    CTL, [9] = CB, [10] = CB, [11] = CI, [12] = CI, [13] = CB, [14] = CI, [15] = CI, [16] = CI,
+    [17] = CI, [18] = CI, [19] = CI, [20] = CI, [21] = CI, [22] = CI, [23] = CI, [24] = CI,
+    [25] = CI, [26] = CI, [27] = CI, [28] = CI, [29] = CI, [30] = CI, [31] = CI,
+    [' '] = CB, ['"'] = CB, ['\''] = CB, ['<'] = CB, ['>'] = CB, ['('] = CB, [')'] = CB,
+    ['='] = CB, [','] = CB, ['|'] = CB, ['&'] = CB, ['`'] = CB,
+    ['/'] = CI, ['.'] = CI, ['_'] = CI, ['@'] = CI, ['\\'] = CI,
+    [0x80] = HI16, [0x90] = HI16, [0xa0] = HI16, [0xb0] = HI16, [0xc0] = HI16, [0xd0] = HI16,
+    [0xe0] = HI16, [0xf0] = HI16,
+};
+#undef CTL
+#undef HI16
+
 static int is_boundary(int c)
 {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == '<' ||
-           c == '>' || c == '(' || c == ')' || c == '=' || c == ',' || c == '|' || c == '&' ||
-           c == '`';
+    return c >= 0 && c < 256 && bclass[c] == CB;
 }
 
 static int is_alnum(int c)
@@ -170,10 +186,16 @@ static const char *sensitive_at(const unsigned char *u, size_t n, size_t i)
     buf[bl] = '\0';
     if (bl < 3)
         return NULL;
-    for (size_t k = 0; k < NELEM(sensitive); k++) {
+    size_t lo = 0, hi = NELEM(sensitive);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((unsigned char)sensitive[mid].name[0] < (unsigned char)buf[0])
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < NELEM(sensitive) && sensitive[k].name[0] == buf[0]; k++) {
         const char *s = sensitive[k].name;
-        if (s[0] != buf[0])
-            continue;
         size_t l = strlen(s);
         if (l > bl || memcmp(buf, s, l) != 0)
             continue;
@@ -182,6 +204,33 @@ static const char *sensitive_at(const unsigned char *u, size_t n, size_t i)
         return s;
     }
     return NULL;
+}
+
+/* Can the token at i (raw bytes up to the next boundary) hold a path
+ * step or a sensitive name? Every sensitive name has a '/', '.', '_' or
+ * '@'; an escape needs dots; encoded forms are "0x2e".., bytes >= 0x80 or
+ * control bytes. *end is set to the token's end. */
+static int interesting_token(const unsigned char *u, size_t n, size_t i, size_t *end)
+{
+    int yes = 0;
+    size_t k = i;
+    for (; k < n; k++) {
+        unsigned cl = bclass[u[k]];
+        if (cl == CB)
+            break;
+        if (cl == CI || (u[k] == '0' && k + 1 < n && (u[k + 1] | 32) == 'x'))
+            yes = 1;
+    }
+    *end = k;
+    return yes;
+}
+
+int rp__traversal_table_sorted(void)
+{
+    for (size_t k = 1; k < NELEM(sensitive); k++)
+        if ((unsigned char)sensitive[k - 1].name[0] > (unsigned char)sensitive[k].name[0])
+            return 0;
+    return 1;
 }
 
 typedef struct tstate {
@@ -241,6 +290,13 @@ int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, 
     for (;;) {
         size_t at = i;
         unsigned cfl = 0;
+        size_t tend;
+        if (seg_start && at == tok_start && at < n && !interesting_token(u, n, at, &tend)) {
+            /* a word of prose: no dot, slash or encoded form, so neither an
+             * escape nor a sensitive name; skip it whole */
+            i = tok_start = tend > at ? tend : at + 1;
+            continue;
+        }
         if (seg_start && at < n) {
             const char *name = sensitive_at(u, n, at);
             if (name) {

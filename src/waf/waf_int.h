@@ -111,9 +111,13 @@ size_t rp__html_tokenize(const char *s, size_t n, rp__html_token_t *out, size_t 
 
 /* cmdi.c: OS command injection (sh, cmd.exe, PowerShell) */
 int rp__waf_cmdi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+/* 1 when cmdi.c's command tables are sorted (its lookups are binary searches). */
+int rp__cmdi_tables_sorted(void);
 
 /* traversal.c: path traversal above the root, sensitive files (LFI) */
 int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+/* 1 when traversal.c's sensitive names are grouped by first byte in order. */
+int rp__traversal_table_sorted(void);
 
 /* ssrf.c: URLs to internal or metadata addresses, dangerous schemes, RFI */
 int rp__waf_ssrf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);

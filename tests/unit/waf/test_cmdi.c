@@ -157,8 +157,18 @@ TEST(pathological)
     run_pathological("[!");
 }
 
+TEST(tables_sorted)
+{
+    CHECK(rp__cmdi_tables_sorted());
+    /* family names and versions still resolve through the binary search */
+    CHECK(score("; python3.11 -c x") >= BLOCK);
+    CHECK(score("| ansible-doc ping") >= BLOCK);
+    CHECK(score("| aa-disable-x y") >= BLOCK);
+}
+
 int main(void)
 {
+    RUN(tables_sorted);
     RUN(attacks);
     RUN(benign);
     RUN(span_and_evidence);

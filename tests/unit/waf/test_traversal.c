@@ -149,8 +149,14 @@ TEST(pathological)
     run_pathological("/etc/");
 }
 
+TEST(table_sorted)
+{
+    CHECK(rp__traversal_table_sorted());
+}
+
 int main(void)
 {
+    RUN(table_sorted);
     RUN(attacks);
     RUN(benign);
     RUN(text_never_blocks_alone);
