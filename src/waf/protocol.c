@@ -26,28 +26,37 @@
  *                    IPv4 or an IPv6 literal (920350) 20
  *   header.content-length  not digits (920160) 40; several that differ 45
  *   header.content-type    several (920620) 30; missing with a body
- *                    (920340) 20
+ *                    (920340; only when the request has headers) 20
  *   header.user-agent, header.accept  present but empty (920330, 920310) 20
  *   request.body     GET or HEAD with a body (920170) 25
  *   path             longer than 2 KiB 30
- *   query.X, cookie.X  a value over 8 KiB 30
- *   header.X         a value over 16 KiB 30; a NUL byte (920270) 45
+ *   query.X, cookie.X  a value over 8 KiB 30 ("at least" when the point
+ *                    was cut at max_value)
+ *   header.X         a value over 16 KiB (Cookie: per cookie, above) 30;
+ *                    a NUL byte (920270) 45
  *   path, query, form, cookie values: a NUL byte once decoded (920270) 45
- *   undecodable values (the points builder's RP_WAF_PT_ANOMALY points),
- *                    by kind, the first point of each kind reported with
- *                    the count: invalid %-escapes in path/query/form
- *                    (920220, 920240) 30; %uFFxx full-width forms (920260)
- *                    40; overlong UTF-8 (920250) 40; invalid UTF-8 in
- *                    path/query/form/JSON 30; more encoding layers than
- *                    max_depth 40; a body that does not parse as the JSON or
- *                    XML its Content-Type announces 35; a malformed
- *                    multipart body 35; a Content-Encoding that cannot be
- *                    undone 35; anything else 25
+ *   undecodable values: the builder's RP_WAF_PT_ANOMALY points straight
+ *                    from the request (depth 0: what base64 or JSON inside
+ *                    a value held is not the client's protocol), by kind;
+ *                    the first point of each kind is reported, with the
+ *                    count: invalid %-escapes in path/query/form (920220,
+ *                    920240) 30; %uFFxx full-width forms (920260; these
+ *                    decode, so every decoded path/query/form value is
+ *                    scanned for them) 40; overlong UTF-8 (920250), also in
+ *                    cookies, 40; invalid UTF-8 in path/query/form/JSON 30;
+ *                    an escape left after max_depth decoding passes 40; a
+ *                    body that does not parse as the JSON or XML its
+ *                    Content-Type announces 35; a malformed multipart body
+ *                    35; a Content-Encoding that cannot be undone 35;
+ *                    anything else 25 (not when max_points overflowed:
+ *                    those points are the overflow's)
  *
  * Invalid UTF-8 in headers, cookies and text bodies is not reported:
- * Latin-1 there is old but legitimate. Cost: one pass over the headers
- * and one over the points, plus a byte scan of raw path/query/form values
- * that are anomalies or contain a NUL; no allocation; at most MAX_REPORTS
+ * Latin-1 there is old but legitimate; nor is a '%' in a cookie ("100%"),
+ * which need not be percent-encoded. Cost: one pass over the headers
+ * and one over the points (a memchr for NUL in the text values), plus a
+ * byte scan of the raw path/query/form values that were decoded or are
+ * anomalies; no allocation; at most MAX_REPORTS
  * findings per request.
  */
 #include "waf/decode_int.h"
@@ -76,6 +85,11 @@ report(pctx_t *c, rp_str_t path, rp_str_t raw, rp_str_t value, int score, size_t
     if (c->reports >= MAX_REPORTS)
         return;
     c->reports++;
+    /* the engine's excerpts do pointer arithmetic on these: never NULL */
+    if (!raw.p)
+        raw = RP_STRLIT("");
+    if (!value.p)
+        value = RP_STRLIT("");
     rp__waf_match_t m;
     m.score = score;
     m.off = off;
@@ -261,7 +275,7 @@ static void check_headers(pctx_t *c, const rp_waf_request_t *req)
             report(c, rb, b, b, 25, 0, "%s request with a body",
                    ieq(req->method, "GET") ? "GET" : "HEAD");
         if (nct == 0 && req->nheaders > 0)
-            report(c, rb, b, b, 20, 0, "body without Content-Type");
+            report(c, RP_STRLIT("header.content-type"), b, b, 20, 0, "body without Content-Type");
     }
 }
 
@@ -411,25 +425,26 @@ static int classify(const rp_waf_point_t *pt, const rp__points_t *pts, size_t *a
         if (rp_str_eq(pt->path, RP_STRLIT("body.multipart")))
             return A_MULTIPART;
     }
-    if (pt->depth == 0 && pct_syntax(pt)) {
+    int pct = pct_syntax(pt);
+    if (pt->depth == 0 && (pct || (pt->src & RP_WAF_SRC_COOKIE))) {
         int f = raw_fault(pt->raw, 1, at);
-        if (f >= 0)
+        if (f == A_PCT && !pct)
+            return -1; /* "100%" in a cookie: cookies need not be %-encoded */
+        if (f >= 0 && (pct || f == A_OVERLONG || f == A_FULLWIDTH))
             return f;
     }
-    if (pt->value.n) {
-        unsigned u = rp__utf8_check(pt->value.p, pt->value.n);
-        if (u) {
-            if (pct_syntax(pt) || rp_str_has_prefix(pt->path, RP_STRLIT("body.json")))
-                return A_UTF8;
-            return -1; /* Latin-1 in a header, cookie or text: legitimate */
-        }
-        for (size_t i = 0; i < pt->value.n; i++) {
-            char ch = pt->value.p[i];
-            if (ch == '%' || ch == '&' || ch == '\\') {
-                if (pt->depth == 0 && pts->lim && pts->lim->max_depth)
-                    return A_LAYERS;
-                break;
-            }
+    if (pt->value.n && rp__utf8_check(pt->value.p, pt->value.n)) {
+        if (pct || rp_str_has_prefix(pt->path, RP_STRLIT("body.json")))
+            return A_UTF8;
+        return -1; /* Latin-1 in a header, cookie or text: legitimate */
+    }
+    /* still an escape after max_depth passes */
+    for (size_t i = 0; i + 2 < pt->value.n; i++) {
+        const char *q = pt->value.p + i;
+        if ((q[0] == '%' && hexd((unsigned char)q[1]) && hexd((unsigned char)q[2])) ||
+            (q[0] == '&' && q[1] == '#') || (q[0] == '\\' && (q[1] == 'u' || q[1] == 'x'))) {
+            *at = i;
+            return A_LAYERS;
         }
     }
     return pts->overflow ? -1 : A_OTHER; /* overflow points: reported as such */

@@ -30,7 +30,8 @@
  *    gobuster, ffuf, feroxbuster, wfuzz, dirb) 75..80; fingerprinting and
  *    Internet-wide scanners (Nmap NSE, masscan, zgrab, WhatWeb) 60..75;
  *    names that are also ordinary words or products (Hydra, Medusa, ZAP,
- *    Qualys) 60..70, ZAP only as a product with a version ("ZAP/2.14").
+ *    Qualys, dirb) 60..75, matched whole only (no stem: "Hydra-X1" is a
+ *    phone), ZAP and Paros only as a product with a version ("ZAP/2.14").
  *
  * 2. Headers the tools add: Acunetix-Product / Acunetix-Scanning-agreement
  *    / Acunetix-User-Agreement (85), ZAP's X-ZAP-Scan-ID (80), an
@@ -47,7 +48,7 @@
  *    non-hostname byte.
  *
  * Cost: one pass over the User-Agent (at most UA_ITEMS items), the header
- * names once, and per point a memchr() walk over '.' and a search for
+ * names once, and per point a memchr() walk over '.' and a memmem() for
  * "acunetix"; no allocation. At most MAX_REPORTS findings per request.
  */
 #include "waf/waf_int.h"
@@ -64,6 +65,7 @@
 
 enum {
     T_VERSION = 1u << 0,   /* only as a product with a version: "ZAP/2.14" */
+    T_EXACT = 1u << 1,     /* the whole name only, no stem ("Hydra-X1" is a phone) */
 };
 
 typedef struct tool {
@@ -87,8 +89,8 @@ static const tool_t tools[] = {
     { "metasploit", 85, 0, "Metasploit" },
     { "zmeu", 85, 0, "ZmEu" },
     { "morfeus fucking scanner", 85, 0, "Morfeus" },
-    { "hydra", 70, 0, "THC Hydra" },
-    { "medusa", 60, 0, "Medusa" },
+    { "hydra", 70, T_EXACT, "THC Hydra" },
+    { "medusa", 60, T_EXACT, "Medusa" },
     /* vulnerability scanners */
     { "nikto", 85, 0, "Nikto" },
     { "nuclei", 85, 0, "Nuclei" },
@@ -103,7 +105,7 @@ static const tool_t tools[] = {
     { "openvas", 80, 0, "OpenVAS" },
     { "nessus", 80, 0, "Nessus" },
     { "qualysguard", 75, 0, "QualysGuard" },
-    { "qualys", 70, 0, "Qualys" },
+    { "qualys", 70, T_EXACT, "Qualys" },
     { "webinspect", 80, 0, "WebInspect" },
     { "paros", 70, T_VERSION, "Paros" },
     { "zap", 70, T_VERSION, "OWASP ZAP" },
@@ -117,7 +119,7 @@ static const tool_t tools[] = {
     { "fuzz faster u fool", 80, 0, "ffuf" },
     { "feroxbuster", 80, 0, "feroxbuster" },
     { "wfuzz", 80, 0, "Wfuzz" },
-    { "dirb", 75, 0, "dirb" },
+    { "dirb", 75, T_EXACT, "dirb" },
     /* fingerprinting, Internet-wide scanning */
     { "nmap scripting engine", 75, 0, "Nmap NSE" },
     { "nmap", 70, 0, "Nmap" },
@@ -255,7 +257,8 @@ static const tool_t *item_tool(const char *s, size_t n, const rp__ua_item_t *it)
         if (strchr(tl->name, ' '))
             hit = phrase_at(p, n - it->pos, tl->name);
         else
-            hit = name_is(p, nl, tl->name) || (stem < nl && name_is(p, stem, tl->name));
+            hit = name_is(p, nl, tl->name) ||
+                  (stem < nl && !(tl->flags & T_EXACT) && name_is(p, stem, tl->name));
         if (hit && (tl->flags & T_VERSION) && !(versioned && it->kind == RP__UA_PRODUCT))
             hit = 0;
         if (hit && (!best || tl->score > best->score))
@@ -352,24 +355,6 @@ static int find_oob(rp_str_t v, size_t *off)
     return -1;
 }
 
-/* Case-insensitive search of needle (lower case) in v: the offset, or
- * (size_t)-1. O(n * strlen(needle)). */
-static size_t ci_find(rp_str_t v, const char *needle)
-{
-    size_t l = strlen(needle);
-    for (size_t i = 0; i + l <= v.n; i++)
-        if (rp_lower((unsigned char)v.p[i]) == needle[0] && name_is(v.p + i, l, needle))
-            return i;
-    return (size_t)-1;
-}
-
-/* 1 when v starts with lit (lower case), whatever the case. */
-static int ci_prefix(rp_str_t v, const char *lit)
-{
-    size_t l = strlen(lit);
-    return v.n >= l && name_is(v.p, l, lit);
-}
-
 /* ---------------------------------------------------------------------- */
 /* The request-level check.                                                 */
 
@@ -384,6 +369,10 @@ static void report(sctx_t *c, rp_str_t path, rp_str_t raw, rp_str_t value,
     if (c->reports >= MAX_REPORTS)
         return;
     c->reports++;
+    if (!raw.p)
+        raw = RP_STRLIT("");
+    if (!value.p)
+        value = RP_STRLIT("");
     rp__waf_report(c->ctx, RP_WAF_SCANNER, path, raw, value, m);
 }
 
@@ -424,20 +413,25 @@ void rp__waf_scanner_check(const rp_waf_request_t *req, const struct rp__points 
         rp_str_t v = pt->value;
         if (v.n < 8)
             continue;
-        size_t off = ci_find(v, "acunetix");
-        if (off != (size_t)-1) {
-            rp_str_t rest = rp_str(v.p + off, v.n - off);
-            if (ci_prefix(rest, "acunetix-wvs-test-for-some-inexistent-file") ||
-                ci_prefix(rest, "acunetix_wvs_security_test")) {
-                m.score = 85;
-                m.off = off;
-                m.len = 8;
-                snprintf(m.evidence, sizeof(m.evidence), "scanner: Acunetix probe marker in %.*s",
-                         (int)RP_MIN(pt->path.n, (size_t)80), pt->path.p);
-                report(&c, pt->path, pt->raw, v, &m);
-                continue;
-            }
+        /* the markers are written in lower case by the tool: memmem */
+        const char *mk = memmem(v.p, v.n, "acunetix", 8);
+        while (mk) {
+            rp_str_t rest = rp_str(mk, (size_t)(v.p + v.n - mk));
+            if (rp_str_has_prefix(rest, RP_STRLIT("acunetix-wvs-test-for-some-inexistent-file")) ||
+                rp_str_has_prefix(rest, RP_STRLIT("acunetix_wvs_security_test")))
+                break;
+            mk = memmem(mk + 8, rest.n - 8, "acunetix", 8);
         }
+        if (mk) {
+            m.score = 85;
+            m.off = (size_t)(mk - v.p);
+            m.len = 8;
+            snprintf(m.evidence, sizeof(m.evidence), "scanner: Acunetix probe marker in %.*s",
+                     (int)RP_MIN(pt->path.n, (size_t)80), pt->path.p);
+            report(&c, pt->path, pt->raw, v, &m);
+            continue;
+        }
+        size_t off;
         int k = find_oob(v, &off);
         if (k >= 0) {
             m.score = 70;
