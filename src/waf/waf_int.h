@@ -17,6 +17,10 @@
  *   ssrf.c       URLs to internal addresses, dangerous schemes, RFI
  *   jndi.c       Log4Shell lookups, Java deserialization, EL/OGNL
  *   ssti.c       template injection (Jinja, Twig, Freemarker, Velocity, ERB..)
+ *   scanner.c    attack tools and scanners: User-Agent products, their
+ *                headers, probe markers, out-of-band callback domains
+ *   protocol.c   protocol anomalies: odd methods, counts, sizes, NUL
+ *                bytes, undecodable values (low-severity findings)
  *   detect.c     the detector table
  *   waf.c        engine, scratch, inspection, verdict
  *
@@ -127,6 +131,29 @@ int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
 
 /* ssti.c: template syntax whose expression is code */
 int rp__waf_ssti(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* Request-level detectors (rp__waf_req_fn). */
+/* scanner.c */
+void rp__waf_scanner_check(const rp_waf_request_t *req, const struct rp__points *pts,
+                           rp__waf_ctx_t *ctx);
+/* protocol.c */
+void rp__waf_protocol_check(const rp_waf_request_t *req, const struct rp__points *pts,
+                            rp__waf_ctx_t *ctx);
+
+/* The User-Agent tokenizer of scanner.c, exposed for tests and the fuzzer:
+ * products ("sqlmap/1.7", name and version) and comment parts ("Nmap
+ * Scripting Engine" in "(compatible; Nmap Scripting Engine; ...)"),
+ * trimmed. Returns the number of items written (at most max); reads at
+ * most the first 4096 bytes. */
+enum { RP__UA_PRODUCT = 'p', RP__UA_COMMENT = 'c' };
+typedef struct rp__ua_item {
+    char kind;           /* RP__UA_PRODUCT or RP__UA_COMMENT */
+    uint32_t pos, len;   /* span in the input */
+} rp__ua_item_t;
+size_t rp__ua_tokenize(const char *s, size_t n, rp__ua_item_t *out, size_t max);
+/* A User-Agent value: the score of the tool it names (0: none), evidence
+ * "scanner: sqlmap User-Agent", the span of the item. */
+int rp__waf_scanner_ua(const char *s, size_t n, rp__waf_match_t *m);
 
 /* ---------------------------------------------------------------------- */
 /* Decoders (decode.c). Each writes at most the stated size into out and
