@@ -125,6 +125,10 @@ static void excerpt(char *out, size_t cap, const char *p, size_t n)
  * before it so the reader sees the context. */
 static void decoded_excerpt(char *out, size_t cap, rp_str_t v, size_t off, size_t len)
 {
+    if (!v.p || v.n == 0) {
+        out[0] = '\0';
+        return;
+    }
     size_t start = off > 24 ? off - 24 : 0;
     if (start > v.n)
         start = v.n;
@@ -185,7 +189,8 @@ static void add_finding(const rp_waf_t *w, rp_waf_verdict_t *v, rp_waf_attack_t 
     size_t pn = RP_MIN(path.n, sizeof(f->point) - 1);
     memcpy(f->point, path.p, pn);
     f->point[pn] = '\0';
-    excerpt(f->raw, sizeof(f->raw), raw.p, raw.n);
+    if (raw.p)
+        excerpt(f->raw, sizeof(f->raw), raw.p, raw.n);
     decoded_excerpt(f->decoded, sizeof(f->decoded), value, m->off, m->len);
     snprintf(f->evidence, sizeof(f->evidence), "%s", m->evidence[0] ? m->evidence : name);
 account:
