@@ -13,14 +13,16 @@ const rp__waf_detector_t rp__waf_detectors[] = {
     { "ssrf-url", RP_WAF_RFI_SSRF, RP_WAF_SRC_ALL, rp__waf_ssrf, NULL },
     { "java-jndi", RP_WAF_JNDI, RP_WAF_SRC_ALL, rp__waf_jndi, NULL },
     { "ssti-template", RP_WAF_SSTI, RP_WAF_SRC_ALL, rp__waf_ssti, NULL },
+    { "crlf-split", RP_WAF_CRLF, RP_WAF_SRC_ALL, rp__waf_crlf, NULL },
+    { "xxe-dtd", RP_WAF_XXE, RP_WAF_SRC_ALL, rp__waf_xxe, "<" },
 };
 
 const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_detectors[0]);
 
-/* Request-level detectors (see waf_int.h). The placeholder row keeps the
- * array non-empty; only the first rp__waf_nreq_detectors rows run. */
+/* Request-level detectors (see waf_int.h). */
 const rp__waf_req_detector_t rp__waf_req_detectors[] = {
-    { NULL, 0, NULL },
+    { "protocol-confusion", 1u << RP_WAF_PROTOCOL, rp__waf_confusion },
 };
 
-const size_t rp__waf_nreq_detectors = 0;
+const size_t rp__waf_nreq_detectors =
+    sizeof(rp__waf_req_detectors) / sizeof(rp__waf_req_detectors[0]);

@@ -17,6 +17,9 @@
  *   ssrf.c       URLs to internal addresses, dangerous schemes, RFI
  *   jndi.c       Log4Shell lookups, Java deserialization, EL/OGNL
  *   ssti.c       template injection (Jinja, Twig, Freemarker, Velocity, ERB..)
+ *   crlf.c       CRLF injection: response splitting, header injection, smuggling
+ *   xxe.c        XML external entities, entity expansion, XInclude
+ *   confusion.c  request-level: Content-Type/Cookie/mod_proxy parser confusion
  *   detect.c     the detector table
  *   waf.c        engine, scratch, inspection, verdict
  *
@@ -123,6 +126,17 @@ int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
 
 /* ssti.c: template syntax whose expression is code */
 int rp__waf_ssti(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* crlf.c: CR/LF followed by a header, status line or request line */
+int rp__waf_crlf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* xxe.c: external entities, parameter entities, entity expansion, XInclude */
+int rp__waf_xxe(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* confusion.c (request-level, class protocol): a media type in the
+ * Content-Type parameters, RFC 2109 $Version cookies, mod_proxy unix: */
+void rp__waf_confusion(const rp_waf_request_t *req, const struct rp__points *pts,
+                       rp__waf_ctx_t *ctx);
 
 /* ---------------------------------------------------------------------- */
 /* Decoders (decode.c). Each writes at most the stated size into out and
