@@ -8,9 +8,16 @@
  * objects: {"id", "method", "uri", "headers": {..} or [[name, value]..],
  * "body" or "body_b64"} or {"id", "raw" or "raw_b64"}.
  *
+ * A raw request the HTTP/1.1 parser refuses (bare LF, two Content-Length
+ * values, an invalid Host..) is what the proxy answers with 4xx and never
+ * forwards: it gets a verdict, blocked, with one finding of class
+ * protocol (score 100, "rejected by the HTTP parser (<reason>)") and, in
+ * JSON, "rejected": true and the status the proxy would answer.
+ *
  * Exit status: 0 when no request would be blocked with the default
- * policy, 1 when at least one would, 2 on an error (which is printed,
- * and scanning goes on with the other requests).
+ * policy, 1 when at least one would, 2 on an error (an unreadable file,
+ * a line that is not JSON, an incomplete request head: printed, and
+ * scanning goes on with the other requests).
  */
 #include "cli.h"
 
@@ -193,9 +200,20 @@ static int b64_decode(rp_arena_t *a, rp_str_t in, rp_str_t *out)
     return 0;
 }
 
+/* Why the HTTP/1.1 parser refused a request: the live proxy answers it
+ * with this status and never forwards it. */
+typedef struct reject {
+    const char *why;    /* the parser's reason (static) */
+    int status;         /* 400, 414, 431, 501, 505 */
+    size_t pos;         /* offset of the offending byte */
+    rp_str_t raw;       /* the request bytes */
+} reject_t;
+
 /* A raw HTTP/1.x request: head by our parser, body by its framing (or the
- * rest of the input when it has none). Returns 0 or -1 with *why. */
-static int parse_raw(rp_arena_t *a, rp_str_t raw, req_in_t *in, const char **why)
+ * rest of the input when it has none). Returns 0; -1 with *why when the
+ * input is not a request at all (an incomplete head); -2 when the parser
+ * rejects it (*rej says why). */
+static int parse_raw(rp_arena_t *a, rp_str_t raw, req_in_t *in, const char **why, reject_t *rej)
 {
     rp_http_header_t h[MAX_HEADERS];
     rp_http_request_t req;
@@ -209,14 +227,15 @@ static int parse_raw(rp_arena_t *a, rp_str_t raw, req_in_t *in, const char **why
     req.num_headers = MAX_HEADERS;
     size_t scan = 0;
     int r = rp_http_parse_request(raw.p, raw.n, &req, &lim, &scan);
+    if (r == RP_EINVAL) {
+        rej->why = req.error ? req.error : "malformed";
+        rej->status = req.error_status ? req.error_status : 400;
+        rej->pos = RP_MIN(req.error_pos, raw.n);
+        rej->raw = raw;
+        return -2;
+    }
     if (r < 0) {
-        static char buf[200];
-        if (r == RP_EINVAL)
-            snprintf(buf, sizeof(buf), "not a valid HTTP/1.x request: %s (offset %zu)",
-                     req.error ? req.error : "malformed", req.error_pos);
-        else
-            snprintf(buf, sizeof(buf), "incomplete HTTP request head");
-        *why = buf;
+        *why = "incomplete HTTP request head";
         return -1;
     }
     memset(&in->r, 0, sizeof(in->r));
@@ -256,7 +275,8 @@ static int parse_raw(rp_arena_t *a, rp_str_t raw, req_in_t *in, const char **why
 }
 
 /* One JSON-lines object (or a HAR request) into a request. */
-static int parse_obj(rp_arena_t *a, const jnode_t *o, req_in_t *in, const char **why)
+static int parse_obj(rp_arena_t *a, const jnode_t *o, req_in_t *in, const char **why,
+                     reject_t *rej)
 {
     const jnode_t *raw = jget(o, "raw"), *raw64 = jget(o, "raw_b64");
     if (jis_str(raw) || jis_str(raw64)) {
@@ -265,7 +285,7 @@ static int parse_obj(rp_arena_t *a, const jnode_t *o, req_in_t *in, const char *
             *why = "raw_b64 is not base64";
             return -1;
         }
-        return parse_raw(a, bytes, in, why);
+        return parse_raw(a, bytes, in, why, rej);
     }
     const jnode_t *m = jget(o, "method"), *u = jget(o, "uri");
     if (!u)
@@ -329,7 +349,10 @@ static void json_str(FILE *out, const char *s, size_t n)
     rp_buf_dispose(&b);
 }
 
-static void report(scan_opts_t *o, const char *file, const char *id, const rp_waf_verdict_t *v)
+/* rej: not NULL when the verdict is the HTTP parser's refusal (see
+ * scan_rejected). */
+static void report(scan_opts_t *o, const char *file, const char *id, const rp_waf_verdict_t *v,
+                   const reject_t *rej)
 {
     FILE *out = stdout;
     if (o->json) {
@@ -337,6 +360,8 @@ static void report(scan_opts_t *o, const char *file, const char *id, const rp_wa
         json_str(out, file, strlen(file));
         fputs(",\"id\":", out);
         json_str(out, id, strlen(id));
+        if (rej)
+            fprintf(out, ",\"rejected\":true,\"http_status\":%d", rej->status);
         fprintf(out, ",\"blocked\":%s,\"score\":%d,\"attacks\":[", v->block ? "true" : "false", v->score);
         int first = 1;
         for (int a = 0; a < RP_WAF_ATTACK__COUNT; a++) {
@@ -371,7 +396,10 @@ static void report(scan_opts_t *o, const char *file, const char *id, const rp_wa
         fprintf(out, "%s%s", first ? " attacks " : ",", rp_waf_attack_name((rp_waf_attack_t)a));
         first = 0;
     }
-    fprintf(out, " (%zu points%s)\n", v->npoints, v->nanomalies ? ", anomalies" : "");
+    if (rej)
+        fprintf(out, " (rejected by the HTTP parser: %d)\n", rej->status);
+    else
+        fprintf(out, " (%zu points%s)\n", v->npoints, v->nanomalies ? ", anomalies" : "");
     for (size_t i = 0; i < v->nfindings; i++) {
         const rp_waf_finding_t *f = &v->findings[i];
         fprintf(out, "  %-9s %3d  %s = %s\n            %s\n", rp_waf_attack_name(f->attack), f->score,
@@ -415,6 +443,52 @@ static void scan_error(scan_opts_t *o, const char *file, const char *id, const c
     fprintf(stderr, "rampart scan: %s%s%s: %s\n", file, id[0] ? "#" : "", id, why);
 }
 
+/* Log-safe copy of s: printable ASCII as is, the rest as \xNN, cut with
+ * "..." to fit cap. */
+static void excerpt(char *out, size_t cap, const char *p, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        int plain = ch >= 0x20 && ch < 0x7f && ch != '\\';
+        if (k + (plain ? 1 : 4) + 4 > cap) {
+            memcpy(out + k, "...", 3);
+            k += 3;
+            break;
+        }
+        if (plain)
+            out[k++] = (char)ch;
+        else
+            k += (size_t)snprintf(out + k, cap - k, "\\x%02x", ch);
+    }
+    out[k] = '\0';
+}
+
+/* A request the HTTP/1.1 parser refuses is never forwarded: the proxy
+ * answers 4xx/5xx. Its honest verdict is "blocked as a protocol
+ * violation": one finding of class protocol, score 100, with the parser's
+ * reason and the bytes around the offending one. */
+static void scan_rejected(scan_opts_t *o, const char *file, const char *id, const reject_t *rej)
+{
+    rp_waf_verdict_t v;
+    memset(&v, 0, sizeof(v));
+    o->requests++;
+    o->blocked++;
+    v.attacks = 1u << RP_WAF_PROTOCOL;
+    v.score = 100;
+    v.block = 1;
+    v.nfindings = v.nfindings_total = 1;
+    rp_waf_finding_t *f = &v.findings[0];
+    f->attack = RP_WAF_PROTOCOL;
+    f->score = 100;
+    snprintf(f->point, sizeof(f->point), "request");
+    size_t from = rej->pos > 24 ? rej->pos - 24 : 0;
+    excerpt(f->raw, sizeof(f->raw), rej->raw.p, rej->raw.n);
+    excerpt(f->decoded, sizeof(f->decoded), rej->raw.p + from, rej->raw.n - from);
+    snprintf(f->evidence, sizeof(f->evidence), "protocol: rejected by the HTTP parser (%s)", rej->why);
+    report(o, file, id, &v, rej);
+}
+
 static void scan_one(scan_opts_t *o, const char *file, const char *id, const req_in_t *in)
 {
     rp_waf_verdict_t v;
@@ -425,7 +499,7 @@ static void scan_one(scan_opts_t *o, const char *file, const char *id, const req
     }
     if (v.block)
         o->blocked++;
-    report(o, file, id, &v);
+    report(o, file, id, &v, NULL);
     if (o->points && !o->json)
         report_points(o);
 }
@@ -465,6 +539,8 @@ static void scan_jsonl(scan_opts_t *o, const char *file, rp_str_t text)
         snprintf(idbuf, sizeof(idbuf), "%zu", line);
         const char *why = NULL;
         size_t epos = 0;
+        reject_t rej;
+        int r;
         jnode_t *obj = jparse(&a, l.p, l.n, &why, &epos);
         req_in_t *in = rp_arena_calloc(&a, sizeof(*in));
         const char *id = idbuf;
@@ -475,7 +551,9 @@ static void scan_jsonl(scan_opts_t *o, const char *file, rp_str_t text)
             char msg[120];
             snprintf(msg, sizeof(msg), "line %zu: %s", line, why ? why : "not a JSON object");
             scan_error(o, file, idbuf, msg);
-        } else if (parse_obj(&a, obj, in, &why) < 0) {
+        } else if ((r = parse_obj(&a, obj, in, &why, &rej)) == -2) {
+            scan_rejected(o, file, id, &rej);
+        } else if (r < 0) {
             scan_error(o, file, id, why);
         } else {
             scan_one(o, file, id, in);
@@ -512,7 +590,11 @@ static void scan_file(scan_opts_t *o, const char *file)
                 snprintf(id, sizeof(id), "entry%zu", i + 1);
                 const jnode_t *rq = jget(entries->kids[i], "request");
                 req_in_t *in = rp_arena_calloc(&a, sizeof(*in));
-                if (!rq || parse_obj(&a, rq, in, &why) < 0)
+                reject_t rej;
+                int pr = rq ? parse_obj(&a, rq, in, &why, &rej) : -1;
+                if (pr == -2)
+                    scan_rejected(o, file, id, &rej);
+                else if (pr < 0)
                     scan_error(o, file, id, rq ? why : "entry without a request");
                 else
                     scan_one(o, file, id, in);
@@ -526,7 +608,11 @@ static void scan_file(scan_opts_t *o, const char *file)
         rp_arena_init(&a, 4096);
         req_in_t *in = rp_arena_calloc(&a, sizeof(*in));
         const char *why = NULL;
-        if (parse_raw(&a, text, in, &why) < 0)
+        reject_t rej;
+        int pr = parse_raw(&a, text, in, &why, &rej);
+        if (pr == -2)
+            scan_rejected(o, file, "", &rej);
+        else if (pr < 0)
             scan_error(o, file, "", why);
         else
             scan_one(o, file, "", in);
@@ -555,8 +641,11 @@ void rp__cli_usage_scan(FILE *out)
             "  --block-score N  score at which a request counts as blocked (default 50)\n"
             "  --classes LIST   detect only these attack classes (comma-separated: sqli,xss)\n"
             "\n"
+            "A raw request the HTTP parser rejects is reported blocked, as a protocol\n"
+            "violation (\"rejected\": true in JSON): the proxy answers it with 400.\n"
+            "\n"
             "Exit status: 0 when no request would be blocked, 1 when one would,\n"
-            "2 on an error (unreadable file, unparseable request).\n");
+            "2 on an error (unreadable file, invalid JSON, incomplete request).\n");
 }
 
 /* "sqli,xss" -> attack bits. */

@@ -13,6 +13,8 @@ const rp__waf_detector_t rp__waf_detectors[] = {
     { "ssrf-url", RP_WAF_RFI_SSRF, RP_WAF_SRC_ALL, rp__waf_ssrf, NULL },
     { "java-jndi", RP_WAF_JNDI, RP_WAF_SRC_ALL, rp__waf_jndi, NULL },
     { "ssti-template", RP_WAF_SSTI, RP_WAF_SRC_ALL, rp__waf_ssti, NULL },
+    { "crlf-split", RP_WAF_CRLF, RP_WAF_SRC_ALL, rp__waf_crlf, NULL },
+    { "xxe-dtd", RP_WAF_XXE, RP_WAF_SRC_ALL, rp__waf_xxe, "<" },
 };
 
 const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_detectors[0]);
@@ -21,6 +23,7 @@ const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_det
 const rp__waf_req_detector_t rp__waf_req_detectors[] = {
     { "scanner-fingerprint", 1u << RP_WAF_SCANNER, rp__waf_scanner_check },
     { "protocol-anomaly", 1u << RP_WAF_PROTOCOL, rp__waf_protocol_check },
+    { "protocol-confusion", 1u << RP_WAF_PROTOCOL, rp__waf_confusion },
 };
 
 const size_t rp__waf_nreq_detectors =

@@ -21,6 +21,9 @@
  *                headers, probe markers, out-of-band callback domains
  *   protocol.c   protocol anomalies: odd methods, counts, sizes, NUL
  *                bytes, undecodable values (low-severity findings)
+ *   crlf.c       CRLF injection: response splitting, header injection, smuggling
+ *   xxe.c        XML external entities, entity expansion, XInclude
+ *   confusion.c  request-level: Content-Type/Cookie/mod_proxy parser confusion
  *   detect.c     the detector table
  *   waf.c        engine, scratch, inspection, verdict
  *
@@ -154,6 +157,16 @@ size_t rp__ua_tokenize(const char *s, size_t n, rp__ua_item_t *out, size_t max);
 /* A User-Agent value: the score of the tool it names (0: none), evidence
  * "scanner: sqlmap User-Agent", the span of the item. */
 int rp__waf_scanner_ua(const char *s, size_t n, rp__waf_match_t *m);
+/* crlf.c: CR/LF followed by a header, status line or request line */
+int rp__waf_crlf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* xxe.c: external entities, parameter entities, entity expansion, XInclude */
+int rp__waf_xxe(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* confusion.c (request-level, class protocol): a media type in the
+ * Content-Type parameters, RFC 2109 $Version cookies, mod_proxy unix: */
+void rp__waf_confusion(const rp_waf_request_t *req, const struct rp__points *pts,
+                       rp__waf_ctx_t *ctx);
 
 /* ---------------------------------------------------------------------- */
 /* Decoders (decode.c). Each writes at most the stated size into out and

@@ -43,6 +43,9 @@ class ScanResult:
 
     def __init__(self, verdicts, errors, file_errors, rc, seconds, stderr):
         self.verdicts = verdicts        # id -> verdict dict (no "error" key)
+        # ids the HTTP parser rejected: their verdict is "blocked, protocol"
+        # (what the proxy does: answer 400, never forward)
+        self.rejected = {i for i, v in verdicts.items() if v.get("rejected")}
         self.errors = errors            # id -> error string (request not parsed)
         self.file_errors = file_errors  # lines with an error and no id
         self.rc = rc

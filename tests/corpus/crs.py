@@ -55,7 +55,7 @@ FILE_CLASSES = OrderedDict([
     ("944", ("java", {"jndi"})),
     ("943", ("session-fixation", ANY)),
     ("913", ("scanner", {"scanner"})),
-    ("921", ("protocol-attack", {"protocol", "crlf"})),
+    ("921", ("protocol-attack", {"protocol", "crlf"})),   # + 921200: RULE_EXTRA_ACCEPT
     ("920", ("protocol", {"protocol"})),
     ("922", ("multipart", {"protocol"})),
     ("911", ("method", {"protocol"})),
@@ -360,7 +360,8 @@ def evaluate(cases, res, floors):
 
 def print_report(rows, checks, res, skipped, notes, ncases, args, out=sys.stdout, final=True):
     print(f"crs: {ncases} requests scanned in {res.seconds:.1f} s "
-          f"({len(res.errors)} not parsed by rampart)", file=out)
+          f"({len(res.errors)} not parsed by rampart, {len(res.rejected)} rejected by its "
+          "HTTP parser)", file=out)
     hdr = ["class", "PL", "tests", "detected", "rate", "blk", "err",
            "no_expect", "blocked", "rate", "floor", "ceiling", "status"]
     table_rows = []
@@ -402,6 +403,12 @@ def print_report(rows, checks, res, skipped, notes, ncases, args, out=sys.stdout
                     f = lib.first_finding(v)
                     print(f"  {c.id:<12} {f.get('attack')} {f.get('score')} {f.get('point')}: "
                           f"{f.get('evidence')} | {c.summary}", file=out)
+    if res.rejected and args.verbose:
+        print(f"\nrejected by the HTTP parser, blocked as protocol ({len(res.rejected)}, "
+              f"first {args.missed}):", file=out)
+        for rid in sorted(res.rejected)[:args.missed]:
+            f = lib.first_finding(res.verdicts[rid], "protocol")
+            print(f"  {rid:<12} {f.get('evidence')}", file=out)
     if res.errors and args.verbose:
         print(f"\nnot parsed by rampart ({len(res.errors)}, first {args.missed}):", file=out)
         for rid, err in list(res.errors.items())[:args.missed]:

@@ -83,16 +83,34 @@ def test_scan_har(ctx):
 
 
 def test_scan_errors(ctx):
-    """Unreadable files and unparseable requests: exit 2, saying which; the
+    """Unreadable files and invalid JSON lines: exit 2, saying which; the
     other requests are still scanned."""
     good = _write(ctx, "good.http", BENIGN)
-    broken = _write(ctx, "broken.http", b"GET / HTTP/1.1\r\nHost x\r\n\r\n")
     badjson = _write(ctx, "bad.jsonl", b'{"id": "ok", "uri": "/a"}\n{not json\n')
-    p = run_cli(["scan", good, broken, os.path.join(ctx.tmpdir, "missing.http"), badjson])
+    p = run_cli(["scan", good, os.path.join(ctx.tmpdir, "missing.http"), badjson])
     assert p.returncode == 2, p.stdout
-    assert "broken.http" in p.stderr and "not a valid HTTP/1.x request" in p.stderr, p.stderr
     assert "missing.http" in p.stderr and "cannot read" in p.stderr, p.stderr
     assert "bad.jsonl#2" in p.stderr, p.stderr
     assert "2 request(s)" in p.stdout, p.stdout
     p = run_cli(["scan"])
     assert p.returncode == 2 and "usage" in p.stderr
+
+
+def test_scan_rejected_requests(ctx):
+    """A request the HTTP parser refuses is what the proxy answers with 400:
+    a blocked verdict of class protocol, marked "rejected", not an error."""
+    broken = _write(ctx, "broken.http", b"GET / HTTP/1.1\r\nHost x\r\n\r\n")
+    p = run_cli(["scan", broken])
+    assert p.returncode == 1, (p.stdout, p.stderr)
+    assert "BLOCK" in p.stdout and "rejected by the HTTP parser" in p.stdout, p.stdout
+    assert "0 error(s)" in p.stdout, p.stdout
+    smuggle = (b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n"
+               b"Content-Length: 5\r\n\r\nabcde")
+    path = _write(ctx, "rej.jsonl", (json.dumps({"id": "r", "raw_b64": base64.b64encode(smuggle).decode()})
+                                     + "\n").encode())
+    p = run_cli(["scan", "--json", path])
+    assert p.returncode == 1, (p.stdout, p.stderr)
+    o = json.loads(p.stdout)
+    assert o["rejected"] is True and o["blocked"] and o["attacks"] == ["protocol"], o
+    f = o["findings"][0]
+    assert f["score"] == 100 and f["evidence"].startswith("protocol: rejected by the HTTP parser ("), f
