@@ -73,13 +73,25 @@ test: all unit fuzz-replay integration corpus
 
 # libFuzzer targets: always clang, always ASan+UBSan, separate build dir.
 FUZZ_CC ?= clang
-FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(PKGS_CFLAGS) \
-              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_BASE := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Isrc $(PKGS_CFLAGS) -fno-sanitize-recover=all
+FUZZ_FLAGS := $(FUZZ_BASE) -fsanitize=fuzzer,address,undefined
 FUZZ_LIB_SRCS := $(filter-out src/proxy/% src/net/%,$(LIB_SRCS))
+# The library is compiled once for all targets (instrumented for coverage,
+# libFuzzer's main linked only into the targets).
+FUZZ_LIB_OBJS := $(FUZZ_LIB_SRCS:%.c=$(BUILD)/fuzzobj/%.o)
+FUZZ_LIB := $(BUILD)/fuzz/librampart-fuzz.a
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS) $(wildcard include/rampart/*.h src/*/*.h tests/fuzz/*.h)
+$(BUILD)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRCS) $(LDLIBS)
+	$(FUZZ_CC) $(FUZZ_BASE) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(wildcard tests/fuzz/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -o $@ $< $(FUZZ_LIB) $(LDLIBS)
 
 fuzz: $(FUZZ_BINS)
 
@@ -98,7 +110,7 @@ lint:
 clean:
 	rm -rf build build-san
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/fuzzobj $(BUILD)/fuzz -name '*.d' 2>/dev/null)
 
 # For scripts that link against librampart (bench/engine.sh).
 print-ldlibs:
