@@ -17,6 +17,9 @@
  *   ssrf.c       URLs to internal addresses, dangerous schemes, RFI
  *   jndi.c       Log4Shell lookups, Java deserialization, EL/OGNL
  *   ssti.c       template injection (Jinja, Twig, Freemarker, Velocity, ERB..)
+ *   nosqli.c     MongoDB operators in keys/brackets/objects, $where JavaScript
+ *   ldapi.c      LDAP filter injection: a value that closes (attr=..) and adds
+ *   xpath.c      XPath injection: literal breakout, axes, functions over paths
  *   detect.c     the detector table
  *   waf.c        engine, scratch, inspection, verdict
  *
@@ -123,6 +126,15 @@ int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
 
 /* ssti.c: template syntax whose expression is code */
 int rp__waf_ssti(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* nosqli.c: MongoDB query operators where a value was expected, $where JS */
+int rp__waf_nosqli(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* ldapi.c: LDAP filter injection (the value closes the assertion) */
+int rp__waf_ldapi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* xpath.c: XPath injection (literal breakout, axis steps, functions over paths) */
+int rp__waf_xpath(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
 
 /* ---------------------------------------------------------------------- */
 /* Decoders (decode.c). Each writes at most the stated size into out and
