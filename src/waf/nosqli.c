@@ -279,25 +279,44 @@ static int js_shape(const char *s, size_t n, size_t i, size_t *end, const char *
                 return login ? 70 : 45;
             }
             if (j + 1 < n && ((s[j] == '=' && s[j + 1] == '=') || (s[j] == '!' && s[j + 1] == '='))) {
+                /* against a literal: this.password == 'x' (not == null) */
+                size_t v = j + 2;
+                while (v < n && (s[v] == '=' || is_blank((unsigned char)s[v])))
+                    v++;
+                int lit = v < n && (s[v] == '\'' || s[v] == '"' || (s[v] >= '0' && s[v] <= '9'));
                 *end = j + 2;
                 *what = "this.<field> compared";
-                return login ? 60 : 45;
+                return login && lit ? 60 : 45;
             }
         }
     }
     if (word_at(s, n, i, "db") && i + 2 < n && s[i + 2] == '.') {
+        /* the mongo shell's db object; "db.query(" in Node code is not */
+        static const char *const dbm[] = { "getCollectionNames", "getCollection", "dropDatabase",
+                                           "getMongo", "getSiblingDB", "adminCommand", "runCommand",
+                                           "eval", "getUsers", "createUser", "dropUser",
+                                           "shutdownServer", "serverStatus", "currentOp", NULL };
+        static const char *const collm[] = { "find", "findOne", "insert", "insertOne", "remove",
+                                             "deleteMany", "drop", "update", "updateMany",
+                                             "mapReduce", "findAndModify", "renameCollection", NULL };
         size_t a = i + 3, ae = ident(s, n, a);
         if (ae > a && ae < n && s[ae] == '(') {
-            *end = ae + 1;
-            *what = "db.<method>() call";
-            return 70;
+            for (int k = 0; dbm[k]; k++)
+                if (strlen(dbm[k]) == ae - a && memcmp(s + a, dbm[k], ae - a) == 0) {
+                    *end = ae + 1;
+                    *what = "db.<method>() call";
+                    return 70;
+                }
         }
         if (ae > a && ae < n && s[ae] == '.') {
             size_t b = ae + 1, be = ident(s, n, b);
             if (be > b && be < n && s[be] == '(') {
-                *end = be + 1;
-                *what = "db.<collection>.<method>() call";
-                return 70;
+                for (int k = 0; collm[k]; k++)
+                    if (strlen(collm[k]) == be - b && memcmp(s + b, collm[k], be - b) == 0) {
+                        *end = be + 1;
+                        *what = "db.<collection>.<method>() call";
+                        return 55;
+                    }
             }
         }
     }

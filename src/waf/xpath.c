@@ -201,6 +201,15 @@ static const char *const xfunctions[] = {
     "string-to-codepoints", "unparsed-text", "encode-for-uri", NULL,
 };
 
+/* Core functions SQL has too: after a breakout they say nothing about
+ * XPath unless applied to a path ("' or substring(version(),1,1)='5"). */
+static const char *const sql_shared[] = { "count", "sum", "floor", "ceiling", "round", "concat",
+                                          "substring", "not", "true", "false", NULL };
+
+/* Axes that are also PHP/Rust/C++ scope names (self::X, parent::x):
+ * steps only after '/' or with a wildcard or node-type test. */
+static const char *const scope_axes[] = { "self", "parent", "child", "attribute", "namespace", NULL };
+
 /* Calls that, as an argument, make the outer call XPath: they read the
  * document ("concat(floor(rand()))" is SQL as much as XPath). */
 static const char *const inner[] = { "name", "position", "last", "count", "doc", NULL };
@@ -291,7 +300,7 @@ static void scan(const char *s, size_t n, size_t from, int prev0, int stop_other
                 } else if (a.type != T_END) {
                     if (path_arg(s, n, a, k))
                         mark(r, F_FUNC | F_FUNC_PATH, t);
-                    else if (a.type != T_OTHER)
+                    else if (a.type != T_OTHER && !in_list(s, t, sql_shared))
                         mark(r, F_FUNC, t);
                     if (a.type != T_RP && a.type != T_OTHER && in_list(s, t, xfunctions))
                         mark(r, F_XFUNC, t);
@@ -303,14 +312,14 @@ static void scan(const char *s, size_t n, size_t from, int prev0, int stop_other
             xtok_t nt = lex(s, n, &k);
             size_t k2 = k;
             xtok_t after = lex(s, n, &k2);
-            int ok = 0;
+            int ok = 0, slash = prev == T_SLASH || prev == T_DSLASH;
             if (nt.type == T_STAR)
                 ok = 1;
             else if (nt.type == T_NAME && in_list(s, nt, node_types) && after.type == T_LP)
                 ok = 1;
             else if (nt.type == T_NAME && after.type != T_LP && after.type != T_AXSEP &&
                      after.type != T_OTHER && after.type != T_VAR && after.type != T_NAME)
-                ok = 1;
+                ok = slash || !in_list(s, t, scope_axes);
             if (ok) {
                 mark(r, F_AXIS, t);
                 if (prev == T_SLASH || prev == T_DSLASH)

@@ -29,6 +29,8 @@ static const tcase_t attacks[] = {
     { "name(/*)", 70, NULL },
     { "string-length(name(/*[1]))", 70, NULL },
     { "ancestor::div", 60, "axis" },
+    { "/self::node()", 75, NULL },
+    { "self::*", 60, NULL },
     { "following-sibling::*", 60, NULL },
     { "//user/following-sibling::*[1]", 75, NULL },
     { "/*[1]", 55, NULL },
@@ -58,6 +60,10 @@ static const char *const benign[] = {
     "std::vector<int>",
     "parent::__construct();",
     "self::$instance",
+    "self::VERSION",
+    "parent::foo",
+    "' or substring(version(),1,1)='5",
+    "' and ascii(substring(user(),1,1))>64 and '1'='1",
     "use self::config::Settings;",
     "{\"a\": \"b\", \"c\": [1, 2]}",
     "user@example.com",
@@ -125,6 +131,8 @@ TEST(pathological)
     run_pathological("name(/");
     run_pathological("    ");
     run_pathological("'aaaa");
+    run_pathological("a ");
+    run_pathological("' or name( ");
 }
 
 int main(void)
