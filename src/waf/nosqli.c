@@ -13,11 +13,15 @@
  *     (body.json.password.$ne) or a bare query key;
  *   - bracket syntax "name[$op]", "[$op]", "a[b][$op][]" in a name or a
  *     value (CRS tests put it in values and XML attributes);
- *   - an object literal inside a string: {"$where": ..}, {$ne: 1};
+ *   - an object literal inside a string: {"$where": ..}, {$ne: 1}, and
+ *     the code operators unbraced: "true, $where: '1 == 1'";
  *   - JavaScript that only makes sense server-side in $where, $function,
- *     $accumulator or mapReduce: a string literal closed and a statement
- *     or operator added ("';return true;var a='", "' || '1'=='1"),
- *     this.<field> compared or matched, sleep(ms), db.<coll>.<method>(.
+ *     $accumulator or mapReduce: a string literal (or a leading number)
+ *     closed and a statement or operator added ("';return true;var a='",
+ *     "' || '1'=='1", "0;return true", "';it=new Date();do{.."),
+ *     this.<field> compared or matched, while(true), mongo shell calls
+ *     (db.getCollectionNames(), db.<coll>.find(); sleep(ms) alone is
+ *     reported below the block score: SQL has it too).
  *
  * Operators score by what they do: $where/$function/$accumulator (code)
  * 85; comparison, logic, $regex, $exists, $expr .. 60 as a key, 70 in
@@ -190,7 +194,7 @@ static void scan_ops(const char *s, size_t n, nres_t *r)
             if (e >= n || s[e] != ':')
                 continue;
             /* {"a": 1, "$x": .. } needs '{' somewhere before a ',' */
-            if (c == ',' && !brace)
+            if (c == ',' && !brace && o->key < 85)
                 continue;
             hit(r, o->key, i, e + 1 - i, "operator $", o->name, " as an object key");
         }
@@ -338,15 +342,29 @@ static int js_shape(const char *s, size_t n, size_t i, size_t *end, const char *
  */
 static void scan_breakout(const char *s, size_t n, char q, nres_t *r)
 {
-    const char *p = memchr(s, q, n);
-    if (!p)
-        return;
-    size_t i = (size_t)(p - s), j = skip_blank(s, n, i + 1);
+    size_t i;
+    if (q) {
+        const char *p = memchr(s, q, n);
+        if (!p)
+            return;
+        i = (size_t)(p - s);
+    } else {
+        /* a numeric $where: "0;return true", "1; sleep(5000)" */
+        i = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == 0 || i >= n)
+            return;
+        i--;
+    }
+    size_t j = skip_blank(s, n, i + 1);
     if (j + 1 >= n)
         return;
     int semi = s[j] == ';';
     if (semi)
         j++;
+    else if (!q)
+        return;
     else if ((s[j] == '|' && s[j + 1] == '|') || (s[j] == '&' && s[j + 1] == '&'))
         j += 2;
     else
@@ -379,13 +397,30 @@ static void scan_breakout(const char *s, size_t n, char q, nres_t *r)
             hit(r, 90, i, e - i, "string literal closed, then JavaScript: ", what, NULL);
             return;
         }
-        /* var x = ' / var a=' : a statement that reopens the literal */
-        if (semi && (word_at(s, n, k, "var") || word_at(s, n, k, "let"))) {
-            size_t v = skip_blank(s, n, k + 3), ve = ident(s, n, v);
-            size_t eq = skip_blank(s, n, ve);
-            if (ve > v && eq < n && s[eq] == '=') {
-                hit(r, 85, i, eq + 1 - i, "string literal closed, then JavaScript: ",
-                    "var declaration", NULL);
+        /* var a=' / it=new Date() / do{ / new Date: statements */
+        if (semi && k == j) {
+            size_t e2 = 0;
+            if (word_at(s, n, k, "var") || word_at(s, n, k, "let") || word_at(s, n, k, "const")) {
+                size_t v = skip_blank(s, n, k + (s[k] == 'c' ? 5 : 3)), ve = ident(s, n, v);
+                size_t eq = skip_blank(s, n, ve);
+                if (ve > v && eq < n && s[eq] == '=')
+                    e2 = eq + 1;
+            } else if (word_at(s, n, k, "do") || word_at(s, n, k, "try")) {
+                size_t b = skip_blank(s, n, k + (s[k] == 'd' ? 2 : 3));
+                if (b < n && s[b] == '{')
+                    e2 = b + 1;
+            } else {
+                size_t ve = ident(s, n, k), eq = skip_blank(s, n, ve);
+                if (ve > k && eq + 1 < n && s[eq] == '=' && s[eq + 1] != '=') {
+                    size_t v = skip_blank(s, n, eq + 1);
+                    if (word_at(s, n, v, "new") || word_at(s, n, v, "this") ||
+                        word_at(s, n, v, "function"))
+                        e2 = v;
+                }
+            }
+            if (e2) {
+                hit(r, 85, i, e2 - i, "string literal closed, then JavaScript: ", "a statement",
+                    NULL);
                 return;
             }
         }
@@ -412,9 +447,18 @@ int rp__waf_nosqli(const char *s, size_t n, unsigned src, unsigned pt_flags, rp_
     }
     if (memchr(s, '$', n))
         scan_ops(s, n, &r);
+    if (s[0] == '$' && !(pt_flags & RP_WAF_PT_KEY)) {
+        /* "$where: '1 == 1'": a code operator opening the value */
+        size_t e;
+        const nop_t *o = op_at(s, n, 0, &e);
+        e = o ? skip_blank(s, n, e) : n;
+        if (o && o->key >= 85 && e < n && s[e] == ':')
+            hit(&r, o->key, 0, e + 1, "operator $", o->name, " as an object key");
+    }
     if (r.score < 90) {
         scan_breakout(s, n, '\'', &r);
         scan_breakout(s, n, '"', &r);
+        scan_breakout(s, n, 0, &r);
     }
     if (r.score < 60 && (memchr(s, '(', n) || memchr(s, '=', n))) {
         /* JavaScript without a breakout: the value is the $where code */

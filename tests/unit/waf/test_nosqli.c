@@ -48,6 +48,15 @@ static const tcase_t attacks[] = {
     { "function() { emit(this.user, 1); }", 60, "emit" },
     { "u_id[$regex]", 85, NULL },
     { "x[$where]=1", 90, NULL },
+    { "true, $where: '1 == 1'", 85, "$where" },
+    { "', $where: '1 == 1'", 85, "$where" },
+    { "$where: '1 == 1'", 85, "$where" },
+    { "{\"username\": {\"$gt\": undefined}}", 60, "$gt" },
+    { "';it=new Date();do{pt=new Date();}while(pt-it<5000);", 85, "statement" },
+    { "'; var x = 1; '", 85, NULL },
+    { "0;return true", 90, NULL },
+    { "1; sleep(5000)", 90, NULL },
+    { "login[$nin][]", 85, NULL },
 };
 
 static const char *const benign[] = {
@@ -78,6 +87,12 @@ static const char *const benign[] = {
     "return true",
     "$filter=name eq 'x'&$top=10",
     "a, $b: 1",
+    "a, $set: 1",
+    "10; 20; 30",
+    "1; return policy applies",
+    "It's 'fine'; do not worry",
+    "'x'; it = 5",
+    "$wherever you go",
     "{\"price\": \"$12\", \"currency\": \"USD\"}",
     "[$] and [$$]",
     "{\"$metadata\": {\"v\": 1}}",
