@@ -361,14 +361,10 @@ static void scan_breakout(const char *s, size_t n, char q, nres_t *r)
     if (j + 1 >= n)
         return;
     int semi = s[j] == ';';
-    if (semi)
-        j++;
-    else if (!q)
+    int logic = q && ((s[j] == '|' && s[j + 1] == '|') || (s[j] == '&' && s[j + 1] == '&'));
+    if (!semi && !logic)
         return;
-    else if ((s[j] == '|' && s[j + 1] == '|') || (s[j] == '&' && s[j + 1] == '&'))
-        j += 2;
-    else
-        return;
+    j += semi ? 1 : 2;
     j = skip_blank(s, n, j);
     size_t lim = n - j > JS_WINDOW ? j + JS_WINDOW : n;
     /* ' || '1'=='1   ' && 1==1 */

@@ -313,9 +313,8 @@ static void scan(const char *s, size_t n, size_t from, int prev0, int stop_other
             size_t k2 = k;
             xtok_t after = lex(s, n, &k2);
             int ok = 0, slash = prev == T_SLASH || prev == T_DSLASH;
-            if (nt.type == T_STAR)
-                ok = 1;
-            else if (nt.type == T_NAME && in_list(s, nt, node_types) && after.type == T_LP)
+            if (nt.type == T_STAR ||
+                (nt.type == T_NAME && in_list(s, nt, node_types) && after.type == T_LP))
                 ok = 1;
             else if (nt.type == T_NAME && after.type != T_LP && after.type != T_AXSEP &&
                      after.type != T_OTHER && after.type != T_VAR && after.type != T_NAME)
