@@ -15,6 +15,9 @@ const rp__waf_detector_t rp__waf_detectors[] = {
     { "ssti-template", RP_WAF_SSTI, RP_WAF_SRC_ALL, rp__waf_ssti, NULL },
     { "crlf-split", RP_WAF_CRLF, RP_WAF_SRC_ALL, rp__waf_crlf, NULL },
     { "xxe-dtd", RP_WAF_XXE, RP_WAF_SRC_ALL, rp__waf_xxe, "<" },
+    { "nosqli-operator", RP_WAF_NOSQLI, RP_WAF_SRC_ALL, rp__waf_nosqli, "$'\"(=" },
+    { "ldapi-filter", RP_WAF_LDAPI, RP_WAF_SRC_ALL, rp__waf_ldapi, ")" },
+    { "xpath-expr", RP_WAF_XPATH, RP_WAF_SRC_ALL, rp__waf_xpath, "'\"/(:" },
 };
 
 const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_detectors[0]);

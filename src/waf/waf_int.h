@@ -24,6 +24,9 @@
  *   crlf.c       CRLF injection: response splitting, header injection, smuggling
  *   xxe.c        XML external entities, entity expansion, XInclude
  *   confusion.c  request-level: Content-Type/Cookie/mod_proxy parser confusion
+ *   nosqli.c     MongoDB operators in keys/brackets/objects, $where JavaScript
+ *   ldapi.c      LDAP filter injection: a value that closes (attr=..) and adds
+ *   xpath.c      XPath injection: literal breakout, axes, functions over paths
  *   detect.c     the detector table
  *   waf.c        engine, scratch, inspection, verdict
  *
@@ -167,6 +170,14 @@ int rp__waf_xxe(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__wa
  * Content-Type parameters, RFC 2109 $Version cookies, mod_proxy unix: */
 void rp__waf_confusion(const rp_waf_request_t *req, const struct rp__points *pts,
                        rp__waf_ctx_t *ctx);
+/* nosqli.c: MongoDB query operators where a value was expected, $where JS */
+int rp__waf_nosqli(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* ldapi.c: LDAP filter injection (the value closes the assertion) */
+int rp__waf_ldapi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* xpath.c: XPath injection (literal breakout, axis steps, functions over paths) */
+int rp__waf_xpath(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
 
 /* ---------------------------------------------------------------------- */
 /* Decoders (decode.c). Each writes at most the stated size into out and
