@@ -161,12 +161,10 @@ static size_t skip_blanks(const unsigned char *u, size_t n, size_t i, int groups
 {
     for (;;) {
         size_t k;
-        if (i < n && is_blank(u[i]))
+        if (i < n && (is_blank(u[i]) || (groups && (u[i] == '(' || u[i] == '{'))))
             i++;
         else if (i < n && (k = ifs_at(u, n, i)) != 0)
             i += k;
-        else if (groups && i < n && (u[i] == '(' || u[i] == '{'))
-            i++;
         else
             return i;
     }
@@ -660,7 +658,7 @@ static size_t command_at(const unsigned char *u, size_t n, size_t i, int ctx, in
         return e;
     }
     if (!w.obf && (strcmp(w.w, "if") == 0 || strcmp(w.w, "if/i") == 0) &&
-        win_if(u, n, w.w[2] ? e : e)) {
+        win_if(u, n, e)) {
         hit(r, 75, s, e - s, "cmd.exe IF", "if");
         return e;
     }
@@ -708,10 +706,9 @@ static size_t command_at(const unsigned char *u, size_t n, size_t i, int ctx, in
             score = 75;
         else if (nx == NX_SHELL)
             score = kind == 2 ? 70 : 65;
-        else if (kind == 2 && (strchr(b, '-') || has_option(u, n, e)))
-            score = 60; /* ansible-doc plugin ping, ansible all -m ping */
-        else if (kind == 2 && nx == NX_END && sole_command(b))
-            score = 60;
+        else if (kind == 2 && (strchr(b, '-') || has_option(u, n, e) ||
+                               (nx == NX_END && sole_command(b))))
+            score = 60; /* ansible-doc plugin ping, ansible all -m ping, whoami */
         break;
     }
     if (score)
