@@ -13,6 +13,7 @@ const rp__waf_detector_t rp__waf_detectors[] = {
     { "ssrf-url", RP_WAF_RFI_SSRF, RP_WAF_SRC_ALL, rp__waf_ssrf, NULL },
     { "java-jndi", RP_WAF_JNDI, RP_WAF_SRC_ALL, rp__waf_jndi, NULL },
     { "ssti-template", RP_WAF_SSTI, RP_WAF_SRC_ALL, rp__waf_ssti, NULL },
+    { "php-lexer", RP_WAF_PHP, RP_WAF_SRC_ALL, rp__waf_php, NULL },
 };
 
 const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_detectors[0]);
@@ -20,7 +21,8 @@ const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_det
 /* Request-level detectors (see waf_int.h). The placeholder row keeps the
  * array non-empty; only the first rp__waf_nreq_detectors rows run. */
 const rp__waf_req_detector_t rp__waf_req_detectors[] = {
-    { NULL, 0, NULL },
+    { "php-upload", 1u << RP_WAF_PHP, rp__waf_php_uploads },
 };
 
-const size_t rp__waf_nreq_detectors = 0;
+const size_t rp__waf_nreq_detectors =
+    sizeof(rp__waf_req_detectors) / sizeof(rp__waf_req_detectors[0]);
