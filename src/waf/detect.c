@@ -14,6 +14,8 @@ const rp__waf_detector_t rp__waf_detectors[] = {
     { "java-jndi", RP_WAF_JNDI, RP_WAF_SRC_ALL, rp__waf_jndi, NULL },
     { "ssti-template", RP_WAF_SSTI, RP_WAF_SRC_ALL, rp__waf_ssti, NULL },
     { "php-lexer", RP_WAF_PHP, RP_WAF_SRC_ALL, rp__waf_php, NULL },
+    { "ssi-directive", RP_WAF_SSI, RP_WAF_SRC_ALL, rp__waf_ssi, "<$" },
+    { "mail-command", RP_WAF_MAIL, RP_WAF_SRC_ALL, rp__waf_mail, "\r\n" },
 };
 
 const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_detectors[0]);
