@@ -46,6 +46,7 @@
  */
 #include "waf/waf_int.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -369,22 +370,24 @@ typedef struct st {
     const unsigned char *u;
     size_t n;
     res_t *r;
-    grp_t g[DEPTH_MAX + 1];
     int depth, over;           /* g[depth] is the innermost; brackets past DEPTH_MAX */
     tok_t prev, prev2;
     int gap_ws, gap_cmt;       /* blanks / a comment since prev */
     int vx, vx_sg;             /* the expression before is a variable (a superglobal) */
     int arrow;                 /* prev is -> or :: */
     int ident_ctx, ident_at;   /* context of the last identifier; '@' before it */
+    int var_ctx;               /* CTX_METHOD for this.$x (JavaScript) */
     int in_php;                /* after an open tag */
     int tag, tag_pending;      /* an open tag waiting for its first token */
+    int bb_open;               /* a [php] opener was seen */
     size_t tag_pos;
     int concat_exec;           /* strings were concatenated into an exec name */
     size_t concat_pos, concat_len;
     size_t nl_next, cmt_end;   /* caches: next '\n', next "* /" */
+    grp_t g[DEPTH_MAX + 1];    /* last: only g[0] is cleared at the start */
 } st_t;
 
-enum { TAG_PHP = 1, TAG_ECHO, TAG_SHORT };
+enum { TAG_PHP = 1, TAG_ECHO, TAG_SHORT, TAG_BB };
 
 static grp_t *top(st_t *s)
 {
@@ -498,6 +501,24 @@ static int name_ctx(const st_t *s)
     }
 }
 
+/* After the ')' at close: a word that is not an operator keyword. PHP
+ * has no `f(x) word` (a syntax error); prose has: "exec() only on
+ * trusted input", "printf(..) prints". */
+static int word_after(const st_t *s, size_t close)
+{
+    static const char *const ops[] = { "and", "as", "instanceof", "or", "xor" };
+    const unsigned char *u = s->u;
+    size_t j = close + 1;
+    while (j < s->n && is_blank(u[j]))
+        j++;
+    if (j >= s->n || !is_ids(u[j]))
+        return 0;
+    size_t e = j;
+    while (e < s->n && e - j < 16 && is_idc(u[e]))
+        e++;
+    return !word_in(u + j, e - j, ops, sizeof(ops) / sizeof(ops[0]), 1);
+}
+
 /* Scores a call when its ')' is found (closed) or the value ends. */
 static void call_end(st_t *s, grp_t *g, int closed, size_t close)
 {
@@ -532,6 +553,20 @@ static void call_end(st_t *s, grp_t *g, int closed, size_t close)
             sc = f->tier == T_L ? 0 : base - 10;
         if (g->suffix && sc > 60)
             sc = 60;
+        if (closed && sc > 45 && word_after(s, close))
+            sc = 45;
+        if ((f->flags & F_KW) && sc > 45 && g->first == K_STR) {
+            /* include('x'): a file that looks like one, else a Node require */
+            const unsigned char *q = u + g->fpos;
+            size_t l = g->flen, k;
+            int path = 0;
+            for (k = 0; k + 1 < l && !path; k++)
+                path = (q[k] == ':' && q[k + 1] == '/') || (q[k] == '.' && q[k + 1] == '.') ||
+                       (q[k] == '.' && (q[k + 1] == 'p' || q[k + 1] == 'P' || q[k + 1] == 't' ||
+                                        q[k + 1] == 'i'));
+            if (!path && !(l > 0 && (q[0] == '/' || q[0] == '\\')))
+                sc = 45;
+        }
         if (sc > 0 && closed && strcmp(f->name, "preg_replace") == 0 && g->flen >= 2) {
             /* '/x/e': the replacement is evaluated */
             const unsigned char *q = u + g->fpos;
@@ -566,10 +601,14 @@ static void call_end(st_t *s, grp_t *g, int closed, size_t close)
             sc = 95;
         else if (s->concat_exec)
             sc = 90;
-        else if (g->prose)
-            sc = 0;
+        else if (g->prose || g->ctx == CTX_METHOD)
+            sc = 0; /* "$x (plus tax)", this.$emit('x') */
+        else if (!g->strong && !g->comment && g->ntok > 0 && g->first == K_IDENT)
+            sc = 0; /* "$USD (approx)" */
         else
             sc = g->strong || g->comment ? 80 : 65;
+        if (closed && sc > 45 && word_after(s, close))
+            sc = 45;
         if (sc)
             hit(s->r, sc, g->cpos, span, "variable function call", NULL, 0);
     }
@@ -675,6 +714,14 @@ static void ini_line(st_t *s, size_t i)
                 lo = mid + 1;
         }
     }
+    if (sc == 55) {
+        /* engine=On, precision=14: English words, so glued and one token */
+        size_t v = j + 1;
+        while (v < n && u[v] != '\n' && u[v] != '\r' && !is_blank(u[v]))
+            v++;
+        if (j != ne || v == j + 1 || (v < n && u[v] != '\n' && u[v] != '\r'))
+            sc = 0;
+    }
     if (sc)
         hit(s->r, sc, ns, j + 1 - ns, "php.ini directive", u + ns, ne - ns);
 }
@@ -685,10 +732,8 @@ static void tag_decide(st_t *s, const tok_t *t)
     int sc = 0;
     const unsigned char *u = s->u;
     if (!t) {
-        sc = s->tag == TAG_SHORT ? 0 : 45;
-    } else if (s->tag == TAG_ECHO) {
-        sc = 85;
-    } else if (t->k == K_VAR || t->k == K_STR || t->k == K_TICK ||
+        sc = s->tag == TAG_SHORT || s->tag == TAG_BB ? 0 : 45;
+    } else if (t->k == K_VAR || t->k == K_STR || t->k == K_TICK || (t->k == K_NUM && s->tag == TAG_ECHO) ||
                (t->k == K_PUNCT && (t->c == '@' || t->c == '(' || t->c == '$' || t->c == '/'))) {
         sc = 85;
     } else if (t->k == K_IDENT) {
@@ -700,13 +745,17 @@ static void tag_decide(st_t *s, const tok_t *t)
             (j < s->n && (u[j] == '(' || u[j] == ';' || u[j] == '=')))
             sc = 85;
         else
-            sc = s->tag == TAG_PHP ? 50 : 0;
+            sc = s->tag == TAG_PHP ? 50 : s->tag == TAG_ECHO ? 45 : 0;
     } else {
-        sc = s->tag == TAG_PHP ? 50 : 0;
+        sc = s->tag == TAG_PHP ? 50 : s->tag == TAG_ECHO ? 45 : 0;
     }
-    if (sc)
+    if (sc && s->tag == TAG_BB)
+        sc = sc >= 85 ? 85 : 0;
+    if (sc) {
         hit(s->r, sc, s->tag_pos, t ? t->pos + t->len - s->tag_pos : s->n - s->tag_pos,
-            "PHP open tag with code", NULL, 0);
+            s->tag == TAG_BB ? "PHP block [php] with code" : "PHP open tag with code", NULL, 0);
+        s->in_php = 1;
+    }
     s->tag_pending = 0;
 }
 
@@ -753,6 +802,7 @@ static void emit(st_t *s, tok_t t)
             ng.callee = CAL_VAR;
             ng.cpos = s->prev.pos;
             ng.superg = s->vx_sg;
+            ng.ctx = s->var_ctx;
         } else if (s->prev.k == K_IDENT && !(g->sp.active && g->sp.pieces >= 2 && !g->sp.cut &&
                                              spell_fn(g->sp.b, g->sp.n) >= 0)) {
             const unsigned char *nm = u + s->prev.pos;
@@ -897,6 +947,11 @@ other:
         s->ident_at = s->prev.k == K_PUNCT && s->prev.c == '@';
     }
     if (t.k == K_VAR) {
+        if (!s->vx)
+            s->var_ctx = s->prev.k == K_PUNCT && s->prev.c == '.' && !s->gap_ws &&
+                                 (s->prev2.k == K_IDENT || s->prev2.k == K_VAR)
+                             ? CTX_METHOD
+                             : CTX_CODE;
         if (g->ntok == 1)
             g->onlyvar = 1;
         s->vx = 1;
@@ -945,7 +1000,8 @@ static const char *const bb_tags[] = { "[php]", "[/php]", "[\\php]", "{php}", "{
 static void analyse(const unsigned char *u, size_t n, res_t *r)
 {
     st_t s;
-    memset(&s, 0, sizeof(s));
+    memset(&s, 0, offsetof(st_t, g));
+    memset(&s.g[0], 0, sizeof(s.g[0]));
     s.u = u;
     s.n = n;
     s.r = r;
@@ -1031,7 +1087,6 @@ static void analyse(const unsigned char *u, size_t n, res_t *r)
             s.tag = tag;
             s.tag_pending = 1;
             s.tag_pos = i;
-            s.in_php = 1;
             /* the tag is its own token (not passed to tag_decide) */
             s.prev2 = s.prev;
             s.prev = t;
@@ -1041,15 +1096,36 @@ static void analyse(const unsigned char *u, size_t n, res_t *r)
             continue;
         }
         if ((c == '[' || c == '{') && i + 4 < n) {
+            /* {php} {/php}: Smarty runs what is between (60). [php]: a
+             * BBCode block, code only when code follows it; a [/php]
+             * closer without an opener is a payload's end (55). */
             int b = 0;
-            for (size_t k = 0; k < sizeof(bb_tags) / sizeof(bb_tags[0]) && !b; k++) {
+            size_t k = 0;
+            for (; k < sizeof(bb_tags) / sizeof(bb_tags[0]) && !b; k++) {
                 size_t l = strlen(bb_tags[k]);
                 if (i + l <= n && ci_is(u + i, l, bb_tags[k]))
                     b = (int)l;
             }
-            if (b) {
-                hit(r, 60, i, (size_t)b, "PHP tag (Smarty/BBCode)", NULL, 0);
+            k--;
+            if (b && c == '{') {
+                hit(r, 60, i, (size_t)b, "PHP tag (Smarty)", NULL, 0);
                 s.in_php = 1;
+            } else if (b && k == 0) {
+                if (s.tag_pending)
+                    tag_decide(&s, NULL);
+                s.bb_open = 1;
+                s.tag = TAG_BB;
+                s.tag_pending = 1;
+                s.tag_pos = i;
+                s.prev2 = s.prev;
+                s.prev.k = K_TAG;
+                s.prev.pos = i;
+                s.prev.len = (size_t)b;
+                s.gap_ws = s.gap_cmt = 0;
+                i += (size_t)b;
+                continue;
+            } else if (b && !s.bb_open) {
+                hit(r, 55, i, (size_t)b, "PHP closing tag (BBCode)", NULL, 0);
             }
         }
         if (is_ids(c)) {
@@ -1087,7 +1163,12 @@ static void analyse(const unsigned char *u, size_t n, res_t *r)
                     size_t k = j;
                     while (k < n && is_blank(u[k]))
                         k++;
-                    hit(r, k < n && u[k] == '[' ? 80 : 60, i, j - i, "PHP superglobal", u + i, j - i);
+                    /* $_GET[..] or in code; "$_GET holds the query" is prose */
+                    int code = k >= n || u[k] == '[' || u[k] == ';' || u[k] == ')' ||
+                               u[k] == ',' || u[k] == '=' || u[k] == '.' || u[k] == '-' ||
+                               u[k] == '?' || u[k] == '(' || s.in_php;
+                    hit(r, k < n && u[k] == '[' ? 80 : code ? 60 : 45, i, j - i, "PHP superglobal",
+                        u + i, j - i);
                 }
                 emit(&s, t);
                 s.vx_sg = sg;
@@ -1109,7 +1190,7 @@ static void analyse(const unsigned char *u, size_t n, res_t *r)
                 size_t e = k + 1;
                 int q = 0, inner = 0;
                 while (e < n && e - k < 128 && u[e] != '}') {
-                    if (u[e] == '\'' || u[e] == '"' || u[e] == '$' || u[e] == '@' || u[e] == '.')
+                    if (u[e] == '\'' || u[e] == '"' || u[e] == '$' || u[e] == '@')
                         q = 1;
                     if (!is_blank(u[e]))
                         inner = 1;
@@ -1149,7 +1230,7 @@ static void analyse(const unsigned char *u, size_t n, res_t *r)
         } else if (c == ':' && i + 1 < n && u[i + 1] == ':') {
             t.c = P_DCOLON;
             t.len = 2;
-        } else if (c == ':' && i + 2 < n && u[i + 1] == '/' && u[i + 2] == '/') {
+        } else if (c == ':' && i + 3 < n && u[i + 1] == '/' && u[i + 2] == '/' && !is_blank(u[i + 3])) {
             wrapper(&s, i);
         }
         emit(&s, t);

@@ -99,16 +99,6 @@ static int ci_prefix(const char *s, size_t n, const char *w)
     return 1;
 }
 
-/* Finds w (lower case) in s[i..lim); its offset or (size_t)-1. */
-static size_t ci_find(const char *s, size_t i, size_t lim, const char *w)
-{
-    size_t k = strlen(w);
-    for (; i + k <= lim; i++)
-        if (ci_prefix(s + i, lim - i, w))
-            return i;
-    return (size_t)-1;
-}
-
 typedef struct sdir {
     const char *name;
     int score;
@@ -164,8 +154,12 @@ static size_t ssi_at(const char *s, size_t n, size_t i, sres_t *r)
     size_t nl = j - ns;
     if (nl == 0 || (j < lim && !is_blank((unsigned char)s[j]) && s[j] != '-'))
         return i + 5;
-    size_t close = ci_find(s, j, lim, "-->");
-    size_t end = close == (size_t)-1 ? lim : close;
+    /* the directive ends at "-->"; its attributes stop at the next '<' too,
+     * so that the regions of successive openers do not overlap */
+    size_t end = j;
+    while (end < lim && s[end] != '<' && !(s[end] == '-' && end + 2 < n && s[end + 1] == '-' && s[end + 2] == '>'))
+        end++;
+    size_t close = end < lim && s[end] == '-' ? end : (size_t)-1;
     for (size_t k = 0; k < sizeof(ssi_dirs) / sizeof(ssi_dirs[0]); k++) {
         const sdir_t *d = &ssi_dirs[k];
         if (!ci_eq(s + ns, nl, d->name))
@@ -216,8 +210,10 @@ static size_t esi_at(const char *s, size_t n, size_t i, sres_t *r)
     if (nl == 0 || (j < lim && !is_blank((unsigned char)s[j]) && s[j] != '>' && s[j] != '/'))
         return i + 5;
     size_t gt = j;
-    while (gt < lim && s[gt] != '>')
+    while (gt < lim && s[gt] != '>' && s[gt] != '<')
         gt++;
+    if (gt < lim && s[gt] == '<')
+        gt = lim; /* not closed before the next tag */
     for (size_t k = 0; k < sizeof(esi_tags) / sizeof(esi_tags[0]); k++) {
         if (!ci_eq(s + ns, nl, esi_tags[k].name))
             continue;
@@ -226,8 +222,7 @@ static size_t esi_at(const char *s, size_t n, size_t i, sres_t *r)
             sc -= 25; /* include/inline without src= */
         if (k == 4) {
             /* <esi:vars>: what it expands */
-            size_t e = ci_find(s, j, lim, "</esi:vars");
-            for (size_t q = j; q < (e == (size_t)-1 ? lim : e); q++)
+            for (size_t q = gt < lim ? gt + 1 : j; q < lim && s[q] != '<'; q++)
                 if (s[q] == '$' && esi_var(s, lim, q)) {
                     sc = 80;
                     break;
@@ -252,11 +247,20 @@ int rp__waf_ssi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__wa
     if (!memchr(s, '<', n) && !memchr(s, '$', n))
         return 0;
     memset(&r, 0, sizeof(r));
-    size_t i = 0;
+    /* the next '<' and '$', searched again only once passed */
+    size_t i = 0, a = 0, b = 0;
+    int fa = 0, fb = 0;
     while (i < n && r.score < 95) {
-        const char *p = memchr(s + i, '<', n - i);
-        const char *d = memchr(s + i, '$', n - i);
-        size_t a = p ? (size_t)(p - s) : n, b = d ? (size_t)(d - s) : n;
+        if (!fa || (a < n && a < i)) {
+            const char *p = memchr(s + i, '<', n - i);
+            a = p ? (size_t)(p - s) : n;
+            fa = 1;
+        }
+        if (!fb || (b < n && b < i)) {
+            const char *d = memchr(s + i, '$', n - i);
+            b = d ? (size_t)(d - s) : n;
+            fb = 1;
+        }
         if (a == n && b == n)
             break;
         if (b < a) {

@@ -26,9 +26,9 @@ static const tcase_t attacks[] = {
     { "<?xml :echo 1;", 70, "xml" },
     { "<?xml   \t\t ();echo 1;", 70, NULL },
     { "test<?", 50, NULL },
-    { "[php]echo 'test';[/php]", 60, "Smarty" },
+    { "[php]echo 'test';[/php]", 85, "[php]" },
     { "{php}echo 1{/php}", 60, NULL },
-    { "somePhpWouldGoHere[\\php]", 60, NULL },
+    { "somePhpWouldGoHere[\\php]", 55, NULL },
     /* calls */
     { "system('id')", 90, "system" },
     { "system(whoami)", 90, NULL },
@@ -197,6 +197,30 @@ static const char *const benign[] = {
     "range(1, 10) in Python",
     "crypt(abc)",
     "date('Y-m-d')",
+    "Use array_map(fn($x) => $x * 2, $items) to double values",
+    "In PHP, $_GET holds the query parameters",
+    "Call exec() only on trusted input",
+    "The eval() function evaluates JavaScript code",
+    "The assert() macro aborts",
+    "printf(\"%d\", x) prints an int",
+    "substr(str, 0, 3) returns the start",
+    "mail (paper) is slow",
+    "Python: eval(input()) is bad",
+    "Ruby: system(\"ls\") runs a command",
+    "require('./module')",
+    "this.$emit('change')",
+    "$USD (approx)",
+    "=> ${user.name} placeholder",
+    "Hey <?= what",
+    "ZIP://  is a scheme?",
+    "engine = V8 in Chrome",
+    "precision = 0.95",
+    "Wiki: use [php]code[/php] to highlight",
+    "$(this).hide(); $('#id').show(); $.ajax({url: '/x'})",
+    "Vue: this.$refs.input.focus()",
+    "The file (attached) has the details",
+    "Please include (if possible) a photo",
+    "We require (at minimum) two references",
 };
 
 TEST(attacks)
@@ -309,6 +333,8 @@ TEST(pathological)
     run_pathological("$$$$");
     run_pathological("${");
     run_pathological("a://");
+    run_pathological("abcdefghijk(");
+    run_pathological("x\n```\n");
 }
 
 int main(void)
