@@ -459,11 +459,41 @@ static void spell_piece(st_t *s, grp_t *g, const unsigned char *p, size_t l, int
             l--;
     }
     for (size_t k = 0; k < l; k++) {
-        if (sp->n + 1 >= SPELL_MAX || !(is_idc(p[k]) || p[k] == '\\')) {
+        int c = p[k];
+        /* "\x73ystem", "\163ystem": escapes of a double-quoted string */
+        if (is_str && c == '\\' && k + 3 < l + 1 && k + 1 < l) {
+            int v = -1;
+            if ((p[k + 1] == 'x' || p[k + 1] == 'X') && k + 3 < l + 1 && k + 2 < l) {
+                int h = 0, d = 0;
+                size_t q = k + 2;
+                for (; q < l && q < k + 4; q++) {
+                    int x = p[q];
+                    int xv = x >= '0' && x <= '9' ? x - '0' : lc(x) >= 'a' && lc(x) <= 'f' ? lc(x) - 'a' + 10 : -1;
+                    if (xv < 0)
+                        break;
+                    h = h * 16 + xv;
+                    d++;
+                }
+                if (d) {
+                    v = h;
+                    k = q - 1;
+                }
+            } else if (p[k + 1] >= '0' && p[k + 1] <= '7') {
+                int o = 0;
+                size_t q = k + 1;
+                for (; q < l && q < k + 4 && p[q] >= '0' && p[q] <= '7'; q++)
+                    o = o * 8 + (p[q] - '0');
+                v = o & 0xff;
+                k = q - 1;
+            }
+            if (v >= 0)
+                c = v;
+        }
+        if (sp->n + 1 >= SPELL_MAX || !(is_idc(c) || c == '\\')) {
             sp->cut = 1;
             break;
         }
-        sp->b[sp->n++] = (char)lc(p[k]);
+        sp->b[sp->n++] = (char)lc(c);
     }
     sp->pieces++;
     sp->strs += is_str != 0;
@@ -519,6 +549,23 @@ static int word_after(const st_t *s, size_t close)
     return !word_in(u + j, e - j, ops, sizeof(ops) / sizeof(ops[0]), 1);
 }
 
+/* After the ')' at close: "(1).pdf" (a file name: "File(1).pdf") or
+ * "(): " (an error message: "Error in file_get_contents(): failed"). */
+static int name_or_message_after(const st_t *s, size_t close)
+{
+    const unsigned char *u = s->u;
+    size_t j = close + 1, n = s->n;
+    if (j + 1 < n && u[j] == ':' && is_blank(u[j + 1]))
+        return 1;
+    if (j + 2 < n && u[j] == '.' && is_ids(u[j + 1])) {
+        size_t e = j + 1;
+        while (e < n && e - j <= 6 && (is_idc(u[e])))
+            e++;
+        return e - j >= 3 && e - j <= 6 && (e == n || is_blank(u[e]) || u[e] == '"' || u[e] == '\'' || u[e] == ',');
+    }
+    return 0;
+}
+
 /* Scores a call when its ')' is found (closed) or the value ends. */
 static void call_end(st_t *s, grp_t *g, int closed, size_t close)
 {
@@ -553,7 +600,7 @@ static void call_end(st_t *s, grp_t *g, int closed, size_t close)
             sc = f->tier == T_L ? 0 : base - 10;
         if (g->suffix && sc > 60)
             sc = 60;
-        if (closed && sc > 45 && word_after(s, close))
+        if (closed && sc > 45 && (word_after(s, close) || name_or_message_after(s, close)))
             sc = 45;
         if ((f->flags & F_KW) && sc > 45 && g->first == K_STR) {
             /* include('x'): a file that looks like one, else a Node require */
@@ -997,7 +1044,7 @@ static size_t string_end(const unsigned char *u, size_t n, size_t i)
 static const char *const bb_tags[] = { "[php]", "[/php]", "[\\php]", "{php}", "{/php}" };
 
 /* Analyses u[0..n) into r. */
-static void analyse(const unsigned char *u, size_t n, res_t *r)
+static void analyse(const unsigned char *u, size_t n, int after_string, res_t *r)
 {
     st_t s;
     memset(&s, 0, offsetof(st_t, g));
@@ -1005,6 +1052,8 @@ static void analyse(const unsigned char *u, size_t n, res_t *r)
     s.u = u;
     s.n = n;
     s.r = r;
+    if (after_string)
+        s.prev.k = K_STR; /* the value closed a string of the application */
     s.nl_next = s.cmt_end = (size_t)-1;
     s.g[0].pure = 1;
     s.g[0].fn = -1;
@@ -1279,6 +1328,36 @@ static void merge(res_t *to, const res_t *from, int cap)
     }
 }
 
+/* A segment as code, then, when that found no attack, as the rest of a
+ * string the value breaks out of: after its first ' and after its first "
+ * (`'.system('id').'`, `";system('id');//`), so that the quote the
+ * payload closes does not open a string that swallows the payload. That
+ * quote opens the value or code punctuation follows it (. ; ) , ] } | &):
+ * `git commit -m "fix: use escapeshellarg()"` is a quotation. */
+static void analyse_segment(const unsigned char *u, size_t n, res_t *r)
+{
+    analyse(u, n, 0, r);
+    static const char quotes[] = { '\'', '"' };
+    for (size_t k = 0; k < sizeof(quotes) && r->score < 50; k++) {
+        const unsigned char *q = memchr(u, quotes[k], n);
+        if (!q)
+            continue;
+        size_t off = (size_t)(q - u) + 1, j = off, b = 0;
+        while (b < n && is_blank(u[b]))
+            b++;
+        while (j < n && is_blank(u[j]))
+            j++;
+        /* the quote opens the value, or code follows it */
+        if (b != off - 1 && !(j < n && strchr(".;),]}|&", u[j]) && u[j] != '\0'))
+            continue;
+        res_t t;
+        memset(&t, 0, sizeof(t));
+        analyse(u + off, n - off, 1, &t);
+        t.off += off;
+        merge(r, &t, 100);
+    }
+}
+
 int rp__waf_php(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -1312,7 +1391,7 @@ int rp__waf_php(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__wa
             (in_fence || last_fence > i)) {
             /* the text up to this fence line, then the block after it */
             memset(&t, 0, sizeof(t));
-            analyse(u + seg, i - seg, &t);
+            analyse_segment(u + seg, i - seg, &t);
             t.off += seg;
             merge(in_fence ? &rf : &r, &t, 100);
             in_fence = !in_fence;
@@ -1323,7 +1402,7 @@ int rp__waf_php(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__wa
         i = p ? (size_t)((const unsigned char *)p - u) + 1 : n;
     }
     memset(&t, 0, sizeof(t));
-    analyse(u + seg, n - seg, &t);
+    analyse_segment(u + seg, n - seg, &t);
     t.off += seg;
     merge(in_fence ? &rf : &r, &t, 100);
     int fenced = 0;

@@ -75,6 +75,15 @@ static const tcase_t attacks[] = {
     { "define('x', 'sys' . 'tem');(x)/* comment */('uname');", 85, NULL },
     { "$y = 'sys'.'tem';($y)('uname');", 90, NULL },
     { "'sys'.'tem'", 60, "concatenated" },
+    { "\"\\x73\\x79\\x73\\x74\\x65\\x6d\"('id')", 90, NULL },
+    { "\"\\163ystem\"('id')", 90, NULL },
+    /* breaking out of the application's string */
+    { "'.system('id').'", 90, NULL },
+    { "\";system('id');//", 90, NULL },
+    { "abc ' . system('id') . '", 90, NULL },
+    { "${system('id')}", 90, NULL },
+    { "$f = 'sys'.'tem'; $f('id');", 90, NULL },
+    { "@eval(base64_decode($_POST['z0']));", 90, NULL },
     /* variable functions */
     { "$a(1)", 80, "variable function" },
     { "$$b(2)", 80, NULL },
@@ -221,6 +230,12 @@ static const char *const benign[] = {
     "The file (attached) has the details",
     "Please include (if possible) a photo",
     "We require (at minimum) two references",
+    "File(1).pdf",
+    "Error in file_get_contents(): failed to open stream",
+    "Warning: include(config.php): failed to open stream",
+    "git commit -m \"fix: use escapeshellarg()\"",
+    "Report: the exec() call failed with code 2",
+    "system('id') is a classic payload",
 };
 
 TEST(attacks)
