@@ -39,8 +39,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define LINE_LOOK 256   /* bytes of a line examined */
-#define WORDS 6         /* words of a line split */
+#define LINE_LOOK 256 /* bytes of a line examined */
+#define WORDS 6       /* words of a line split */
 
 typedef struct mres {
     int score;
@@ -140,8 +140,8 @@ typedef struct line {
     size_t n;
     const char *w[WORDS];
     size_t wl[WORDS];
-    int nw;              /* words found (at most WORDS) */
-    int more;            /* more words after the last one kept */
+    int nw;   /* words found (at most WORDS) */
+    int more; /* more words after the last one kept */
 } line_t;
 
 static void split(line_t *L)
@@ -187,7 +187,8 @@ static int imap_args(const line_t *L, int from)
         const char *c = memchr(w, ':', l);
         if (c && is_digit((unsigned char)w[0]) && (size_t)(c - w) + 1 < l) {
             size_t i = 0;
-            while (i < l && (is_digit((unsigned char)w[i]) || w[i] == ':' || w[i] == ',' || w[i] == '*'))
+            while (i < l &&
+                   (is_digit((unsigned char)w[i]) || w[i] == ':' || w[i] == ',' || w[i] == '*'))
                 i++;
             if (i == l)
                 return 1;
@@ -197,14 +198,16 @@ static int imap_args(const line_t *L, int from)
 }
 
 static const char *const imap_cmds[] = {
-    "append", "authenticate", "capability", "check", "close", "copy", "create", "delete",
-    "enable", "examine", "expunge", "fetch", "getquota", "idle", "list", "login", "logout",
-    "lsub", "move", "namespace", "noop", "rename", "search", "select", "setacl", "starttls",
-    "status", "store", "subscribe", "uid", "unselect", "unsubscribe",
+    "append",    "authenticate", "capability", "check",       "close",    "copy",      "create",
+    "delete",    "enable",       "examine",    "expunge",     "fetch",    "getquota",  "idle",
+    "list",      "login",        "logout",     "lsub",        "move",     "namespace", "noop",
+    "rename",    "search",       "select",     "setacl",      "starttls", "status",    "store",
+    "subscribe", "uid",          "unselect",   "unsubscribe",
 };
 /* Commands complete without arguments. */
-static const char *const imap_alone[] = { "capability", "check", "close", "expunge", "idle",
-                                          "logout", "namespace", "noop", "starttls", "unselect" };
+static const char *const imap_alone[] = {"capability", "check",   "close",     "expunge",
+                                         "idle",       "logout",  "namespace", "noop",
+                                         "starttls",   "unselect"};
 
 static int in_list(const char *w, size_t l, const char *const *t, size_t nt)
 {
@@ -245,7 +248,8 @@ static void command_line(line_t *L, size_t off, int lead, int dot, int addr1, mr
             while (j < rest && p[j] == ' ')
                 j++;
             int angle = j < rest && p[j] == '<';
-            hit(r, angle ? 90 : (up0 ? 80 : 0), off, span, "SMTP command after a line break", w0, l0);
+            hit(r, angle ? 90 : (up0 ? 80 : 0), off, span, "SMTP command after a line break", w0,
+                l0);
         }
         return;
     }
@@ -263,7 +267,8 @@ static void command_line(line_t *L, size_t off, int lead, int dot, int addr1, mr
         return;
     }
     /* POP3 */
-    if ((ci_eq(w0, l0, "retr") || ci_eq(w0, l0, "dele")) && L->nw == 2 && all_digits(L->w[1], L->wl[1])) {
+    if ((ci_eq(w0, l0, "retr") || ci_eq(w0, l0, "dele")) && L->nw == 2 &&
+        all_digits(L->w[1], L->wl[1])) {
         hit(r, 80, off, span, "POP3 command after a line break", w0, l0);
         return;
     }
@@ -287,8 +292,8 @@ static void command_line(line_t *L, size_t off, int lead, int dot, int addr1, mr
         return;
     }
     /* lone verbs */
-    static const char *const lone[] = { "quit", "rset", "noop", "stat", "capa", "uidl", "starttls",
-                                        "turn", "help" };
+    static const char *const lone[] = {"quit", "rset",     "noop", "stat", "capa",
+                                       "uidl", "starttls", "turn", "help"};
     if (up0 && l0 >= 4 && (L->nw == 1 || (L->nw == 2 && ci_eq(w0, l0, "help"))) &&
         in_list(w0, l0, lone, NELEM(lone))) {
         hit(r, lead ? 55 : 40, off, span, "mail protocol command after a line break", w0, l0);
@@ -307,7 +312,8 @@ static void command_line(line_t *L, size_t off, int lead, int dot, int addr1, mr
             int args = imap_args(L, 2) ||
                        (L->nw == 2 && in_list(c, cl, imap_alone, NELEM(imap_alone))) ||
                        (ci_eq(c, cl, "login") && L->nw == 4) ||
-                       (ci_eq(c, cl, "uid") && L->nw >= 3 && in_list(L->w[2], L->wl[2], imap_cmds, NELEM(imap_cmds)));
+                       (ci_eq(c, cl, "uid") && L->nw >= 3 &&
+                        in_list(L->w[2], L->wl[2], imap_cmds, NELEM(imap_cmds)));
             int sc = 0;
             if (digit && (upc || args))
                 sc = 85;
@@ -324,10 +330,10 @@ static void command_line(line_t *L, size_t off, int lead, int dot, int addr1, mr
     }
     /* mail headers */
     if (addr1 && l0 >= 3 && w0[l0 - 1] == ':') {
-        static const char *const to[] = { "bcc:", "cc:", "to:" };
-        static const char *const other[] = { "subject:", "from:", "reply-to:", "sender:",
-                                             "content-type:", "mime-version:", "return-path:",
-                                             "content-transfer-encoding:" };
+        static const char *const to[] = {"bcc:", "cc:", "to:"};
+        static const char *const other[] = {
+            "subject:",      "from:",         "reply-to:",    "sender:",
+            "content-type:", "mime-version:", "return-path:", "content-transfer-encoding:"};
         if (in_list(w0, l0, to, NELEM(to)) && L->nw >= 2 && is_addr(L->w[1], L->wl[1]))
             hit(r, 90, off, span, "mail header after a line break", w0, l0 - 1);
         else if (in_list(w0, l0, other, NELEM(other)) && L->nw >= 2)
@@ -357,8 +363,9 @@ int rp__waf_mail(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     size_t b1 = 0;
     while (b1 < e1 && (s[b1] == ' ' || s[b1] == '\t'))
         b1++;
-    int addr1 = e1 == b1 || is_addr(s + b1, e1 - b1) ||
-                (e1 - b1 < LINE_LOOK && has_char(s + b1, e1 - b1, '<') && has_char(s + b1, e1 - b1, '@'));
+    int addr1 =
+        e1 == b1 || is_addr(s + b1, e1 - b1) ||
+        (e1 - b1 < LINE_LOOK && has_char(s + b1, e1 - b1, '<') && has_char(s + b1, e1 - b1, '@'));
     /* a lone "." line after the first */
     int dot = 0;
     for (size_t i = e1; i + 1 < n && !dot; i++)

@@ -34,15 +34,25 @@
  *     auto_prepend_file=.., memory_limit = 512M) (CRS 933120).
  *
  * The words alone are not code: prose about "the system", "exec" or
- * "eval", "phpinfo can leak" pass. A Markdown fenced code block (a code
- * review comment) is shown, not run: what it holds scores at most
- * FENCE_MAX. File uploads of PHP scripts and session files (CRS 933110,
- * 933220) depend on the point (a multipart filename, an X-Filename
- * header): rp__waf_php_uploads, a request-level check, looks at those.
+ * "eval", "phpinfo can leak" pass. A call followed by a word ("exec() only
+ * on trusted input", "printf(..) prints": not PHP syntax), by ": " (an
+ * error message: "include(x.php): failed to open stream") or by ".pdf" (a
+ * file name: "File(1).pdf") is a mention, 45 at most. A quote glued to a
+ * word is an apostrophe, not a string ("don't"). When nothing is found,
+ * the value is read again after its first ' and after its first " when
+ * that quote opens the value or code punctuation follows it: the payload
+ * that breaks out of the application's string (`'.system('id').'`).
  *
- * Cost: no allocation; one forward pass; every look-ahead (a string's
- * closing quote, a comment's end) is bounded or resumes where the last one
- * stopped, so the work is linear in n.
+ * A Markdown fenced code block (a code review comment) is shown, not run:
+ * what it holds scores at most FENCE_MAX. File uploads of PHP scripts and
+ * session files (CRS 933110, 933220) depend on the point (a multipart
+ * filename, an X-Filename header): rp__waf_php_uploads, a request-level
+ * check, looks at those.
+ *
+ * Cost: no allocation; one forward pass (three at most, for the string
+ * breakouts); every look-ahead (a string's closing quote, a comment's end)
+ * is bounded or resumes where the last one stopped, so the work is linear
+ * in n.
  */
 #include "waf/waf_int.h"
 
@@ -50,22 +60,22 @@
 #include <stdio.h>
 #include <string.h>
 
-#define FENCE_MAX 40   /* highest score of code in a Markdown code block */
-#define DEPTH_MAX 32   /* brackets tracked */
-#define SPELL_MAX 40   /* bytes of a spelled callee kept */
-#define STR_MAX 2048   /* bytes searched for a string's closing quote */
-#define NAME_MAX 48    /* longest function name looked up */
+#define FENCE_MAX 40 /* highest score of code in a Markdown code block */
+#define DEPTH_MAX 32 /* brackets tracked */
+#define SPELL_MAX 40 /* bytes of a spelled callee kept */
+#define STR_MAX 2048 /* bytes searched for a string's closing quote */
+#define NAME_MAX 48  /* longest function name looked up */
 
 /* ---------------------------------------------------------------------- */
 /* Tables.                                                                  */
 
 enum { T_L = 1, T_M, T_H };
 enum {
-    F_WORD = 1,   /* an English word too (system, file, date): needs code around it */
-    F_DIST = 2,   /* distinctive: base64_decode( is enough, even unclosed */
-    F_CB = 4,     /* takes a callback by name */
-    F_EXEC = 8,   /* runs code or commands: a callback name, a spelled callee */
-    F_KW = 16,    /* a language construct (include, require) */
+    F_WORD = 1, /* an English word too (system, file, date): needs code around it */
+    F_DIST = 2, /* distinctive: base64_decode( is enough, even unclosed */
+    F_CB = 4,   /* takes a callback by name */
+    F_EXEC = 8, /* runs code or commands: a callback name, a spelled callee */
+    F_KW = 16,  /* a language construct (include, require) */
 };
 
 typedef struct pfn {
@@ -207,7 +217,11 @@ static const pdir_t dirs[] = {
 
 /* Extensions whose directives are "ext.name" (sorted). */
 static const char *const dir_prefixes[] = {
-    "apc", "arg_separator", "assert", "bcmath", "cgi", "com", "curl", "date", "dba", "exif", "fastcgi", "ffi", "filter", "highlight", "ibase", "iconv", "intl", "ldap", "mail", "mbstring", "mysql", "mysqli", "mysqlnd", "oci8", "odbc", "opcache", "openssl", "pcre", "pdo_mysql", "pgsql", "phar", "session", "soap", "sqlite3", "tidy", "url_rewriter", "user_ini", "xdebug", "zend", "zlib"
+    "apc", "arg_separator", "assert", "bcmath", "cgi", "com", "curl", "date", "dba", "exif",
+    "fastcgi", "ffi", "filter", "highlight", "ibase", "iconv", "intl", "ldap", "mail", "mbstring",
+    "mysql", "mysqli", "mysqlnd", "oci8", "odbc", "opcache", "openssl", "pcre", "pdo_mysql",
+    "pgsql", "phar", "session", "soap", "sqlite3", "tidy", "url_rewriter", "user_ini", "xdebug",
+    "zend", "zlib",
 };
 
 /* Superglobals (case-sensitive, without the '$'). */
@@ -219,8 +233,8 @@ static const char *const superglobals[] = {
 
 /* Words after which a name is in code, not prose. */
 static const char *const keywords[] = {
-    "and", "case", "clone", "echo", "else", "include", "include_once", "new", "or", "php",
-    "print", "require", "require_once", "return", "throw", "xor", "yield",
+    "and", "case",  "clone",   "echo",         "else",   "include", "include_once", "new",   "or",
+    "php", "print", "require", "require_once", "return", "throw",   "xor",          "yield",
 };
 
 static int lc(int c)
@@ -333,12 +347,12 @@ static void hit(res_t *r, int score, size_t off, size_t len, const char *what,
 /* The lexer + parser.                                                      */
 
 enum { K_NONE, K_IDENT, K_VAR, K_STR, K_TICK, K_NUM, K_PUNCT, K_TAG };
-enum { P_ARROW = 1, P_DCOLON = 2 };  /* two-byte punctuation, in tok.c */
+enum { P_ARROW = 1, P_DCOLON = 2 }; /* two-byte punctuation, in tok.c */
 
 typedef struct tok {
     int k;
     size_t pos, len;
-    int c;              /* punctuation byte, or P_ARROW / P_DCOLON */
+    int c; /* punctuation byte, or P_ARROW / P_DCOLON */
 } tok_t;
 
 enum { CTX_START, CTX_CODE, CTX_WORD, CTX_METHOD, CTX_DEF };
@@ -347,21 +361,21 @@ enum { CAL_NONE, CAL_NAMED, CAL_SPELL, CAL_VAR };
 /* A chain of pieces joined by '.': 'sys'.'tem', (sy.(st).em). */
 typedef struct spell {
     char b[SPELL_MAX];
-    unsigned n;          /* bytes in b (may be cut) */
+    unsigned n; /* bytes in b (may be cut) */
     unsigned pieces, strs;
     int active, dot, cut;
     size_t pos;
 } spell_t;
 
 typedef struct grp {
-    int open;                  /* '(' '[' '{'; 0 for the top level */
+    int open; /* '(' '[' '{'; 0 for the top level */
     int callee, fn, suffix, strong, comment, ctx, superg, vx_before, onlyvar;
-    size_t pos, cpos;          /* the bracket, the callee */
-    char cname[SPELL_MAX];     /* spelled callee */
+    size_t pos, cpos;      /* the bracket, the callee */
+    char cname[SPELL_MAX]; /* spelled callee */
     unsigned cnl;
-    unsigned ntok;             /* tokens directly inside */
-    int first;                 /* kind of the first of them */
-    size_t fpos, flen;         /* the first, when a string */
+    unsigned ntok;     /* tokens directly inside */
+    int first;         /* kind of the first of them */
+    size_t fpos, flen; /* the first, when a string */
     int prose, lastword, cbstr, pure, numidx;
     spell_t sp;
 } grp_t;
@@ -370,21 +384,21 @@ typedef struct st {
     const unsigned char *u;
     size_t n;
     res_t *r;
-    int depth, over;           /* g[depth] is the innermost; brackets past DEPTH_MAX */
+    int depth, over; /* g[depth] is the innermost; brackets past DEPTH_MAX */
     tok_t prev, prev2;
-    int gap_ws, gap_cmt;       /* blanks / a comment since prev */
-    int vx, vx_sg;             /* the expression before is a variable (a superglobal) */
-    int arrow;                 /* prev is -> or :: */
-    int ident_ctx, ident_at;   /* context of the last identifier; '@' before it */
-    int var_ctx;               /* CTX_METHOD for this.$x (JavaScript) */
-    int in_php;                /* after an open tag */
-    int tag, tag_pending;      /* an open tag waiting for its first token */
-    int bb_open;               /* a [php] opener was seen */
+    int gap_ws, gap_cmt;     /* blanks / a comment since prev */
+    int vx, vx_sg;           /* the expression before is a variable (a superglobal) */
+    int arrow;               /* prev is -> or :: */
+    int ident_ctx, ident_at; /* context of the last identifier; '@' before it */
+    int var_ctx;             /* CTX_METHOD for this.$x (JavaScript) */
+    int in_php;              /* after an open tag */
+    int tag, tag_pending;    /* an open tag waiting for its first token */
+    int bb_open;             /* a [php] opener was seen */
     size_t tag_pos;
-    int concat_exec;           /* strings were concatenated into an exec name */
+    int concat_exec; /* strings were concatenated into an exec name */
     size_t concat_pos, concat_len;
-    size_t nl_next, cmt_end;   /* caches: next '\n', next "* /" */
-    grp_t g[DEPTH_MAX + 1];    /* last: only g[0] is cleared at the start */
+    size_t nl_next, cmt_end; /* caches: next '\n', next "* /" */
+    grp_t g[DEPTH_MAX + 1];  /* last: only g[0] is cleared at the start */
 } st_t;
 
 enum { TAG_PHP = 1, TAG_ECHO, TAG_SHORT, TAG_BB };
@@ -432,7 +446,8 @@ static void spell_end(st_t *s, grp_t *g)
         if (f >= 0 && (fns[f].flags & F_EXEC) && !s->concat_exec) {
             s->concat_exec = 1;
             s->concat_pos = sp->pos;
-            s->concat_len = s->prev.pos + s->prev.len > sp->pos ? s->prev.pos + s->prev.len - sp->pos : 0;
+            s->concat_len =
+                s->prev.pos + s->prev.len > sp->pos ? s->prev.pos + s->prev.len - sp->pos : 0;
         }
     }
     memset(sp, 0, sizeof(*sp));
@@ -468,7 +483,9 @@ static void spell_piece(st_t *s, grp_t *g, const unsigned char *p, size_t l, int
                 size_t q = k + 2;
                 for (; q < l && q < k + 4; q++) {
                     int x = p[q];
-                    int xv = x >= '0' && x <= '9' ? x - '0' : lc(x) >= 'a' && lc(x) <= 'f' ? lc(x) - 'a' + 10 : -1;
+                    int xv = x >= '0' && x <= '9'           ? x - '0'
+                             : lc(x) >= 'a' && lc(x) <= 'f' ? lc(x) - 'a' + 10
+                                                            : -1;
                     if (xv < 0)
                         break;
                     h = h * 16 + xv;
@@ -536,7 +553,7 @@ static int name_ctx(const st_t *s)
  * trusted input", "printf(..) prints". */
 static int word_after(const st_t *s, size_t close)
 {
-    static const char *const ops[] = { "and", "as", "instanceof", "or", "xor" };
+    static const char *const ops[] = {"and", "as", "instanceof", "or", "xor"};
     const unsigned char *u = s->u;
     size_t j = close + 1;
     while (j < s->n && is_blank(u[j]))
@@ -561,7 +578,8 @@ static int name_or_message_after(const st_t *s, size_t close)
         size_t e = j + 1;
         while (e < n && e - j <= 6 && (is_idc(u[e])))
             e++;
-        return e - j >= 3 && e - j <= 6 && (e == n || is_blank(u[e]) || u[e] == '"' || u[e] == '\'' || u[e] == ',');
+        return e - j >= 3 && e - j <= 6 &&
+               (e == n || is_blank(u[e]) || u[e] == '"' || u[e] == '\'' || u[e] == ',');
     }
     return 0;
 }
@@ -582,22 +600,19 @@ static void call_end(st_t *s, grp_t *g, int closed, size_t close)
         /* "file(s)", "system(s)": a plural, not a call */
         int plural = g->ntok == 1 && g->first == K_IDENT &&
                      (ci_is(u + g->pos + 1, alen, "s") || ci_is(u + g->pos + 1, alen, "es"));
-        if (g->ctx == CTX_METHOD || g->ctx == CTX_DEF)
+        if (g->ctx == CTX_METHOD || g->ctx == CTX_DEF || (closed && plural))
             sc = 0;
         else if (!closed)
             sc = (f->flags & F_DIST) && g->strong && f->tier >= T_M ? 70 : 0;
-        else if (plural)
-            sc = 0;
         else if (g->comment)
             sc = base > 60 ? base : 60;
         else if (g->strong)
-            sc = (g->ctx == CTX_WORD && (f->flags & F_WORD) && !codeargs) || (g->prose && f->tier < T_H)
+            sc = (g->ctx == CTX_WORD && (f->flags & F_WORD) && !codeargs) ||
+                         (g->prose && f->tier < T_H)
                      ? (base < 45 ? base : 45)
                      : base;
-        else if (g->ctx == CTX_WORD || g->prose)
-            sc = 0;
-        else
-            sc = f->tier == T_L ? 0 : base - 10;
+        else /* a blank before '(': prose unless code is around it */
+            sc = g->ctx == CTX_WORD || g->prose || f->tier == T_L ? 0 : base - 10;
         if (g->suffix && sc > 60)
             sc = 60;
         if (closed && sc > 45 && (word_after(s, close) || name_or_message_after(s, close)))
@@ -609,8 +624,8 @@ static void call_end(st_t *s, grp_t *g, int closed, size_t close)
             int path = 0;
             for (k = 0; k + 1 < l && !path; k++)
                 path = (q[k] == ':' && q[k + 1] == '/') || (q[k] == '.' && q[k + 1] == '.') ||
-                       (q[k] == '.' && (q[k + 1] == 'p' || q[k + 1] == 'P' || q[k + 1] == 't' ||
-                                        q[k + 1] == 'i'));
+                       (q[k] == '.' &&
+                        (q[k + 1] == 'p' || q[k + 1] == 'P' || q[k + 1] == 't' || q[k + 1] == 'i'));
             if (!path && !(l > 0 && (q[0] == '/' || q[0] == '\\')))
                 sc = 45;
         }
@@ -632,7 +647,9 @@ static void call_end(st_t *s, grp_t *g, int closed, size_t close)
         if (sc >= 40 && s->in_php && f->tier >= T_M && sc < 85)
             sc = 85;
         if (sc)
-            hit(s->r, sc, g->cpos, span, g->cbstr && (f->flags & F_CB) ? "exec function passed as a callback" : "call of a PHP function",
+            hit(s->r, sc, g->cpos, span,
+                g->cbstr && (f->flags & F_CB) ? "exec function passed as a callback"
+                                              : "call of a PHP function",
                 (const unsigned char *)f->name, strlen(f->name));
     } else if (g->callee == CAL_SPELL && closed) {
         int f = spell_fn(g->cname, g->cnl);
@@ -648,10 +665,9 @@ static void call_end(st_t *s, grp_t *g, int closed, size_t close)
             sc = 95;
         else if (s->concat_exec)
             sc = 90;
-        else if (g->prose || g->ctx == CTX_METHOD)
-            sc = 0; /* "$x (plus tax)", this.$emit('x') */
-        else if (!g->strong && !g->comment && g->ntok > 0 && g->first == K_IDENT)
-            sc = 0; /* "$USD (approx)" */
+        else if (g->prose || g->ctx == CTX_METHOD ||
+                 (!g->strong && !g->comment && g->ntok > 0 && g->first == K_IDENT))
+            sc = 0; /* "$x (plus tax)", this.$emit('x'), "$USD (approx)" */
         else
             sc = g->strong || g->comment ? 80 : 65;
         if (closed && sc > 45 && word_after(s, close))
@@ -708,12 +724,11 @@ static void wrapper(st_t *s, size_t i)
         const char *name;
         int score;
     } wr[] = {
-        { "php", 85 },           { "phar", 85 },          { "expect", 90 },
-        { "zip", 70 },           { "zlib", 70 },          { "bzip2", 70 },
-        { "compress.zlib", 80 }, { "compress.bzip2", 80 }, { "glob", 70 },
-        { "rar", 70 },           { "ogg", 60 },           { "ssh2", 70 },
-        { "ssh2.exec", 90 },     { "ssh2.shell", 90 },    { "ssh2.tunnel", 85 },
-        { "ssh2.sftp", 80 },     { "ssh2.scp", 80 },
+        {"php", 85},       {"phar", 85},       {"expect", 90},        {"zip", 70},
+        {"zlib", 70},      {"bzip2", 70},      {"compress.zlib", 80}, {"compress.bzip2", 80},
+        {"glob", 70},      {"rar", 70},        {"ogg", 60},           {"ssh2", 70},
+        {"ssh2.exec", 90}, {"ssh2.shell", 90}, {"ssh2.tunnel", 85},   {"ssh2.sftp", 80},
+        {"ssh2.scp", 80},
     };
     for (size_t k = 0; k < sizeof(wr) / sizeof(wr[0]); k++)
         if (ci_is(w, l, wr[k].name)) {
@@ -744,7 +759,8 @@ static void ini_line(st_t *s, size_t i)
     if (dot) {
         /* ext.directive: a known extension, then a name */
         if (dot + 1 < ne && is_ids(u[dot + 1]) &&
-            word_in(u + ns, dot - ns, dir_prefixes, sizeof(dir_prefixes) / sizeof(dir_prefixes[0]), 1))
+            word_in(u + ns, dot - ns, dir_prefixes, sizeof(dir_prefixes) / sizeof(dir_prefixes[0]),
+                    1))
             sc = 75;
     } else {
         size_t lo = 0, hi = sizeof(dirs) / sizeof(dirs[0]);
@@ -780,7 +796,8 @@ static void tag_decide(st_t *s, const tok_t *t)
     const unsigned char *u = s->u;
     if (!t) {
         sc = s->tag == TAG_SHORT || s->tag == TAG_BB ? 0 : 45;
-    } else if (t->k == K_VAR || t->k == K_STR || t->k == K_TICK || (t->k == K_NUM && s->tag == TAG_ECHO) ||
+    } else if (t->k == K_VAR || t->k == K_STR || t->k == K_TICK ||
+               (t->k == K_NUM && s->tag == TAG_ECHO) ||
                (t->k == K_PUNCT && (t->c == '@' || t->c == '(' || t->c == '$' || t->c == '/'))) {
         sc = 85;
     } else if (t->k == K_IDENT) {
@@ -826,8 +843,8 @@ static void emit(st_t *s, tok_t t)
         g->ntok++;
         if (t.k == K_IDENT && g->lastword && s->gap_ws)
             g->prose = 1;
-        g->lastword = t.k == K_IDENT &&
-                      !word_in(u + t.pos, t.len, keywords, sizeof(keywords) / sizeof(keywords[0]), 1);
+        g->lastword = t.k == K_IDENT && !word_in(u + t.pos, t.len, keywords,
+                                                 sizeof(keywords) / sizeof(keywords[0]), 1);
         if (t.k == K_STR && g->callee == CAL_NAMED && t.len >= 3) {
             int f = fn_find(u + t.pos + 1, t.len - 2);
             if (f >= 0 && (fns[f].flags & F_EXEC))
@@ -869,7 +886,8 @@ static void emit(st_t *s, tok_t t)
             }
         } else if (g->sp.active && g->sp.pieces >= 1 && !g->sp.cut &&
                    (s->prev.k == K_STR || s->prev.k == K_IDENT ||
-                    (s->prev.k == K_PUNCT && (s->prev.c == ')' || s->prev.c == ']' || s->prev.c == '}')))) {
+                    (s->prev.k == K_PUNCT &&
+                     (s->prev.c == ')' || s->prev.c == ']' || s->prev.c == '}')))) {
             ng.callee = CAL_SPELL;
             memcpy(ng.cname, g->sp.b, g->sp.n);
             ng.cnl = g->sp.n;
@@ -960,8 +978,8 @@ static void emit(st_t *s, tok_t t)
             /* [0] {0} after a piece: an index, the chain goes on */
         } else if (pure && tl > 0) {
             /* a cast: (string) (int) .. ends the chain */
-            static const char *const casts[] = { "string", "int", "integer", "bool", "boolean",
-                                                 "float", "double", "array", "object", "binary" };
+            static const char *const casts[] = {"string", "int",    "integer", "bool",   "boolean",
+                                                "float",  "double", "array",   "object", "binary"};
             if (c->open == '(' && word_in((const unsigned char *)text, tl, casts, 10, 1)) {
                 spell_end(s, p);
             } else {
@@ -1016,7 +1034,7 @@ other:
     if (t.k == K_TICK && t.len > 2 &&
         (s->in_php || (s->prev.k == K_PUNCT && s->prev.c == '=') ||
          (s->prev.k == K_IDENT && (ci_is(u + s->prev.pos, s->prev.len, "echo") ||
-                                  ci_is(u + s->prev.pos, s->prev.len, "print")))))
+                                   ci_is(u + s->prev.pos, s->prev.len, "print")))))
         hit(s->r, 85, t.pos, t.len, "backtick shell execution in PHP", NULL, 0);
 done:
     s->prev2 = s->prev;
@@ -1041,7 +1059,7 @@ static size_t string_end(const unsigned char *u, size_t n, size_t i)
     return 0;
 }
 
-static const char *const bb_tags[] = { "[php]", "[/php]", "[\\php]", "{php}", "{/php}" };
+static const char *const bb_tags[] = {"[php]", "[/php]", "[\\php]", "{php}", "{/php}"};
 
 /* Analyses u[0..n) into r. */
 static void analyse(const unsigned char *u, size_t n, int after_string, res_t *r)
@@ -1183,7 +1201,8 @@ static void analyse(const unsigned char *u, size_t n, int after_string, res_t *r
                 j++;
             t.k = K_IDENT;
             t.len = j - i;
-            if (t.len == 1 && (c == 'O' || c == 'C' || c == 'o' || c == 'c') && j < n && u[j] == ':')
+            if (t.len == 1 && (c == 'O' || c == 'C' || c == 'o' || c == 'c') && j < n &&
+                u[j] == ':')
                 serialized(&s, i);
             emit(&s, t);
             i = j;
@@ -1191,7 +1210,8 @@ static void analyse(const unsigned char *u, size_t n, int after_string, res_t *r
         }
         if (c >= '0' && c <= '9') {
             size_t j = i + 1;
-            while (j < n && (is_idc(u[j]) || (u[j] == '.' && j + 1 < n && u[j + 1] >= '0' && u[j + 1] <= '9')))
+            while (j < n && (is_idc(u[j]) ||
+                             (u[j] == '.' && j + 1 < n && u[j + 1] >= '0' && u[j + 1] <= '9')))
                 j++;
             t.k = K_NUM;
             t.len = j - i;
@@ -1213,11 +1233,14 @@ static void analyse(const unsigned char *u, size_t n, int after_string, res_t *r
                     while (k < n && is_blank(u[k]))
                         k++;
                     /* $_GET[..] or in code; "$_GET holds the query" is prose */
-                    int code = k >= n || u[k] == '[' || u[k] == ';' || u[k] == ')' ||
-                               u[k] == ',' || u[k] == '=' || u[k] == '.' || u[k] == '-' ||
-                               u[k] == '?' || u[k] == '(' || s.in_php;
-                    hit(r, k < n && u[k] == '[' ? 80 : code ? 60 : 45, i, j - i, "PHP superglobal",
-                        u + i, j - i);
+                    int code = k >= n || u[k] == '[' || u[k] == ';' || u[k] == ')' || u[k] == ',' ||
+                               u[k] == '=' || u[k] == '.' || u[k] == '-' || u[k] == '?' ||
+                               u[k] == '(' || s.in_php;
+                    hit(r,
+                        k < n && u[k] == '[' ? 80
+                        : code               ? 60
+                                             : 45,
+                        i, j - i, "PHP superglobal", u + i, j - i);
                 }
                 emit(&s, t);
                 s.vx_sg = sg;
@@ -1279,7 +1302,8 @@ static void analyse(const unsigned char *u, size_t n, int after_string, res_t *r
         } else if (c == ':' && i + 1 < n && u[i + 1] == ':') {
             t.c = P_DCOLON;
             t.len = 2;
-        } else if (c == ':' && i + 3 < n && u[i + 1] == '/' && u[i + 2] == '/' && !is_blank(u[i + 3])) {
+        } else if (c == ':' && i + 3 < n && u[i + 1] == '/' && u[i + 2] == '/' &&
+                   !is_blank(u[i + 3])) {
             wrapper(&s, i);
         }
         emit(&s, t);
@@ -1337,7 +1361,7 @@ static void merge(res_t *to, const res_t *from, int cap)
 static void analyse_segment(const unsigned char *u, size_t n, res_t *r)
 {
     analyse(u, n, 0, r);
-    static const char quotes[] = { '\'', '"' };
+    static const char quotes[] = {'\'', '"'};
     for (size_t k = 0; k < sizeof(quotes) && r->score < 50; k++) {
         const unsigned char *q = memchr(u, quotes[k], n);
         if (!q)
@@ -1387,8 +1411,8 @@ int rp__waf_php(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__wa
     int in_fence = 0;
     while (i < n) {
         size_t fe;
-        if ((i == 0 || u[i - 1] == '\n') && last_fence != (size_t)-1 && (fe = fence_line(u, n, i)) &&
-            (in_fence || last_fence > i)) {
+        if ((i == 0 || u[i - 1] == '\n') && last_fence != (size_t)-1 &&
+            (fe = fence_line(u, n, i)) && (in_fence || last_fence > i)) {
             /* the text up to this fence line, then the block after it */
             memset(&t, 0, sizeof(t));
             analyse_segment(u + seg, i - seg, &t);
@@ -1429,7 +1453,7 @@ int rp__waf_php(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__wa
 int rp__php_filename(const char *name, size_t n, rp__waf_match_t *m)
 {
     const unsigned char *u = (const unsigned char *)name;
-    static const char *const exts[] = { "php", "phtml", "phar", "phps", "pht", "phpt" };
+    static const char *const exts[] = {"php", "phtml", "phar", "phps", "pht", "phpt"};
     m->score = 0;
     m->off = m->len = 0;
     m->evidence[0] = '\0';
@@ -1465,8 +1489,8 @@ int rp__php_filename(const char *name, size_t n, rp__waf_match_t *m)
             m->off = d - 1;
             m->len = xe - (d - 1);
             snprintf(m->evidence, sizeof(m->evidence), "php: %s (.%.*s)",
-                     pass == 0 ? "PHP script file name" : "PHP double extension", (int)(l > 12 ? 12 : l),
-                     (const char *)u + x);
+                     pass == 0 ? "PHP script file name" : "PHP double extension",
+                     (int)(l > 12 ? 12 : l), (const char *)u + x);
             return m->score;
         }
         e = d - 1;
@@ -1496,9 +1520,9 @@ int rp__php_filename(const char *name, size_t n, rp__waf_match_t *m)
 void rp__waf_php_uploads(const rp_waf_request_t *req, const struct rp__points *pts,
                          rp__waf_ctx_t *ctx)
 {
-    static const char *const hdrs[] = { "header.x-filename", "header.x_filename",
-                                        "header.x-file-name", "header.x.filename",
-                                        "header.x-file", "header.x_file_name" };
+    static const char *const hdrs[] = {"header.x-filename",  "header.x_filename",
+                                       "header.x-file-name", "header.x.filename",
+                                       "header.x-file",      "header.x_file_name"};
     (void)req;
     for (size_t i = 0; i < pts->n; i++) {
         const rp_waf_point_t *pt = &pts->v[i];

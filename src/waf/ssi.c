@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SSI_LOOK 512   /* bytes read after an opener */
+#define SSI_LOOK 512 /* bytes read after an opener */
 
 typedef struct sres {
     int score;
@@ -102,15 +102,20 @@ static int ci_prefix(const char *s, size_t n, const char *w)
 typedef struct sdir {
     const char *name;
     int score;
-    const char *attrs;   /* attributes it needs (one of, space separated), or "" */
+    const char *attrs; /* attributes it needs (one of, space separated), or "" */
 } sdir_t;
 
 static const sdir_t ssi_dirs[] = {
-    { "exec", 95, "cmd cgi" },        { "include", 85, "virtual file" },
-    { "printenv", 80, "" },           { "echo", 75, "var encoding" },
-    { "set", 70, "var value" },       { "config", 70, "errmsg timefmt sizefmt echomsg" },
-    { "fsize", 70, "file virtual" },  { "flastmod", 70, "file virtual" },
-    { "if", 60, "expr" },             { "elif", 60, "expr" },
+    {"exec", 95, "cmd cgi"},
+    {"include", 85, "virtual file"},
+    {"printenv", 80, ""},
+    {"echo", 75, "var encoding"},
+    {"set", 70, "var value"},
+    {"config", 70, "errmsg timefmt sizefmt echomsg"},
+    {"fsize", 70, "file virtual"},
+    {"flastmod", 70, "file virtual"},
+    {"if", 60, "expr"},
+    {"elif", 60, "expr"},
 };
 
 /* Is there one of the attribute names (space-separated list) followed by
@@ -157,7 +162,8 @@ static size_t ssi_at(const char *s, size_t n, size_t i, sres_t *r)
     /* the directive ends at "-->"; its attributes stop at the next '<' too,
      * so that the regions of successive openers do not overlap */
     size_t end = j;
-    while (end < lim && s[end] != '<' && !(s[end] == '-' && end + 2 < n && s[end + 1] == '-' && s[end + 2] == '>'))
+    while (end < lim && s[end] != '<' &&
+           !(s[end] == '-' && end + 2 < n && s[end + 1] == '-' && s[end + 2] == '>'))
         end++;
     size_t close = end < lim && s[end] == '-' ? end : (size_t)-1;
     for (size_t k = 0; k < sizeof(ssi_dirs) / sizeof(ssi_dirs[0]); k++) {
@@ -180,17 +186,17 @@ typedef struct etag {
 } etag_t;
 
 static const etag_t esi_tags[] = {
-    { "include", 85 }, { "inline", 85 }, { "eval", 85 },    { "debug", 75 },
-    { "vars", 60 },    { "choose", 60 }, { "when", 60 },    { "otherwise", 55 },
-    { "assign", 65 },  { "try", 55 },    { "attempt", 55 }, { "except", 55 },
-    { "remove", 55 },  { "comment", 55 }, { "function", 60 }, { "text", 50 },
+    {"include", 85}, {"inline", 85},  {"eval", 85},     {"debug", 75},
+    {"vars", 60},    {"choose", 60},  {"when", 60},     {"otherwise", 55},
+    {"assign", 65},  {"try", 55},     {"attempt", 55},  {"except", 55},
+    {"remove", 55},  {"comment", 55}, {"function", 60}, {"text", 50},
 };
 
 /* An ESI variable $(HTTP_X..), $(QUERY_STRING..) at i ('$'). */
 static int esi_var(const char *s, size_t n, size_t i)
 {
-    static const char *const vars[] = { "http_", "query_string", "remote_addr", "request_method",
-                                        "request_path", "esi_args" };
+    static const char *const vars[] = {"http_",          "query_string", "remote_addr",
+                                       "request_method", "request_path", "esi_args"};
     if (i + 2 >= n || s[i + 1] != '(')
         return 0;
     for (size_t k = 0; k < sizeof(vars) / sizeof(vars[0]); k++)
