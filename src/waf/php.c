@@ -356,7 +356,7 @@ typedef struct tok {
 } tok_t;
 
 enum { CTX_START, CTX_CODE, CTX_WORD, CTX_METHOD, CTX_DEF };
-enum { CAL_NONE, CAL_NAMED, CAL_SPELL, CAL_VAR };
+enum { CAL_NONE, CAL_NAMED, CAL_SPELL, CAL_VAR, CAL_EXT };
 
 /* A chain of pieces joined by '.': 'sys'.'tem', (sy.(st).em). */
 typedef struct spell {
@@ -548,6 +548,36 @@ static int name_ctx(const st_t *s)
     }
 }
 
+/* The '(' at pos is the last byte of the value but blanks. */
+static int at_end(const st_t *s, size_t pos)
+{
+    size_t j = pos + 1;
+    while (j < s->n && is_blank(s->u[j]))
+        j++;
+    return j == s->n;
+}
+
+/* Function names of PHP extensions: a module prefix then a name with
+ * an underscore or more (ldap_get_entries, pg_enter_pipeline_mode). */
+static int ext_name(const unsigned char *s, size_t n)
+{
+    static const char *const mods[] = {
+        "apcu_",    "array_",  "bcmath_",  "ctype_", "curl_",   "date_",    "dba_",
+        "enchant_", "exif_",   "finfo_",   "ftp_",   "gmp_",    "hash_",    "ibase_",
+        "iconv_",   "image",   "imap_",    "intl_",  "ldap_",   "libxml_",  "mb_",
+        "mcrypt_",  "msg_",    "mysqli_",  "oci_",   "odbc_",   "opcache_", "openssl_",
+        "pcntl_",   "pg_",     "posix_",   "readline_", "sem_", "shm_",     "snmp_",
+        "socket_",  "sodium_", "sqlite_",  "ssh2_",  "stream_", "tidy_",    "xml_",
+        "xmlrpc_",  "zend_",   "zip_",     "zlib_",
+    };
+    for (size_t k = 0; k < sizeof(mods) / sizeof(mods[0]); k++) {
+        size_t l = strlen(mods[k]);
+        if (n > l + 2 && ci_is(s, l, mods[k]))
+            return 1;
+    }
+    return 0;
+}
+
 /* After the ')' at close: a word that is not an operator keyword. PHP
  * has no `f(x) word` (a syntax error); prose has: "exec() only on
  * trusted input", "printf(..) prints". */
@@ -603,7 +633,9 @@ static void call_end(st_t *s, grp_t *g, int closed, size_t close)
         if (g->ctx == CTX_METHOD || g->ctx == CTX_DEF || (closed && plural))
             sc = 0;
         else if (!closed)
-            sc = (f->flags & F_DIST) && g->strong && f->tier >= T_M ? 70 : 0;
+            sc = (f->flags & F_DIST) && g->strong && f->tier >= T_M ? 70
+                 : g->strong && g->ctx != CTX_WORD && at_end(s, g->pos) ? 50
+                                                                         : 0;
         else if (g->comment)
             sc = base > 60 ? base : 60;
         else if (g->strong)
@@ -651,6 +683,13 @@ static void call_end(st_t *s, grp_t *g, int closed, size_t close)
                 g->cbstr && (f->flags & F_CB) ? "exec function passed as a callback"
                                               : "call of a PHP function",
                 (const unsigned char *)f->name, strlen(f->name));
+    } else if (g->callee == CAL_EXT) {
+        /* ldap_get_entries(), tidy_parse_string(: an extension function
+         * with nothing in it (CRS 933151-933153, paranoia level 2) */
+        if (g->strong && g->ctx != CTX_WORD && g->ctx != CTX_METHOD && g->ctx != CTX_DEF &&
+            (closed ? g->ntok == 0 && !word_after(s, close) : at_end(s, g->pos)))
+            hit(s->r, 50, g->cpos, span, "call of a PHP extension function", u + g->cpos,
+                g->pos > g->cpos ? g->pos - g->cpos : 0);
     } else if (g->callee == CAL_SPELL && closed) {
         int f = spell_fn(g->cname, g->cnl);
         if (f >= 0 && fns[f].tier >= T_M)
@@ -880,6 +919,11 @@ static void emit(st_t *s, tok_t t)
                 ng.callee = CAL_NAMED;
                 ng.fn = f;
                 ng.suffix = suf;
+                ng.cpos = s->prev.pos;
+                ng.ctx = s->ident_ctx;
+                ng.strong = ng.strong || s->ident_at;
+            } else if (ext_name(nm, nl)) {
+                ng.callee = CAL_EXT;
                 ng.cpos = s->prev.pos;
                 ng.ctx = s->ident_ctx;
                 ng.strong = ng.strong || s->ident_at;
