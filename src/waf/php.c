@@ -1572,7 +1572,9 @@ void rp__waf_php_uploads(const rp_waf_request_t *req, const struct rp__points *p
         const rp_waf_point_t *pt = &pts->v[i];
         rp_str_t p = pt->path;
         int is_name = 0;
-        if ((pt->src & RP_WAF_SRC_BODY) && !(pt->flags & RP_WAF_PT_KEY) && p.n > 9 &&
+        /* body.multipart.<name>.filename (not a JSON "filename" field) */
+        if ((pt->src & RP_WAF_SRC_BODY) && !(pt->flags & RP_WAF_PT_KEY) &&
+            rp_str_has_prefix(p, RP_STRLIT("body.multipart.")) && p.n > 24 &&
             memcmp(p.p + p.n - 9, ".filename", 9) == 0)
             is_name = 1;
         for (size_t k = 0; k < sizeof(hdrs) / sizeof(hdrs[0]) && !is_name; k++)
