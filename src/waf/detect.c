@@ -18,6 +18,9 @@ const rp__waf_detector_t rp__waf_detectors[] = {
     { "nosqli-operator", RP_WAF_NOSQLI, RP_WAF_SRC_ALL, rp__waf_nosqli, "$'\"(=" },
     { "ldapi-filter", RP_WAF_LDAPI, RP_WAF_SRC_ALL, rp__waf_ldapi, ")" },
     { "xpath-expr", RP_WAF_XPATH, RP_WAF_SRC_ALL, rp__waf_xpath, "'\"/(:" },
+    { "php-lexer", RP_WAF_PHP, RP_WAF_SRC_ALL, rp__waf_php, NULL },
+    { "ssi-directive", RP_WAF_SSI, RP_WAF_SRC_ALL, rp__waf_ssi, "<$" },
+    { "mail-command", RP_WAF_MAIL, RP_WAF_SRC_ALL, rp__waf_mail, "\r\n" },
 };
 
 const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_detectors[0]);
@@ -27,6 +30,7 @@ const rp__waf_req_detector_t rp__waf_req_detectors[] = {
     { "scanner-fingerprint", 1u << RP_WAF_SCANNER, rp__waf_scanner_check },
     { "protocol-anomaly", 1u << RP_WAF_PROTOCOL, rp__waf_protocol_check },
     { "protocol-confusion", 1u << RP_WAF_PROTOCOL, rp__waf_confusion },
+    { "php-upload", 1u << RP_WAF_PHP, rp__waf_php_uploads },
 };
 
 const size_t rp__waf_nreq_detectors =

@@ -27,6 +27,10 @@
  *   nosqli.c     MongoDB operators in keys/brackets/objects, $where JavaScript
  *   ldapi.c      LDAP filter injection: a value that closes (attr=..) and adds
  *   xpath.c      XPath injection: literal breakout, axes, functions over paths
+ *   php.c        PHP lexer: open tags, calls, variable functions, wrappers,
+ *                serialized objects, php.ini directives; PHP uploads
+ *   ssi.c        server-side includes and ESI tags
+ *   mail.c       SMTP/IMAP/POP3 commands and mail headers after a CR/LF
  *   detect.c     the detector table
  *   waf.c        engine, scratch, inspection, verdict
  *
@@ -178,6 +182,19 @@ int rp__waf_ldapi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__
 
 /* xpath.c: XPath injection (literal breakout, axis steps, functions over paths) */
 int rp__waf_xpath(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+/* php.c: PHP code injection (CRS 933) */
+int rp__waf_php(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+/* A file name's verdict: a PHP script, a double extension, a session file. */
+int rp__php_filename(const char *name, size_t n, rp__waf_match_t *m);
+/* Request level: the multipart filenames and X-Filename headers. */
+void rp__waf_php_uploads(const rp_waf_request_t *req, const struct rp__points *pts,
+                         rp__waf_ctx_t *ctx);
+
+/* ssi.c: server-side includes (<!--#exec ..-->) and ESI (<esi:include ..>) */
+int rp__waf_ssi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* mail.c: SMTP/IMAP/POP3 command injection, mail header injection */
+int rp__waf_mail(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
 
 /* ---------------------------------------------------------------------- */
 /* Decoders (decode.c). Each writes at most the stated size into out and

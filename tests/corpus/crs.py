@@ -64,10 +64,13 @@ FILE_CLASSES = OrderedDict([
 # Rules that sit in a rule file of another class: their tests also accept
 # the Rampart class that detects what the rule is about (921200 is LDAP
 # injection in the protocol-attack file; 942290 MongoDB injection in the
-# SQLi file).
+# SQLi file; 9323xx mail command injection in the command-injection file).
 RULE_EXTRA_ACCEPT = {
     "921200": {"ldapi"},
     "942290": {"nosqli"},
+    # SMTP, IMAP and POP3 command injection in the RCE file
+    "932300": {"mail"}, "932301": {"mail"}, "932310": {"mail"}, "932311": {"mail"},
+    "932320": {"mail"}, "932321": {"mail"},
 }
 
 # Rule files whose tests are not measured, and why.
