@@ -17,10 +17,11 @@ const rp__waf_detector_t rp__waf_detectors[] = {
 
 const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_detectors[0]);
 
-/* Request-level detectors (see waf_int.h). The placeholder row keeps the
- * array non-empty; only the first rp__waf_nreq_detectors rows run. */
+/* Request-level detectors (see waf_int.h): each runs once per request,
+ * after the per-value ones. */
 const rp__waf_req_detector_t rp__waf_req_detectors[] = {
-    { NULL, 0, NULL },
+    { "graphql-document", 1u << RP_WAF_GRAPHQL, rp__waf_graphql },
 };
 
-const size_t rp__waf_nreq_detectors = 0;
+const size_t rp__waf_nreq_detectors =
+    sizeof(rp__waf_req_detectors) / sizeof(rp__waf_req_detectors[0]);

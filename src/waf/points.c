@@ -17,7 +17,29 @@
  *                   body.json (scalar root), body.multipart.NAME (+ .filename,
  *                   + .SUB when the part is JSON/XML/form), body.xml.a/b,
  *                   body.xml.a/b@attr, body.xml?pi, body.xml!doctype,
- *                   body.xml!entity.NAME, else body.text
+ *                   body.xml!entity.NAME, body.graphql (+ arguments, below),
+ *                   else body.text
+ *
+ * GraphQL documents (graphql.c) are parsed where they come: a body of
+ * type application/graphql ("body.graphql"), and the "query" member of a
+ * JSON body's root object, or of each object of a root array (a batch),
+ * when it starts as a document does ("body.json.query|graphql",
+ * "body.json[].query|graphql"; "variables" and "operationName" are plain
+ * JSON points already). The document stays a point of its own; each
+ * string argument value (and variable default) becomes one more point,
+ * its GraphQL escapes undone (block strings dedented), at DOC + the
+ * field path from the operation's root + the argument:
+ *     DOC.user(id)                  user(id: "..")
+ *     DOC.user.posts(filter).title  posts(filter: {title: ".."}) inside user
+ *     DOC.search(tags)[]            a list item
+ *     DOC.user@include(if)          a directive's argument
+ *     DOC...F.user(id)              inside fragment F
+ *     DOC.$name                     a variable's default value
+ * (field names, not aliases; at most RP_GQL_PATH_CAP bytes of it). A
+ * malformed document adds an anomaly point at DOC with the text from the
+ * error on. The statistics of the documents worth a finding (depth,
+ * aliases, introspection..., see graphql.c) and the largest batch are
+ * kept in pts->gql for the request-level check.
  *
  * Every string value is decoded recursively: percent-decoding repeated
  * while it changes anything (the first pass of query/form values also
@@ -181,6 +203,8 @@ typedef struct pb {
     char *pool;              /* arena memory for paths, handed out in order */
     size_t pool_left;
     size_t inflated;         /* bytes gzip/deflate gave so far: max_decompressed in all */
+    rp__gql_def_t *gdefs;    /* the GraphQL fragment graph, allocated at the first document */
+    rp__gql_spread_t *gspreads;
 } pb_t;
 
 /* How the first decoding pass treats a value. */
@@ -492,6 +516,7 @@ static int decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *
 }
 
 static void json_walk(pb_t *b, rp_str_t s, unsigned depth, int top);
+static void gql_walk(pb_t *b, rp_str_t doc, unsigned depth);
 static void form_walk(pb_t *b, rp_str_t s, int semicolon, unsigned depth, int top);
 static int json_valid(pb_t *b, rp_str_t s);
 
@@ -609,6 +634,9 @@ typedef struct jw {
     size_t small[JW_SMALL];
     const char *last_end; /* just past the last token reported */
     const char *last_ok;  /* just past the last token that became a point */
+    char root;            /* 'o' / 'a': the root is an object / an array */
+    int gql_key;          /* the value next is a root "query" member */
+    uint32_t gql_ops;     /* GraphQL documents in the root array's objects */
 } jw_t;
 
 static int noop_cb(void *ud, rp_json_event_t ev, rp_str_t value, rp_str_t raw)
@@ -651,6 +679,8 @@ static int jw_cb(void *ud, rp_json_event_t ev, rp_str_t value, rp_str_t raw)
             w->frames = f;
             w->fcap = cap;
         }
+        if (w->nf == 0 && !w->root)
+            w->root = ev == RP_JSON_ARRAY_BEGIN ? 'a' : 'o';
         w->frames[w->nf++] = b->plen;
         if (ev == RP_JSON_ARRAY_BEGIN)
             path_seg(b, 0, "[]", 2);
@@ -663,6 +693,10 @@ static int jw_cb(void *ud, rp_json_event_t ev, rp_str_t value, rp_str_t raw)
     case RP_JSON_KEY: {
         if (w->nf)
             b->plen = w->frames[w->nf - 1];
+        /* a GraphQL request: {"query": ..} or [{"query": ..}, ..] */
+        w->gql_key = w->top && w->depth == 0 &&
+                     ((w->nf == 1 && w->root == 'o') || (w->nf == 2 && w->root == 'a')) &&
+                     rp_str_eq(value, RP_STRLIT("query"));
         path_seg(b, '.', value.p, value.n);
         if (key_seen(b, cur_path(b), value)) {
             w->last_ok = w->last_end;
@@ -678,6 +712,15 @@ static int jw_cb(void *ud, rp_json_event_t ev, rp_str_t value, rp_str_t raw)
         if (value.p != raw.p)
             value = bdup(b, value);
         r = add_string(b, raw, value, HOW_TEXT, 0, w->depth, 1);
+        if (r == 0 && w->gql_key && rp__gql_looks_document(value.p, value.n)) {
+            size_t keep = b->plen;
+            w->gql_ops += w->root == 'a';
+            path_lit(b, "|graphql");
+            gql_walk(b, value, w->depth + 1);
+            b->plen = keep;
+            r = b->err || b->full ? -1 : 0;
+        }
+        w->gql_key = 0;
         break;
     default:
         r = add(b, raw, raw, RP_WAF_PT_NUMBER, w->depth);
@@ -705,12 +748,110 @@ static void json_walk(pb_t *b, rp_str_t s, unsigned depth, int top)
     b->plen = keep;
     if (r == RP_JSON_NOMEM)
         b->err = RP_ENOMEM;
+    if (w.gql_ops > b->pts->gql.batch) {
+        b->pts->gql.batch = w.gql_ops;
+        b->pts->gql.batch_path = bdup(b, cur_path(b));
+    }
     if (r == RP_JSON_SYNTAX || r == RP_JSON_TOO_DEEP) {
         const char *from = w.last_end;
         if (from < s.p || from > s.p + s.n)
             from = s.p;
         rp_str_t rest = rp_str(from, s.n - (size_t)(from - s.p));
         add(b, cut(rest, b->lim.max_value), cut(rest, b->lim.max_value), RP_WAF_PT_ANOMALY, depth);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* GraphQL.                                                                 */
+
+typedef struct gw {
+    pb_t *b;
+    size_t base;          /* path length of the document's path */
+    unsigned depth;
+} gw_t;
+
+/* A string argument: a point at the document's path + its own. */
+static int gw_string_cb(void *ud, rp_str_t rel, rp_str_t raw, int block)
+{
+    gw_t *w = ud;
+    pb_t *b = w->b;
+    if (b->err || b->full)
+        return -1;
+    b->plen = w->base;
+    if (b->plen < PATH_CAP) {
+        size_t n = RP_MIN(rel.n, (size_t)PATH_CAP - b->plen);
+        memcpy(b->path + b->plen, rel.p, n);
+        b->plen += n;
+    }
+    rp_str_t val = raw;
+    if (block || memchr(raw.p, '\\', raw.n)) {
+        char *out = balloc(b, raw.n);
+        if (!out)
+            return -1;
+        val = rp_str(out, rp__gql_string_value(raw, block, out));
+    }
+    int r = add_string(b, raw, val, HOW_TEXT, 0, w->depth, 1);
+    b->plen = w->base;
+    return r;
+}
+
+/* Keeps the statistics of a document worth a finding: the first ones,
+ * or in place of one that calls for less. */
+static void gql_keep(pb_t *b, rp_str_t doc, const rp__gql_stats_t *st)
+{
+    int worst = rp__gql_worst(st);
+    if (worst == 0)
+        return;
+    rp__points_t *pts = b->pts;
+    rp__gql_doc_t *slot = NULL;
+    if (pts->gql.nkept < RP__GQL_KEPT) {
+        slot = &pts->gql.kept[pts->gql.nkept++];
+    } else {
+        int low = worst;
+        for (size_t i = 0; i < RP__GQL_KEPT; i++) {
+            int w = rp__gql_worst(&pts->gql.kept[i].st);
+            if (w < low) {
+                low = w;
+                slot = &pts->gql.kept[i];
+            }
+        }
+        if (!slot)
+            return;
+    }
+    slot->path = bdup(b, cur_path(b));
+    slot->text = doc;
+    slot->st = *st;
+}
+
+/* A GraphQL document at the current path (restored): its string
+ * arguments as points at `depth`, an anomaly point when malformed. */
+static void gql_walk(pb_t *b, rp_str_t doc, unsigned depth)
+{
+    if (!b->gdefs) {
+        b->gdefs = balloc(b, RP_GQL_MAX_DEFS * sizeof(*b->gdefs));
+        b->gspreads = balloc(b, RP_GQL_MAX_SPREADS * sizeof(*b->gspreads));
+        if (!b->gdefs || !b->gspreads) {
+            b->gdefs = NULL;
+            return;
+        }
+    }
+    rp__gql_t g;
+    gw_t w = { b, b->plen, depth };
+    memset(&g, 0, sizeof(g));
+    g.on_string = depth <= b->lim.max_depth && depth <= MAX_NEST ? gw_string_cb : NULL;
+    g.ud = &w;
+    g.defs = b->gdefs;
+    g.defs_cap = RP_GQL_MAX_DEFS;
+    g.spreads = b->gspreads;
+    g.spreads_cap = RP_GQL_MAX_SPREADS;
+    int r = rp__gql_parse(&g, doc.p, doc.n);
+    b->plen = w.base;
+    b->pts->gql.ndocs++;
+    gql_keep(b, doc, &g.st);
+    if (r != RP_GQL_OK && !b->err && !b->full) {
+        size_t off = RP_MIN(g.err_off, doc.n);
+        rp_str_t rest = cut(rp_str(doc.p + off, doc.n - off), b->lim.max_value);
+        add(b, rest, rest, RP_WAF_PT_ANOMALY, RP_MIN(depth, b->lim.max_depth));
     }
 }
 
@@ -882,7 +1023,7 @@ static void xml_walk(pb_t *b, rp_str_t s, unsigned depth)
 /* ---------------------------------------------------------------------- */
 /* Bodies.                                                                  */
 
-enum { K_OTHER = 0, K_FORM, K_JSON, K_NDJSON, K_MULTIPART, K_XML };
+enum { K_OTHER = 0, K_FORM, K_JSON, K_NDJSON, K_MULTIPART, K_XML, K_GRAPHQL };
 
 static int body_kind(rp_str_t ct)
 {
@@ -899,6 +1040,8 @@ static int body_kind(rp_str_t ct)
         return K_FORM;
     if (rp_str_ieq(type, RP_STRLIT("multipart")))
         return K_MULTIPART;
+    if (rp_str_ieq(mt, RP_STRLIT("application/graphql")))
+        return K_GRAPHQL;
     if (rp_str_ieq(sub, RP_STRLIT("x-ndjson")) || rp_str_ieq(sub, RP_STRLIT("ndjson")) ||
         rp_str_ieq(sub, RP_STRLIT("jsonl")) || rp_str_ieq(sub, RP_STRLIT("x-jsonlines")) ||
         rp_str_ieq(sub, RP_STRLIT("json-seq")))
@@ -966,6 +1109,13 @@ static void typed_walk(pb_t *b, int kind, rp_str_t s, rp_str_t ctype, int tag)
         if (tag)
             path_lit(b, ".multipart");
         multipart_walk(b, s, ctype);
+        break;
+    case K_GRAPHQL:
+        /* the document itself, then its arguments */
+        if (tag)
+            path_lit(b, ".graphql");
+        if (add_string(b, s, s, HOW_TEXT, 0, 0, 0) == 0)
+            gql_walk(b, s, 0);
         break;
     default:
         break;
@@ -1167,6 +1317,8 @@ int rp__waf_points_build(rp__points_t *pts, const rp_waf_request_t *req)
     b->pool = NULL;
     b->pool_left = 0;
     b->inflated = 0;
+    b->gdefs = NULL;
+    b->gspreads = NULL;
     b->lim = (rp_waf_limits_t){ 0 };
     b->pts = pts;
     b->a = pts->arena;
