@@ -203,8 +203,9 @@ typedef struct pb {
     char *pool;              /* arena memory for paths, handed out in order */
     size_t pool_left;
     size_t inflated;         /* bytes gzip/deflate gave so far: max_decompressed in all */
-    rp__gql_def_t *gdefs;    /* the GraphQL fragment graph, allocated at the first document */
+    rp__gql_def_t *gdefs;    /* the GraphQL fragment graph (arena), grown as documents need */
     rp__gql_spread_t *gspreads;
+    size_t gdefs_cap, gspreads_cap;
 } pb_t;
 
 /* How the first decoding pass treats a value. */
@@ -827,23 +828,44 @@ static void gql_keep(pb_t *b, rp_str_t doc, const rp__gql_stats_t *st)
  * arguments as points at `depth`, an anomaly point when malformed. */
 static void gql_walk(pb_t *b, rp_str_t doc, unsigned depth)
 {
-    if (!b->gdefs) {
-        b->gdefs = balloc(b, RP_GQL_MAX_DEFS * sizeof(*b->gdefs));
-        b->gspreads = balloc(b, RP_GQL_MAX_SPREADS * sizeof(*b->gspreads));
-        if (!b->gdefs || !b->gspreads) {
-            b->gdefs = NULL;
-            return;
+    /* The fragment graph only when there are spreads, as large as the
+     * document can need (a definition per '{' at most, a spread per
+     * "..."), within the RP_GQL_MAX_* caps; reused by later documents. */
+    size_t nspreads = 0, nbraces = 0;
+    const char *q = doc.p, *end = doc.p + doc.n;
+    while ((q = memchr(q, '.', (size_t)(end - q)))) {
+        if (end - q >= 3 && q[1] == '.' && q[2] == '.') {
+            nspreads++;
+            q += 3;
+        } else {
+            q++;
         }
+    }
+    for (q = doc.p; nspreads && (q = memchr(q, '{', (size_t)(end - q))); q++)
+        nbraces++;
+    nspreads = RP_MIN(nspreads, (size_t)RP_GQL_MAX_SPREADS);
+    nbraces = RP_MIN(nbraces, (size_t)RP_GQL_MAX_DEFS);
+    if (nspreads && (nspreads > b->gspreads_cap || nbraces > b->gdefs_cap)) {
+        size_t nd = RP_MAX(nbraces, b->gdefs_cap), ns = RP_MAX(nspreads, b->gspreads_cap);
+        b->gdefs = balloc(b, nd * sizeof(*b->gdefs));
+        b->gspreads = balloc(b, ns * sizeof(*b->gspreads));
+        b->gdefs_cap = b->gspreads_cap = 0;
+        if (!b->gdefs || !b->gspreads)
+            return;
+        b->gdefs_cap = nd;
+        b->gspreads_cap = ns;
     }
     rp__gql_t g;
     gw_t w = { b, b->plen, depth };
     memset(&g, 0, sizeof(g));
     g.on_string = depth <= b->lim.max_depth && depth <= MAX_NEST ? gw_string_cb : NULL;
     g.ud = &w;
-    g.defs = b->gdefs;
-    g.defs_cap = RP_GQL_MAX_DEFS;
-    g.spreads = b->gspreads;
-    g.spreads_cap = RP_GQL_MAX_SPREADS;
+    if (nspreads) {
+        g.defs = b->gdefs;
+        g.defs_cap = nbraces;
+        g.spreads = b->gspreads;
+        g.spreads_cap = nspreads;
+    }
     int r = rp__gql_parse(&g, doc.p, doc.n);
     b->plen = w.base;
     b->pts->gql.ndocs++;
@@ -1319,6 +1341,7 @@ int rp__waf_points_build(rp__points_t *pts, const rp_waf_request_t *req)
     b->inflated = 0;
     b->gdefs = NULL;
     b->gspreads = NULL;
+    b->gdefs_cap = b->gspreads_cap = 0;
     b->lim = (rp_waf_limits_t){ 0 };
     b->pts = pts;
     b->a = pts->arena;
