@@ -12,7 +12,13 @@
  * "body.json.items[].name", "body.form.comment",
  * "body.multipart.avatar.filename", "body.xml.order/item@id",
  * "body.json.data|base64|json.cmd") - and runs every detector on every
- * point it applies to. The verdict lists the attack classes found, a
+ * point it applies to. GraphQL documents (an application/graphql body,
+ * the "query" member of a JSON body or batch) give a point per string
+ * argument: "body.graphql.user.posts(filter).title",
+ * "body.json.query|graphql.user(id)", "body.graphql...Frag.user(id)"
+ * (inside fragment Frag); findings about a document as a whole sit at
+ * synthetic points: "body.graphql#introspection", "...#depth",
+ * "body.json#batch". The verdict lists the attack classes found, a
  * score, and for each finding the point, the raw and decoded payload
  * (truncated, escaped for logs) and the evidence (the token fingerprint
  * or rule that matched), so that every verdict can be explained.
@@ -59,10 +65,14 @@ enum {
     RP_WAF_PT_ANOMALY = 1u << 1,   /* undecodable input kept as raw text */
     RP_WAF_PT_DECODED = 1u << 2,   /* value differs from raw (a decoder ran) */
     RP_WAF_PT_NUMBER = 1u << 3,    /* a JSON number / boolean / null */
+    RP_WAF_PT_STRUCTURED = 1u << 4,/* a parsed document whose values are points of their
+                                    * own (a GraphQL document): only its syntax is here,
+                                    * so the per-value detectors skip it */
 };
 
 typedef struct rp_waf_point {
-    rp_str_t path;      /* "query.id", "body.json.items[].name", "body.json.data|base64|json.cmd" */
+    rp_str_t path;      /* "query.id", "body.json.items[].name", "body.json.data|base64|json.cmd",
+                         * "body.json.query|graphql.user(id)" */
     rp_str_t raw;       /* the bytes as they appear in the request (or the enclosing decoded value) */
     rp_str_t value;     /* fully decoded */
     unsigned src;       /* RP_WAF_SRC_* */

@@ -31,6 +31,7 @@ const rp__waf_req_detector_t rp__waf_req_detectors[] = {
     { "protocol-anomaly", 1u << RP_WAF_PROTOCOL, rp__waf_protocol_check },
     { "protocol-confusion", 1u << RP_WAF_PROTOCOL, rp__waf_confusion },
     { "php-upload", 1u << RP_WAF_PHP, rp__waf_php_uploads },
+    { "graphql-document", 1u << RP_WAF_GRAPHQL, rp__waf_graphql },
 };
 
 const size_t rp__waf_nreq_detectors =

@@ -17,7 +17,29 @@
  *                   body.json (scalar root), body.multipart.NAME (+ .filename,
  *                   + .SUB when the part is JSON/XML/form), body.xml.a/b,
  *                   body.xml.a/b@attr, body.xml?pi, body.xml!doctype,
- *                   body.xml!entity.NAME, else body.text
+ *                   body.xml!entity.NAME, body.graphql (+ arguments, below),
+ *                   else body.text
+ *
+ * GraphQL documents (graphql.c) are parsed where they come: a body of
+ * type application/graphql ("body.graphql"), and the "query" member of a
+ * JSON body's root object, or of each object of a root array (a batch),
+ * when it starts as a document does ("body.json.query|graphql",
+ * "body.json[].query|graphql"; "variables" and "operationName" are plain
+ * JSON points already). The document stays a point of its own; each
+ * string argument value (and variable default) becomes one more point,
+ * its GraphQL escapes undone (block strings dedented), at DOC + the
+ * field path from the operation's root + the argument:
+ *     DOC.user(id)                  user(id: "..")
+ *     DOC.user.posts(filter).title  posts(filter: {title: ".."}) inside user
+ *     DOC.search(tags)[]            a list item
+ *     DOC.user@include(if)          a directive's argument
+ *     DOC...F.user(id)              inside fragment F
+ *     DOC.$name                     a variable's default value
+ * (field names, not aliases; at most RP_GQL_PATH_CAP bytes of it). A
+ * malformed document adds an anomaly point at DOC with the text from the
+ * error on. The statistics of the documents worth a finding (depth,
+ * aliases, introspection..., see graphql.c) and the largest batch are
+ * kept in pts->gql for the request-level check.
  *
  * Every string value is decoded recursively: percent-decoding repeated
  * while it changes anything (the first pass of query/form values also
@@ -181,6 +203,9 @@ typedef struct pb {
     char *pool;              /* arena memory for paths, handed out in order */
     size_t pool_left;
     size_t inflated;         /* bytes gzip/deflate gave so far: max_decompressed in all */
+    rp__gql_def_t *gdefs;    /* the GraphQL fragment graph (arena), grown as documents need */
+    rp__gql_spread_t *gspreads;
+    size_t gdefs_cap, gspreads_cap;
 } pb_t;
 
 /* How the first decoding pass treats a value. */
@@ -492,6 +517,8 @@ static int decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *
 }
 
 static void json_walk(pb_t *b, rp_str_t s, unsigned depth, int top);
+static int gql_walk(pb_t *b, rp_str_t doc, unsigned depth);
+static void mark_structured(pb_t *b, size_t at, rp_str_t doc);
 static void form_walk(pb_t *b, rp_str_t s, int semicolon, unsigned depth, int top);
 static int json_valid(pb_t *b, rp_str_t s);
 
@@ -609,6 +636,9 @@ typedef struct jw {
     size_t small[JW_SMALL];
     const char *last_end; /* just past the last token reported */
     const char *last_ok;  /* just past the last token that became a point */
+    char root;            /* 'o' / 'a': the root is an object / an array */
+    int gql_key;          /* the value next is a root "query" member */
+    uint32_t gql_ops;     /* GraphQL documents in the root array's objects */
 } jw_t;
 
 static int noop_cb(void *ud, rp_json_event_t ev, rp_str_t value, rp_str_t raw)
@@ -651,6 +681,8 @@ static int jw_cb(void *ud, rp_json_event_t ev, rp_str_t value, rp_str_t raw)
             w->frames = f;
             w->fcap = cap;
         }
+        if (w->nf == 0 && !w->root)
+            w->root = ev == RP_JSON_ARRAY_BEGIN ? 'a' : 'o';
         w->frames[w->nf++] = b->plen;
         if (ev == RP_JSON_ARRAY_BEGIN)
             path_seg(b, 0, "[]", 2);
@@ -663,6 +695,10 @@ static int jw_cb(void *ud, rp_json_event_t ev, rp_str_t value, rp_str_t raw)
     case RP_JSON_KEY: {
         if (w->nf)
             b->plen = w->frames[w->nf - 1];
+        /* a GraphQL request: {"query": ..} or [{"query": ..}, ..] */
+        w->gql_key = w->top && w->depth == 0 &&
+                     ((w->nf == 1 && w->root == 'o') || (w->nf == 2 && w->root == 'a')) &&
+                     rp_str_eq(value, RP_STRLIT("query"));
         path_seg(b, '.', value.p, value.n);
         if (key_seen(b, cur_path(b), value)) {
             w->last_ok = w->last_end;
@@ -677,7 +713,18 @@ static int jw_cb(void *ud, rp_json_event_t ev, rp_str_t value, rp_str_t raw)
         /* unescaped text lives in the parser's scratch: keep a copy */
         if (value.p != raw.p)
             value = bdup(b, value);
+        size_t at = b->pts->n;
         r = add_string(b, raw, value, HOW_TEXT, 0, w->depth, 1);
+        if (r == 0 && w->gql_key && rp__gql_looks_document(value.p, value.n)) {
+            size_t keep = b->plen;
+            w->gql_ops += w->root == 'a';
+            path_lit(b, "|graphql");
+            if (gql_walk(b, value, w->depth + 1))
+                mark_structured(b, at, value);
+            b->plen = keep;
+            r = b->err || b->full ? -1 : 0;
+        }
+        w->gql_key = 0;
         break;
     default:
         r = add(b, raw, raw, RP_WAF_PT_NUMBER, w->depth);
@@ -705,6 +752,10 @@ static void json_walk(pb_t *b, rp_str_t s, unsigned depth, int top)
     b->plen = keep;
     if (r == RP_JSON_NOMEM)
         b->err = RP_ENOMEM;
+    if (w.gql_ops > b->pts->gql.batch) {
+        b->pts->gql.batch = w.gql_ops;
+        b->pts->gql.batch_path = bdup(b, cur_path(b));
+    }
     if (r == RP_JSON_SYNTAX || r == RP_JSON_TOO_DEEP) {
         const char *from = w.last_end;
         if (from < s.p || from > s.p + s.n)
@@ -712,6 +763,132 @@ static void json_walk(pb_t *b, rp_str_t s, unsigned depth, int top)
         rp_str_t rest = rp_str(from, s.n - (size_t)(from - s.p));
         add(b, cut(rest, b->lim.max_value), cut(rest, b->lim.max_value), RP_WAF_PT_ANOMALY, depth);
     }
+}
+
+/* ---------------------------------------------------------------------- */
+/* GraphQL.                                                                 */
+
+typedef struct gw {
+    pb_t *b;
+    size_t base;          /* path length of the document's path */
+    unsigned depth;
+} gw_t;
+
+/* A string argument: a point at the document's path + its own. */
+static int gw_string_cb(void *ud, rp_str_t rel, rp_str_t raw, int block)
+{
+    gw_t *w = ud;
+    pb_t *b = w->b;
+    if (b->err || b->full)
+        return -1;
+    b->plen = w->base;
+    if (b->plen < PATH_CAP) {
+        size_t n = RP_MIN(rel.n, (size_t)PATH_CAP - b->plen);
+        memcpy(b->path + b->plen, rel.p, n);
+        b->plen += n;
+    }
+    rp_str_t val = raw;
+    if (block || memchr(raw.p, '\\', raw.n)) {
+        char *out = balloc(b, raw.n);
+        if (!out)
+            return -1;
+        val = rp_str(out, rp__gql_string_value(raw, block, out));
+    }
+    int r = add_string(b, raw, val, HOW_TEXT, 0, w->depth, 1);
+    b->plen = w->base;
+    return r;
+}
+
+/* Keeps the statistics of a document worth a finding: the first ones,
+ * or in place of one that calls for less. */
+static void gql_keep(pb_t *b, rp_str_t doc, const rp__gql_stats_t *st)
+{
+    int worst = rp__gql_worst(st);
+    if (worst == 0)
+        return;
+    rp__points_t *pts = b->pts;
+    rp__gql_doc_t *slot = NULL;
+    if (pts->gql.nkept < RP__GQL_KEPT) {
+        slot = &pts->gql.kept[pts->gql.nkept++];
+    } else {
+        int low = worst;
+        for (size_t i = 0; i < RP__GQL_KEPT; i++) {
+            int w = rp__gql_worst(&pts->gql.kept[i].st);
+            if (w < low) {
+                low = w;
+                slot = &pts->gql.kept[i];
+            }
+        }
+        if (!slot)
+            return;
+    }
+    slot->path = bdup(b, cur_path(b));
+    slot->text = doc;
+    slot->st = *st;
+}
+
+/* A GraphQL document at the current path (restored): its string
+ * arguments as points at `depth`, an anomaly point when malformed. */
+/* The document point added at index `at` parsed as GraphQL: its strings
+ * are points of their own, the rest is syntax (names cannot carry an
+ * injection), so the per-value detectors skip it. */
+static void mark_structured(pb_t *b, size_t at, rp_str_t doc)
+{
+    if (at < b->pts->n && b->pts->v[at].value.n == doc.n)
+        b->pts->v[at].flags |= RP_WAF_PT_STRUCTURED;
+}
+
+/* Parses doc as GraphQL, adding its argument points; 1 when it parsed. */
+static int gql_walk(pb_t *b, rp_str_t doc, unsigned depth)
+{
+    /* The fragment graph only when there are spreads, as large as the
+     * document can need (a definition per '{' at most, a spread per
+     * "..."), within the RP_GQL_MAX_* caps; reused by later documents. */
+    size_t nspreads = 0, nbraces = 0;
+    const char *q = doc.p, *end = doc.p + doc.n;
+    while ((q = memchr(q, '.', (size_t)(end - q)))) {
+        if (end - q >= 3 && q[1] == '.' && q[2] == '.') {
+            nspreads++;
+            q += 3;
+        } else {
+            q++;
+        }
+    }
+    for (q = doc.p; nspreads && (q = memchr(q, '{', (size_t)(end - q))); q++)
+        nbraces++;
+    nspreads = RP_MIN(nspreads, (size_t)RP_GQL_MAX_SPREADS);
+    nbraces = RP_MIN(nbraces, (size_t)RP_GQL_MAX_DEFS);
+    if (nspreads && (nspreads > b->gspreads_cap || nbraces > b->gdefs_cap)) {
+        size_t nd = RP_MAX(nbraces, b->gdefs_cap), ns = RP_MAX(nspreads, b->gspreads_cap);
+        b->gdefs = balloc(b, nd * sizeof(*b->gdefs));
+        b->gspreads = balloc(b, ns * sizeof(*b->gspreads));
+        b->gdefs_cap = b->gspreads_cap = 0;
+        if (!b->gdefs || !b->gspreads)
+            return 0;
+        b->gdefs_cap = nd;
+        b->gspreads_cap = ns;
+    }
+    rp__gql_t g;
+    gw_t w = { b, b->plen, depth };
+    memset(&g, 0, sizeof(g));
+    g.on_string = depth <= b->lim.max_depth && depth <= MAX_NEST ? gw_string_cb : NULL;
+    g.ud = &w;
+    if (nspreads) {
+        g.defs = b->gdefs;
+        g.defs_cap = nbraces;
+        g.spreads = b->gspreads;
+        g.spreads_cap = nspreads;
+    }
+    int r = rp__gql_parse(&g, doc.p, doc.n);
+    b->plen = w.base;
+    b->pts->gql.ndocs++;
+    gql_keep(b, doc, &g.st);
+    if (r != RP_GQL_OK && !b->err && !b->full) {
+        size_t off = RP_MIN(g.err_off, doc.n);
+        rp_str_t rest = cut(rp_str(doc.p + off, doc.n - off), b->lim.max_value);
+        add(b, rest, rest, RP_WAF_PT_ANOMALY, RP_MIN(depth, b->lim.max_depth));
+    }
+    return r == RP_GQL_OK && !b->err && !b->full;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -882,7 +1059,7 @@ static void xml_walk(pb_t *b, rp_str_t s, unsigned depth)
 /* ---------------------------------------------------------------------- */
 /* Bodies.                                                                  */
 
-enum { K_OTHER = 0, K_FORM, K_JSON, K_NDJSON, K_MULTIPART, K_XML };
+enum { K_OTHER = 0, K_FORM, K_JSON, K_NDJSON, K_MULTIPART, K_XML, K_GRAPHQL };
 
 static int body_kind(rp_str_t ct)
 {
@@ -899,6 +1076,8 @@ static int body_kind(rp_str_t ct)
         return K_FORM;
     if (rp_str_ieq(type, RP_STRLIT("multipart")))
         return K_MULTIPART;
+    if (rp_str_ieq(mt, RP_STRLIT("application/graphql")))
+        return K_GRAPHQL;
     if (rp_str_ieq(sub, RP_STRLIT("x-ndjson")) || rp_str_ieq(sub, RP_STRLIT("ndjson")) ||
         rp_str_ieq(sub, RP_STRLIT("jsonl")) || rp_str_ieq(sub, RP_STRLIT("x-jsonlines")) ||
         rp_str_ieq(sub, RP_STRLIT("json-seq")))
@@ -966,6 +1145,16 @@ static void typed_walk(pb_t *b, int kind, rp_str_t s, rp_str_t ctype, int tag)
         if (tag)
             path_lit(b, ".multipart");
         multipart_walk(b, s, ctype);
+        break;
+    case K_GRAPHQL:
+        /* the document itself, then its arguments */
+        if (tag)
+            path_lit(b, ".graphql");
+    {
+        size_t at = b->pts->n;
+        if (add_string(b, s, s, HOW_TEXT, 0, 0, 0) == 0 && gql_walk(b, s, 0))
+            mark_structured(b, at, s);
+    }
         break;
     default:
         break;
@@ -1167,6 +1356,9 @@ int rp__waf_points_build(rp__points_t *pts, const rp_waf_request_t *req)
     b->pool = NULL;
     b->pool_left = 0;
     b->inflated = 0;
+    b->gdefs = NULL;
+    b->gspreads = NULL;
+    b->gdefs_cap = b->gspreads_cap = 0;
     b->lim = (rp_waf_limits_t){ 0 };
     b->pts = pts;
     b->a = pts->arena;

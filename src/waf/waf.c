@@ -285,7 +285,8 @@ int rp_waf_inspect_ex(const rp_waf_t *w, rp_waf_scratch_t *s, const rp_waf_reque
         const rp_waf_point_t *pt = &s->pts.v[i];
         /* JSON numbers, booleans and null were validated by the parser:
          * no grammar an attack needs fits in them. */
-        if (pt->value.n == 0 || (pt->flags & RP_WAF_PT_NUMBER) || looks_binary(pt->value))
+        if (pt->value.n == 0 || (pt->flags & (RP_WAF_PT_NUMBER | RP_WAF_PT_STRUCTURED)) ||
+            looks_binary(pt->value))
             continue;
         if ((pt->src & RP_WAF_SRC_HEADER) && pt->depth == 0 && structured_header(pt->path))
             continue;

@@ -31,6 +31,8 @@
  *                serialized objects, php.ini directives; PHP uploads
  *   ssi.c        server-side includes and ESI tags
  *   mail.c       SMTP/IMAP/POP3 commands and mail headers after a CR/LF
+ *   graphql.c    GraphQL lexer + parser (string arguments become points) and
+ *                the request-level check: introspection, abusive documents
  *   detect.c     the detector table
  *   waf.c        engine, scratch, inspection, verdict
  *
@@ -221,7 +223,128 @@ int rp__inflate(const char *s, size_t n, int gzip, size_t max_out, unsigned max_
                 rp_arena_t *arena, rp_str_t *out);
 
 /* ---------------------------------------------------------------------- */
+/* GraphQL (graphql.c): executable documents, October 2021 spec.            */
+
+/* What makes a document abusive (query-cost denial of service): beyond
+ * any of these it is reported at a blocking score. */
+#define RP_GQL_MAX_DEPTH 15             /* nested selection sets, fragments expanded */
+#define RP_GQL_MAX_ALIASES 30           /* aliases in one document, fragments expanded */
+#define RP_GQL_MAX_FIELDS 1000          /* fields in one document, fragments expanded */
+#define RP_GQL_MAX_DIRECTIVES 50        /* directives on one location (@a@a@a..) */
+#define RP_GQL_MAX_DIRECTIVES_ALL 200   /* directives in one document */
+#define RP_GQL_MAX_BATCH 10             /* operations in one batched JSON body */
+#define RP_GQL_SCORE_INTROSPECTION 45   /* __schema / __type: suspicious, not blocked */
+#define RP_GQL_SCORE_ABUSE 60           /* over a limit above */
+#define RP_GQL_SCORE_ABUSE_2X 70        /* at least twice a limit */
+#define RP_GQL_SCORE_CYCLE 80           /* a fragment spreading itself */
+
+/* What bounds the parser itself. */
+#define RP_GQL_MAX_NEST 64              /* selection sets + list/object values + list types */
+#define RP_GQL_MAX_TOKENS 200000
+#define RP_GQL_PATH_CAP 256             /* bytes of an argument's path in the document */
+#define RP_GQL_NAME_CAP 64              /* bytes of one name in that path */
+#define RP_GQL_MAX_DEFS 256             /* operations + fragments analysed */
+#define RP_GQL_MAX_SPREADS 2048         /* fragment spreads analysed */
+
+/* One operation or fragment definition (the fragment graph; caller memory). */
+typedef struct rp__gql_def {
+    rp_str_t name;                  /* the fragment's name; empty for an operation */
+    uint32_t depth, fields, aliases; /* its own, then with its fragments expanded */
+    uint32_t first, nspreads;       /* its spreads in rp__gql_t.spreads */
+    uint32_t cursor;                /* the graph walk's state */
+    int32_t parent;
+    uint8_t is_frag, color;
+} rp__gql_def_t;
+
+typedef struct rp__gql_spread {
+    rp_str_t name;                  /* ...name */
+    uint32_t depth;                 /* the level of the selection set it stands in (1: top) */
+    int32_t target;                 /* the fragment's definition, -1: unknown */
+} rp__gql_spread_t;
+
+/* What one document asks for. */
+typedef struct rp__gql_stats {
+    uint32_t depth;                 /* deepest field (1: top level), fragments expanded */
+    uint32_t aliases, fields;       /* fragments expanded, saturating at 1<<30 */
+    uint32_t directives;            /* most directives on one location */
+    uint32_t directives_all;
+    uint32_t ops, frags, spreads, strings;
+    const char *introspection;      /* "__schema", "__type" or NULL */
+    size_t introspection_off;       /* where, in the document */
+    size_t deep_off;                /* where the deepest field (of the text) is */
+    rp_str_t cycle;                 /* a fragment on a spread cycle (n = 0: none) */
+    int too_many;                   /* more definitions/spreads than the graph holds */
+} rp__gql_stats_t;
+
+/* A string argument value (regular or """block""" string): path is where
+ * it stands, relative to the document (".user.posts(filter).title",
+ * "...F.user(id)", ".$name" for a variable's default, ".a@include(if)");
+ * raw the text between the quotes. A non-zero return stops the calls
+ * (the parse goes on, for the statistics). */
+typedef int (*rp__gql_string_cb)(void *ud, rp_str_t path, rp_str_t raw, int block);
+
+enum { RP_GQL_OK = 0, RP_GQL_SYNTAX = -1, RP_GQL_LIMIT = -2 };
+
+typedef struct rp__gql {
+    /* In (zero the struct, then set): */
+    rp__gql_string_cb on_string;    /* may be NULL */
+    void *ud;
+    rp__gql_def_t *defs;            /* the fragment graph's memory; NULL: no graph */
+    size_t defs_cap;
+    rp__gql_spread_t *spreads;
+    size_t spreads_cap;
+    /* Out: */
+    rp__gql_stats_t st;
+    size_t err_off;                 /* a malformed document: where */
+    const char *err;                /* and why */
+    /* The parser's own. */
+    const char *s;
+    size_t n, pos, ntok;
+    int tt, rc;
+    size_t toff, tlen;
+    unsigned nest;
+    rp__gql_def_t *cur, spare;
+    size_t ndefs, nspreads;
+    char path[RP_GQL_PATH_CAP];
+    size_t plen;
+} rp__gql_t;
+
+/* Parses the executable document s[0..n) (the struct zeroed and its In
+ * fields set). Returns RP_GQL_OK, RP_GQL_SYNTAX (malformed: err, err_off)
+ * or RP_GQL_LIMIT (too deep or too many tokens: the rest not parsed);
+ * g->st holds what was seen in every case. No allocation, no recursion
+ * deeper than RP_GQL_MAX_NEST, linear time. */
+int rp__gql_parse(rp__gql_t *g, const char *s, size_t n);
+
+/* The value of a string token whose text between the quotes is raw:
+ * escapes undone (\n, \", \uXXXX, \u{..}) or, for a block string, the
+ * indentation removed. out: raw.n bytes. Returns the length. */
+size_t rp__gql_string_value(rp_str_t raw, int block, char *out);
+
+/* 1 when s starts as a GraphQL document would ('{', or query / mutation /
+ * subscription / fragment followed by what they take): tells a document
+ * in a JSON "query" member from a search string. */
+int rp__gql_looks_document(const char *s, size_t n);
+
+/* The highest score a document's statistics call for (0: nothing). */
+int rp__gql_worst(const rp__gql_stats_t *st);
+
+/* The request-level check (detect.c): findings for the documents
+ * points.c kept in pts->gql. */
+struct rp__points;
+void rp__waf_graphql(const rp_waf_request_t *req, const struct rp__points *pts, rp__waf_ctx_t *ctx);
+
+/* ---------------------------------------------------------------------- */
 /* Points (points.c).                                                       */
+
+/* A GraphQL document with something to report, for rp__waf_graphql. */
+typedef struct rp__gql_doc {
+    rp_str_t path;                   /* "body.graphql", "body.json.query|graphql" */
+    rp_str_t text;                   /* the document */
+    rp__gql_stats_t st;
+} rp__gql_doc_t;
+
+#define RP__GQL_KEPT 4
 
 typedef struct rp__points {
     rp_waf_point_t *v;
@@ -230,6 +353,13 @@ typedef struct rp__points {
     const rp_waf_limits_t *lim;      /* defaults applied */
     size_t nanomalies;
     int overflow;                    /* max_points reached: the rest was not decoded */
+    struct {
+        size_t ndocs;                /* GraphQL documents parsed */
+        size_t nkept;
+        rp__gql_doc_t kept[RP__GQL_KEPT];   /* those with findings (the worst ones) */
+        uint32_t batch;              /* most operations in one batched JSON body */
+        rp_str_t batch_path;         /* that body's path ("body.json") */
+    } gql;
 } rp__points_t;
 
 /* Decodes req into pts (arena and lim set by the caller, n = 0). Never
