@@ -569,6 +569,13 @@ class Gen:
                         ctype=self.jct())
 
     def graphql(self):
+        if self.chance(0.4):
+            s = json.dumps(self.sentence())[1:-1].replace("{", "(").replace("}", ")")
+            q = self.pick(V.GRAPHQL_INLINE).format(s=s)
+            obj = {"query": q}
+            if self.chance(0.3):
+                return self.req("POST", "/graphql", body=q, ctype="application/graphql")
+            return self.req("POST", "/graphql", body=self.jbody(obj), ctype=self.jct())
         q = self.pick(V.GRAPHQL)
         var = {"id": self.rid(), "q": self.pick(V.SEARCH_EN), "after": self.pick([None, self.token(12)]),
                "sku": f"SKU-{self.r.randrange(10000, 99999)}", "qty": self.r.randrange(1, 4),

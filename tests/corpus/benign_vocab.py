@@ -530,3 +530,17 @@ SUPPORT_LINES = [
     "Best regards,",
     "PS: the tracking number is {n}",
 ]
+
+# GraphQL documents with inline arguments, fragments and directives
+# ({s}: a text slot filled with a JSON-escaped sentence).
+GRAPHQL_INLINE = [
+    'query Search {{ products(search: "{s}", first: 20) {{ edges {{ node {{ id name price }} }} }} }}',
+    'mutation {{ addComment(postId: "42", body: "{s}") {{ id createdAt }} }}',
+    'query Dashboard($withDetails: Boolean!) {{ me {{ id ...UserParts orders(first: 5, status: "shipped") '
+    '@include(if: $withDetails) {{ id total }} }} }} fragment UserParts on User {{ name avatar(size: 64) }}',
+    '{{ file(path: "docs/README.md") {{ content }} }}',
+    'query {{ user(login: "o\'brien") {{ repositories(orderBy: {{field: UPDATED_AT, direction: DESC}}) '
+    '{{ nodes {{ name description }} }} }} }}',
+    'mutation UpdateBio {{ updateProfile(input: {{bio: """{s}"""}}) {{ profile {{ bio }} }} }}',
+    'query {{ __typename search(q: "{s}") {{ ... on Product {{ id }} ... on Article {{ slug }} }} }}',
+]
