@@ -18,6 +18,9 @@ const rp__waf_detector_t rp__waf_detectors[] = {
     { "nosqli-operator", RP_WAF_NOSQLI, RP_WAF_SRC_ALL, rp__waf_nosqli, "$'\"(=" },
     { "ldapi-filter", RP_WAF_LDAPI, RP_WAF_SRC_ALL, rp__waf_ldapi, ")" },
     { "xpath-expr", RP_WAF_XPATH, RP_WAF_SRC_ALL, rp__waf_xpath, "'\"/(:" },
+    { "code-node", RP_WAF_CODE, RP_WAF_SRC_ALL, rp__waf_code, ".[($@_'\"`" },
+    { "proto-pollution", RP_WAF_PROTO_POLLUTION, RP_WAF_SRC_ALL, rp__waf_proto, "_c" },
+    { "data-uri", RP_WAF_RFI_SSRF, RP_WAF_SRC_ALL, rp__waf_datauri, ":" },
 };
 
 const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_detectors[0]);
@@ -27,6 +30,8 @@ const rp__waf_req_detector_t rp__waf_req_detectors[] = {
     { "scanner-fingerprint", 1u << RP_WAF_SCANNER, rp__waf_scanner_check },
     { "protocol-anomaly", 1u << RP_WAF_PROTOCOL, rp__waf_protocol_check },
     { "protocol-confusion", 1u << RP_WAF_PROTOCOL, rp__waf_confusion },
+    { "session-fixation", 1u << RP_WAF_SESSION, rp__waf_session },
+    { "rfi-param", 1u << RP_WAF_RFI_SSRF, rp__waf_rfi_params },
 };
 
 const size_t rp__waf_nreq_detectors =
