@@ -69,6 +69,7 @@ static void hit(nres_t *r, int score, size_t off, size_t len, const char *what)
 static int finish(const nres_t *r, const char *cls, rp__waf_match_t *m)
 {
     m->score = 0;
+    m->off = m->len = 0;
     m->evidence[0] = '\0';
     if (r->score <= 0)
         return 0;
@@ -352,6 +353,11 @@ static void judge_chain(const char *s, size_t n, const chain_t *c, nres_t *r)
                 hit(r, 90, ra, len, "Ruby process or shell call (Process.spawn, Kernel.exec, IO.popen)");
         }
     }
+    /* ''.constructor.constructor: reached from a literal, the chain is
+     * read from the first "constructor" */
+    if (eq(s, ra, rb, "constructor") && ra > 0 && s[ra - 1] == '.' && m0 &&
+        eq(s, m0->a, m0->b, "constructor"))
+        hit(r, 90, ra, len, "constructor.constructor (the Function constructor)");
     /* x.constructor.constructor / this.constructor.constructor: the
      * Function constructor reached from any object */
     for (size_t k = 0; k + 1 < c->n; k++)
@@ -588,7 +594,7 @@ int rp__waf_code(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     size_t i = 0;
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '@') {
+        if (c == '@' && (i == 0 || !is_idc((unsigned char)s[i - 1]))) {
             judge_perl(s, n, i, &r);
             i++;
             continue;
@@ -681,7 +687,7 @@ int rp__waf_proto(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__
             size_t end = RP_MIN(n, k + 8);
             int sep = 0;
             while (k < end && (s[k] == '.' || s[k] == '[' || s[k] == ']' || s[k] == '"' ||
-                               s[k] == '\'' || s[k] == ':' || is_sp((unsigned char)s[k]))) {
+                               s[k] == '\'' || s[k] == ':')) {
                 sep |= s[k] == '.' || s[k] == '[' || s[k] == ':';
                 k++;
             }
