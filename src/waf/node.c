@@ -23,8 +23,9 @@
  *     condition is evaluated, so while(!true) and while(x) pass;
  *   - a value that IS an expression on a Node.js global (it starts with
  *     the root): process.env, process[..], console.info(..),
- *     require.main, require(..), module.exports= (60). The same chains
- *     inside text (a code sample in a comment) are only reported (45).
+ *     require.main, require(..), module.exports=, or an anonymous
+ *     function expression function(..) { (60). The same shapes inside
+ *     text (a code sample in a comment) are only reported (45).
  *
  * rp__waf_proto (class "prototype"): __proto__ as a segment of a key
  * (a[__proto__][x], __proto__.x, the JSON key "__proto__") or
@@ -527,6 +528,34 @@ static void judge_for(const char *s, size_t n, size_t fa, size_t fb, nres_t *r)
     hit(r, 80, fa, i + 1 - fa, "endless loop: for(;;)");
 }
 
+/* "function" at s[fa..fb): an anonymous function expression,
+ * function(a, b) {, as the whole value (a serialized or injected
+ * function body); inside text it is a code sample and only reported. */
+static void judge_function(const char *s, size_t n, size_t fa, size_t fb, nres_t *r)
+{
+    size_t end = RP_MIN(n, fb + NODE_LOOK);
+    size_t i = skip_sp(s, fb, end);
+    if (i >= end || s[i] != '(')
+        return;
+    /* parameters: identifiers separated by commas */
+    i = skip_sp(s, i + 1, end);
+    while (i < end && is_ids((unsigned char)s[i])) {
+        while (i < end && is_idc((unsigned char)s[i]))
+            i++;
+        i = skip_sp(s, i, end);
+        if (i < end && s[i] == ',')
+            i = skip_sp(s, i + 1, end);
+        else
+            break;
+    }
+    if (i >= end || s[i] != ')')
+        return;
+    i = skip_sp(s, i + 1, end);
+    if (i >= end || s[i] != '{')
+        return;
+    hit(r, at_start(s, fa) ? 60 : 45, fa, i + 1 - fa, "anonymous function expression function() {");
+}
+
 /* ---------------------------------------------------------------------- */
 /* The code detector.                                                       */
 
@@ -635,6 +664,10 @@ int rp__waf_code(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         }
         if (eq(s, a, b, "for")) {
             judge_for(s, n, a, b, &r);
+            continue;
+        }
+        if (eq(s, a, b, "function")) {
+            judge_function(s, n, a, b, &r);
             continue;
         }
         /* only identifiers followed by an accessor start a chain */

@@ -71,6 +71,8 @@ static const tcase_t code_attacks[] = {
     { "while((true)))", 80, NULL },
     { "while (1) {}", 80, NULL },
     { "for(;;){}", 80, "for(;;)" },
+    { "function() {", 60, "anonymous function" },
+    { "function(a,b){return a}", 60, NULL },
 };
 
 static const char *const code_benign[] = {
@@ -99,6 +101,9 @@ static const char *const code_benign[] = {
     "user@{[example.com]}",   /* '@' after a word: an address, not Perl */
     "module.exports == x",
     "the constructor of the prototype",
+    "arr.map(function(x) { return x * 2; })",
+    "function of time",
+    "function (see docs) {braces}",
 };
 
 static const tcase_t proto_attacks[] = {
