@@ -102,6 +102,9 @@ typedef enum rp_waf_attack {
     RP_WAF_MAIL,       /* IMAP/SMTP/POP3 command injection */
     RP_WAF_SSI,        /* server-side includes */
     RP_WAF_GRAPHQL,    /* introspection, abusive depth/aliases/batches */
+    RP_WAF_CODE,       /* server-side code injection: Node.js, Ruby, Perl */
+    RP_WAF_PROTO_POLLUTION, /* JavaScript prototype pollution (__proto__, constructor.prototype) */
+    RP_WAF_SESSION,    /* session fixation: a session id or a cookie set from a parameter */
     RP_WAF_ATTACK__COUNT
 } rp_waf_attack_t;
 

@@ -21,6 +21,9 @@ const rp__waf_detector_t rp__waf_detectors[] = {
     { "php-lexer", RP_WAF_PHP, RP_WAF_SRC_ALL, rp__waf_php, NULL },
     { "ssi-directive", RP_WAF_SSI, RP_WAF_SRC_ALL, rp__waf_ssi, "<$" },
     { "mail-command", RP_WAF_MAIL, RP_WAF_SRC_ALL, rp__waf_mail, "\r\n" },
+    { "code-node", RP_WAF_CODE, RP_WAF_SRC_ALL, rp__waf_code, ".[($@_'\"`" },
+    { "proto-pollution", RP_WAF_PROTO_POLLUTION, RP_WAF_SRC_ALL, rp__waf_proto, "_c" },
+    { "data-uri", RP_WAF_RFI_SSRF, RP_WAF_SRC_ALL, rp__waf_datauri, ":" },
 };
 
 const size_t rp__waf_ndetectors = sizeof(rp__waf_detectors) / sizeof(rp__waf_detectors[0]);
@@ -32,6 +35,8 @@ const rp__waf_req_detector_t rp__waf_req_detectors[] = {
     { "protocol-confusion", 1u << RP_WAF_PROTOCOL, rp__waf_confusion },
     { "php-upload", 1u << RP_WAF_PHP, rp__waf_php_uploads },
     { "graphql-document", 1u << RP_WAF_GRAPHQL, rp__waf_graphql },
+    { "session-fixation", 1u << RP_WAF_SESSION, rp__waf_session },
+    { "rfi-param", 1u << RP_WAF_RFI_SSRF, rp__waf_rfi_params },
 };
 
 const size_t rp__waf_nreq_detectors =

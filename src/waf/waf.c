@@ -39,6 +39,8 @@ static const char *const attack_names[RP_WAF_ATTACK__COUNT] = {
     [RP_WAF_XXE] = "xxe",         [RP_WAF_CRLF] = "crlf",       [RP_WAF_PHP] = "php",
     [RP_WAF_SCANNER] = "scanner", [RP_WAF_PROTOCOL] = "protocol", [RP_WAF_XPATH] = "xpath",
     [RP_WAF_MAIL] = "mail",       [RP_WAF_SSI] = "ssi",         [RP_WAF_GRAPHQL] = "graphql",
+    [RP_WAF_CODE] = "code",       [RP_WAF_PROTO_POLLUTION] = "prototype",
+    [RP_WAF_SESSION] = "session_fixation",
 };
 
 const char *rp_waf_attack_name(rp_waf_attack_t a)

@@ -33,6 +33,12 @@
  *   mail.c       SMTP/IMAP/POP3 commands and mail headers after a CR/LF
  *   graphql.c    GraphQL lexer + parser (string arguments become points) and
  *                the request-level check: introspection, abusive documents
+ *   node.c       Node.js/Ruby/Perl code injection, prototype pollution,
+ *                data: URIs carrying documents (the PHP data wrapper)
+ *   session.c    request-level: session fixation (session-id parameters
+ *                from off-site, cookies set from a value)
+ *   rfiparam.c   request-level: URLs in parameters known for remote file
+ *                inclusion (_CONF[path], mosConfig_absolute_path..)
  *   detect.c     the detector table
  *   waf.c        engine, scratch, inspection, verdict
  *
@@ -197,6 +203,19 @@ int rp__waf_ssi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__wa
 
 /* mail.c: SMTP/IMAP/POP3 command injection, mail header injection */
 int rp__waf_mail(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* node.c: server-side JavaScript/Ruby/Perl code (class code), prototype
+ * pollution (class prototype), data: URIs with documents (class rfi_ssrf) */
+int rp__waf_code(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+int rp__waf_proto(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+int rp__waf_datauri(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
+
+/* session.c (request-level, class session_fixation) */
+void rp__waf_session(const rp_waf_request_t *req, const struct rp__points *pts,
+                     rp__waf_ctx_t *ctx);
+/* rfiparam.c (request-level, class rfi_ssrf) */
+void rp__waf_rfi_params(const rp_waf_request_t *req, const struct rp__points *pts,
+                        rp__waf_ctx_t *ctx);
 
 /* ---------------------------------------------------------------------- */
 /* Decoders (decode.c). Each writes at most the stated size into out and
