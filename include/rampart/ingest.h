@@ -112,6 +112,12 @@ int rp_ingest_apigw_record(rp_ingest_t *in, const char *p, size_t n);
  * number of observations made. */
 uint64_t rp_ingest_apigw(rp_ingest_t *in, const char *p, size_t n);
 
+/* Bytes of unknown shape (an HTTP body, a Firehose record, a file):
+ * gzip'd (sniffed by magic) or not, a CloudWatch subscription event, an
+ * envelope, or access-log records (JSON lines or an array). Returns 0 or
+ * the reason + 1 of the first failure (all failures are counted). */
+int rp_ingest_auto(rp_ingest_t *in, const char *p, size_t n);
+
 /* One line of a log file: an access-log record, a JSON array of them, a
  * CloudWatch subscription event or a (plain) envelope, sniffed. */
 void rp_ingest_line(rp_ingest_t *in, const char *p, size_t n);

@@ -288,6 +288,11 @@ int rp__ingest_sniff(rp_ingest_t *in, const char *p, size_t n)
     return in->st.malformed == bad ? 0 : RP_INGEST_R_JSON + 1;
 }
 
+int rp_ingest_auto(rp_ingest_t *in, const char *p, size_t n)
+{
+    return rp__ingest_sniff(in, p, n);
+}
+
 /* ---------------------------------------------------------------------- */
 /* Secrets and request ids                                                  */
 

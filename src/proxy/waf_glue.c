@@ -385,8 +385,10 @@ static int judge(rp_exchange_t *ex, const rp_waf_request_t *wr)
         return 0;
     const char *action = block ? "blocked" : attack ? "monitored" : "passed";
     const char *rname = rule ? rule->name : noted ? noted->name : NULL;
-    if (attack)
+    if (attack) {
         w->stats.waf_attacks++;
+        ex->d_attack = 1;
+    }
     emit_event(ex, &v, action, rname, tags);
     if (!block)
         return 0;
