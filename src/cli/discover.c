@@ -171,10 +171,13 @@ static int read_log(run_t *r, const char *name)
 static int write_file(const char *path, const rp_buf_t *b)
 {
     FILE *f = fopen(path, "wb");
-    if (!f || fwrite(b->p, 1, b->len, f) != b->len || fclose(f) != 0) {
+    int ok = f != NULL;
+    if (ok && b->len)
+        ok = fwrite(b->p, 1, b->len, f) == b->len;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (!ok) {
         fprintf(stderr, "rampart discover: cannot write %s: %s\n", path, strerror(errno));
-        if (f)
-            fclose(f);
         return -1;
     }
     return 0;

@@ -112,7 +112,9 @@ int rp_ingest_result_json(const rp_ingest_t *in, uint64_t accepted, uint64_t mal
 /* ---------------------------------------------------------------------- */
 /* base64                                                                   */
 
-static const signed char b64val[256] = {
+/* 1..64: the value + 1; 0: foreign; WS: skipped; PAD: '='. */
+enum { B64_WS = 254, B64_PAD = 255 };
+static const unsigned char b64val[256] = {
     ['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
     ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15,
     ['P'] = 16, ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22,
@@ -123,7 +125,7 @@ static const signed char b64val[256] = {
     ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57,
     ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
     ['-'] = 63, ['_'] = 64,   /* URL-safe alphabet */
-    [' '] = -1, ['\t'] = -1, ['\r'] = -1, ['\n'] = -1, ['='] = -2,
+    [' '] = B64_WS, ['\t'] = B64_WS, ['\r'] = B64_WS, ['\n'] = B64_WS, ['='] = B64_PAD,
 };
 
 int rp_ingest_base64(const char *src, size_t n, rp_buf_t *out)
@@ -134,16 +136,16 @@ int rp_ingest_base64(const char *src, size_t n, rp_buf_t *out)
     uint32_t acc = 0;
     int bits = 0, pad = 0;
     for (size_t i = 0; i < n; i++) {
-        int v = b64val[(unsigned char)src[i]];
-        if (v == -1)
+        unsigned v = b64val[(unsigned char)src[i]];
+        if (v == B64_WS)
             continue;
-        if (v == -2) {
+        if (v == B64_PAD) {
             pad++;
             continue;
         }
         if (v == 0 || pad)
             return -1;   /* foreign byte, or data after padding */
-        acc = acc << 6 | (uint32_t)(v - 1);
+        acc = acc << 6 | (v - 1);
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
