@@ -308,6 +308,16 @@ int rp__ep_view(const rp_disc_t *d, const rp_disc_app_t *a, const rp_disc_ep_t *
                 const char *path, rp_disc_endpoint_t *v);
 void rp__ep_view_dispose(rp_disc_endpoint_t *v);
 
+/* Shared with record.c (inventory.c). */
+rp_disc_app_t *rp__disc_app_get(rp_disc_t *d, rp_str_t k1, rp_str_t k2, rp_str_t domain,
+                                rp_str_t stage, int *rc);
+int rp__disc_set_str(char **dst, rp_str_t s);
+rp_disc_pstat_t *rp__pparam_get(rp_disc_t *d, rp_disc_ep_t *e, int depth);
+rp_disc_pstat_t *rp__qparam_get(rp_disc_t *d, rp_disc_ep_t *e, rp_str_t name, int create);
+void rp__status_add(rp_disc_ep_t *e, int status, uint64_t n);
+int rp__ctype_add(char **arr, uint8_t *n, rp_str_t ct);
+rp_disc_body_t *rp__body_get(rp_disc_ep_t *e, int resp, int sclass, rp_str_t ct);
+
 /* Lower-cases into out (cap bytes), returns the length (cut at cap). */
 size_t rp__lower_copy(char *out, size_t cap, rp_str_t s);
 char *rp__strndup(const char *s, size_t n);

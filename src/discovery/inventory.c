@@ -302,7 +302,7 @@ const rp_disc_app_t *rp__disc_app_find(const rp_disc_t *d, const char *key)
     return s ? *s : NULL;
 }
 
-static int set_str(char **dst, rp_str_t s)
+int rp__disc_set_str(char **dst, rp_str_t s)
 {
     if (*dst || s.n == 0)
         return 0;
@@ -311,7 +311,7 @@ static int set_str(char **dst, rp_str_t s)
 }
 
 /* Finds or creates the app; NULL with *rc = 0 when capped. */
-static rp_disc_app_t *app_get(rp_disc_t *d, rp_str_t k1, rp_str_t k2, rp_str_t domain,
+rp_disc_app_t *rp__disc_app_get(rp_disc_t *d, rp_str_t k1, rp_str_t k2, rp_str_t domain,
                               rp_str_t stage, int *rc)
 {
     *rc = 0;
@@ -345,7 +345,7 @@ static rp_disc_app_t *app_get(rp_disc_t *d, rp_str_t k1, rp_str_t k2, rp_str_t d
     }
     a->key[a->keylen] = 0;
     rp__tmpl_app_init(a);
-    if (set_str(&a->domain, domain) != 0 || set_str(&a->stage, stage) != 0) {
+    if (rp__disc_set_str(&a->domain, domain) != 0 || rp__disc_set_str(&a->stage, stage) != 0) {
         app_free(a);
         *rc = RP_ENOMEM;
         return NULL;
@@ -429,7 +429,7 @@ void rp__ep_free(rp_disc_ep_t *e)
     free(e);
 }
 
-static rp_disc_pstat_t *pparam_get(rp_disc_t *d, rp_disc_ep_t *e, int depth)
+rp_disc_pstat_t *rp__pparam_get(rp_disc_t *d, rp_disc_ep_t *e, int depth)
 {
     for (size_t i = 0; i < e->npparams; i++)
         if (e->pparams[i].depth == depth)
@@ -448,7 +448,7 @@ static rp_disc_pstat_t *pparam_get(rp_disc_t *d, rp_disc_ep_t *e, int depth)
     return p;
 }
 
-static rp_disc_pstat_t *qparam_get(rp_disc_t *d, rp_disc_ep_t *e, rp_str_t name, int create)
+rp_disc_pstat_t *rp__qparam_get(rp_disc_t *d, rp_disc_ep_t *e, rp_str_t name, int create)
 {
     for (size_t i = 0; i < e->nqparams; i++)
         if (strlen(e->qparams[i].name) == name.n && memcmp(e->qparams[i].name, name.p, name.n) == 0)
@@ -477,13 +477,13 @@ int rp__ep_fold_value(rp_disc_t *d, rp_disc_ep_t *e, int depth, rp_str_t value, 
 {
     if (value.n == 0 || n == 0)
         return 0;
-    rp_disc_pstat_t *p = pparam_get(d, e, depth);
+    rp_disc_pstat_t *p = rp__pparam_get(d, e, depth);
     if (!p)
         return 0;
     return rp__pstat_add(d, p, value, n);
 }
 
-static void status_add(rp_disc_ep_t *e, int status, uint64_t n)
+void rp__status_add(rp_disc_ep_t *e, int status, uint64_t n)
 {
     for (uint32_t i = 0; i < e->nstatus; i++)
         if (e->status[i] == status) {
@@ -511,7 +511,7 @@ static int hist_merge(rp_hist_t **dst, const rp_hist_t *src)
     return 0;
 }
 
-static int ctype_add(char **arr, uint8_t *n, rp_str_t ct)
+int rp__ctype_add(char **arr, uint8_t *n, rp_str_t ct)
 {
     for (unsigned i = 0; i < *n; i++)
         if (strlen(arr[i]) == ct.n && memcmp(arr[i], ct.p, ct.n) == 0)
@@ -525,7 +525,7 @@ static int ctype_add(char **arr, uint8_t *n, rp_str_t ct)
     return 0;
 }
 
-static rp_disc_body_t *body_get(rp_disc_ep_t *e, int resp, int sclass, rp_str_t ct)
+rp_disc_body_t *rp__body_get(rp_disc_ep_t *e, int resp, int sclass, rp_str_t ct)
 {
     for (size_t i = 0; i < e->nbodies; i++) {
         rp_disc_body_t *b = &e->bodies[i];
@@ -561,7 +561,7 @@ int rp__ep_merge(rp_disc_t *d, rp_disc_ep_t *dst, const rp_disc_ep_t *src)
     if (src->last_ms > dst->last_ms)
         dst->last_ms = src->last_ms;
     for (uint32_t i = 0; i < src->nstatus; i++)
-        status_add(dst, src->status[i], src->status_count[i]);
+        rp__status_add(dst, src->status[i], src->status_count[i]);
     rc |= hist_merge(&dst->lat, src->lat);
     rc |= hist_merge(&dst->ilat, src->ilat);
     dst->resp_n += src->resp_n;
@@ -572,22 +572,22 @@ int rp__ep_merge(rp_disc_t *d, rp_disc_ep_t *dst, const rp_disc_ep_t *src)
     dst->sensitive |= src->sensitive;
     dst->auth |= src->auth;
     for (size_t i = 0; i < src->npparams; i++) {
-        rp_disc_pstat_t *p = pparam_get(d, dst, src->pparams[i].depth);
+        rp_disc_pstat_t *p = rp__pparam_get(d, dst, src->pparams[i].depth);
         if (p)
             rc |= rp__pstat_merge(d, p, &src->pparams[i]);
     }
     for (size_t i = 0; i < src->nqparams; i++) {
-        rp_disc_pstat_t *p = qparam_get(d, dst, rp_str_c(src->qparams[i].name), 1);
+        rp_disc_pstat_t *p = rp__qparam_get(d, dst, rp_str_c(src->qparams[i].name), 1);
         if (p)
             rc |= rp__pstat_merge(d, p, &src->qparams[i]);
     }
     for (unsigned i = 0; i < src->nreq_ct; i++)
-        rc |= ctype_add(dst->req_ct, &dst->nreq_ct, rp_str_c(src->req_ct[i]));
+        rc |= rp__ctype_add(dst->req_ct, &dst->nreq_ct, rp_str_c(src->req_ct[i]));
     for (unsigned i = 0; i < src->nresp_ct; i++)
-        rc |= ctype_add(dst->resp_ct, &dst->nresp_ct, rp_str_c(src->resp_ct[i]));
+        rc |= rp__ctype_add(dst->resp_ct, &dst->nresp_ct, rp_str_c(src->resp_ct[i]));
     for (size_t i = 0; i < src->nbodies; i++) {
         const rp_disc_body_t *sb = &src->bodies[i];
-        rp_disc_body_t *db = body_get(dst, sb->resp, sb->sclass, rp_str_c(sb->ctype));
+        rp_disc_body_t *db = rp__body_get(dst, sb->resp, sb->sclass, rp_str_c(sb->ctype));
         if (!db)
             continue;
         db->samples += sb->samples;
@@ -646,7 +646,7 @@ static int learn_query(rp_disc_t *d, rp_disc_ep_t *e, rp_str_t q)
         rp_str_t val = rp_str(vb, url_decode(vb, sizeof(vb), rv, 1));
         if (name.n == 0)
             continue;
-        rp_disc_pstat_t *p = qparam_get(d, e, name, 1);
+        rp_disc_pstat_t *p = rp__qparam_get(d, e, name, 1);
         if (!p)
             continue;
         int dup = 0;
@@ -698,7 +698,7 @@ static int learn_headers(rp_disc_t *d, rp_disc_app_t *a, rp_disc_ep_t *e, const 
             if (!a->apikey_name) {
                 char lb[16];
                 size_t ln = rp__lower_copy(lb, sizeof(lb), n);
-                if (set_str(&a->apikey_name, rp_str(lb, ln)) != 0)
+                if (rp__disc_set_str(&a->apikey_name, rp_str(lb, ln)) != 0)
                     return RP_ENOMEM;
             }
             e->sensitive |= rp__sensitive_value(v);
@@ -718,7 +718,7 @@ static int learn_headers(rp_disc_t *d, rp_disc_app_t *a, rp_disc_ep_t *e, const 
                 if (is_session_cookie(cn)) {
                     e->auth |= RP_DISC_AUTH_COOKIE;
                     if (!a->cookie_name && !memchr(cn.p, 0, cn.n) &&
-                        set_str(&a->cookie_name, cn) != 0)
+                        rp__disc_set_str(&a->cookie_name, cn) != 0)
                         return RP_ENOMEM;
                 }
                 e->sensitive |= rp__sensitive_value(cv);
@@ -755,14 +755,14 @@ static int learn_body(rp_disc_t *d, rp_disc_ep_t *e, int resp, int status, rp_st
 {
     char cb[96];
     rp_str_t ct = ctype_norm(ctype, cb, sizeof(cb));
-    if (ct.n && ctype_add(resp ? e->resp_ct : e->req_ct, resp ? &e->nresp_ct : &e->nreq_ct, ct))
+    if (ct.n && rp__ctype_add(resp ? e->resp_ct : e->req_ct, resp ? &e->nresp_ct : &e->nreq_ct, ct))
         return RP_ENOMEM;
     if (body.n == 0 || !is_json_ctype(ct, body))
         return 0;
     if (ct.n == 0)
         ct = RP_STRLIT("application/json");
     int sclass = resp && status >= 100 && status < 600 ? status / 100 : 0;
-    rp_disc_body_t *b = body_get(e, resp, sclass, ct);
+    rp_disc_body_t *b = rp__body_get(e, resp, sclass, ct);
     if (!b)
         return 0;
     unsigned sens = 0;
@@ -810,7 +810,7 @@ int rp_disc_add(rp_disc_t *d, const rp_disc_obs_t *o)
         a = s ? *s : NULL;
     } else {
         d->st.observations++;
-        a = app_get(d, k1, k2, dash_or_empty(o->domain) ? RP_STR_NULL : o->domain,
+        a = rp__disc_app_get(d, k1, k2, dash_or_empty(o->domain) ? RP_STR_NULL : o->domain,
                     dash_or_empty(o->stage) ? RP_STR_NULL : o->stage, &rc);
         if (!a)
             return rc;
@@ -878,7 +878,7 @@ int rp_disc_add(rp_disc_t *d, const rp_disc_obs_t *o)
             e->last_ms = o->time_ms;
     }
     if (o->status > 0)
-        status_add(e, o->status, 1);
+        rp__status_add(e, o->status, 1);
     if (o->latency_ms >= 0) {
         if (!e->lat && !(e->lat = calloc(1, sizeof(*e->lat))))
             return RP_ENOMEM;
@@ -900,7 +900,7 @@ int rp_disc_add(rp_disc_t *d, const rp_disc_obs_t *o)
 
     /* parameters */
     for (int i = 0; i < np; i++) {
-        rp_disc_pstat_t *p = pparam_get(d, e, pdepth[i]);
+        rp_disc_pstat_t *p = rp__pparam_get(d, e, pdepth[i]);
         if (p) {
             if (rp__pstat_add(d, p, pvals[i], 1) != 0)
                 return RP_ENOMEM;
@@ -990,7 +990,7 @@ int rp_disc_merge(rp_disc_t *dst, const rp_disc_t *src)
         if (!sa)
             continue;
         int rc;
-        rp_disc_app_t *da = app_get(dst, rp_str(sa->key, sa->keylen), RP_STR_NULL,
+        rp_disc_app_t *da = rp__disc_app_get(dst, rp_str(sa->key, sa->keylen), RP_STR_NULL,
                                     rp_str_c(sa->domain), rp_str_c(sa->stage), &rc);
         if (!da) {
             if (rc)
@@ -998,8 +998,8 @@ int rp_disc_merge(rp_disc_t *dst, const rp_disc_t *src)
             continue;
         }
         da->auth |= sa->auth;
-        if ((sa->apikey_name && set_str(&da->apikey_name, rp_str_c(sa->apikey_name))) ||
-            (sa->cookie_name && set_str(&da->cookie_name, rp_str_c(sa->cookie_name))))
+        if ((sa->apikey_name && rp__disc_set_str(&da->apikey_name, rp_str_c(sa->apikey_name))) ||
+            (sa->cookie_name && rp__disc_set_str(&da->cookie_name, rp_str_c(sa->cookie_name))))
             return RP_ENOMEM;
         merge_ctx_t mc = { dst, da, 0 };
         merge_node(&mc, &sa->root);

@@ -224,6 +224,9 @@ static int phone(rp_str_t v)
     }
     if (plus)
         return dg >= 8 && dg <= 15 && v.p[1] != '0';
+    /* the SSN shape (ddd-dd-dddd) is not a phone number, valid SSN or not */
+    if (v.n == 11 && v.p[3] == '-' && v.p[6] == '-')
+        return 0;
     if (paren != 0 && paren != 2)
         return 0;
     /* a date (2024-06-01) or a version (1.2.3) is not a phone number */
@@ -353,11 +356,16 @@ unsigned rp__sensitive_value(rp_str_t v)
 {
     if (v.n < 6 || v.n > 4096)
         return 0;
-    /* "Bearer <jwt>" and similar: look at the last word */
-    if (v.n > 7 && (v.p[6] == ' ' || v.p[5] == ' ')) {
-        const char *sp = memchr(v.p, ' ', v.n);
-        if (sp && (size_t)(sp - v.p) <= 6)
-            v = rp_str(sp + 1, (size_t)(v.p + v.n - sp - 1));
+    /* "Bearer <jwt>", "Basic ...", "Token ...": look at the credentials */
+    static const char *const schemes[] = { "bearer ", "basic ", "token " };
+    for (size_t i = 0; i < RP_ARRAY_SIZE(schemes); i++) {
+        size_t l = strlen(schemes[i]);
+        if (v.n > l && rp_str_ieq(rp_str(v.p, l), rp_str(schemes[i], l))) {
+            v = rp_str_trim(rp_str(v.p + l, v.n - l));
+            if (v.n < 6)
+                return 0;
+            break;
+        }
     }
     unsigned k = 0;
     int c0 = (unsigned char)v.p[0];
