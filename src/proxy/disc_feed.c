@@ -374,11 +374,15 @@ void rp__disc_note_request(rp_exchange_t *ex, const rp_http_request_t *req)
         if (rp_str_ieq(n, RP_STRLIT("content-type"))) {
             ex->d_ctype = arena_dup(ex, v);
         } else if (rp_str_ieq(n, RP_STRLIT("authorization"))) {
-            /* The scheme only: never a credential. */
+            /* The scheme only, never a credential: "Bearer -" (the
+             * aggregator reads "<scheme> <credentials>"). */
             size_t k = 0;
             while (k < v.n && v.p[k] != ' ' && k < 32)
                 k++;
-            ex->d_authz = arena_dup(ex, rp_str(v.p, k));
+            char sch[40];
+            memcpy(sch, v.p, k);
+            memcpy(sch + k, " -", 2);
+            ex->d_authz = arena_dup(ex, rp_str(sch, k + 2));
         } else if (rp_str_ieq(n, RP_STRLIT("x-api-key"))) {
             ex->d_apikey = 1;
         } else if (rp_str_ieq(n, RP_STRLIT("x-rampart-application"))) {
@@ -430,6 +434,16 @@ void rp__disc_resp_body(rp_exchange_t *ex, const char *p, size_t n)
     rp_buf_append(&ex->d_resp_body, p, take);
 }
 
+void rp__disc_req_body(rp_exchange_t *ex, const char *p, size_t n)
+{
+    size_t max = ex->wrt->rt->conf->discovery.max_body;
+    size_t take = ex->d_req_body.len < max ? RP_MIN(n, max - ex->d_req_body.len) : 0;
+    if (take < n)
+        ex->d_req_trunc = 1;
+    if (take)
+        rp_buf_append(&ex->d_req_body, p, take);
+}
+
 static int64_t wall_ms(void)
 {
     struct timespec ts;
@@ -463,8 +477,8 @@ void rp__disc_exchange_done(rp_exchange_t *ex)
     o.resp_ctype = ex->d_resp_ctype;
     if (ex->d_sample) {
         size_t max = ex->wrt->rt->conf->discovery.max_body;
-        o.req_body = rp_str(ex->insp.p, RP_MIN(ex->insp.len, max));
-        o.req_body_truncated = ex->insp.len > max || ex->insp_truncated;
+        o.req_body = rp_str(ex->d_req_body.p, RP_MIN(ex->d_req_body.len, max));
+        o.req_body_truncated = ex->d_req_body.len > max || ex->d_req_trunc;
         o.resp_body = rp_str(ex->d_resp_body.p, ex->d_resp_body.len);
         o.resp_body_truncated = ex->d_resp_trunc;
     }

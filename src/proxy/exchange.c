@@ -120,6 +120,7 @@ static void exchange_free(rp_exchange_t *ex)
     rp_buf_dispose(&ex->head);
     rp_buf_dispose(&ex->up_out);
     rp_buf_dispose(&ex->insp);
+    rp_buf_dispose(&ex->d_req_body);
     rp_buf_dispose(&ex->d_resp_body);
     rp_buf_dispose(&ex->d_ibody);
     rp_arena_dispose(&ex->arena);
@@ -687,6 +688,8 @@ static int pump_request_body(rp_exchange_t *ex)
                 rp__waf_collect(ex, data, take);
             if (ex->ingest)
                 rp__disc_ingest_body(ex, data, take);
+            else if (ex->d_sample && !ex->inspect)
+                rp__disc_req_body(ex, data, take);
             c->in.start += take;
             ex->req_remaining -= take;
             ex->req_body_bytes += take;
@@ -708,6 +711,8 @@ static int pump_request_body(rp_exchange_t *ex)
                 rp__waf_collect(ex, piece.p, piece.n);
             if (ex->ingest)
                 rp__disc_ingest_body(ex, piece.p, piece.n);
+            else if (ex->d_sample && !ex->inspect)
+                rp__disc_req_body(ex, piece.p, piece.n);
             if (!ex->discard_body)
                 emit_chunk(&ex->up_out, piece.p, piece.n);
         } else if (r == RP_HTTP_CHUNK_TRAILER) {

@@ -308,9 +308,10 @@ struct rp_exchange {
     uint64_t t_start_us, t_up_start_us, t_up_end_us;
     char upstream_addr[64];
     /* API discovery (disc_feed.c): what the feed needs, noted on the way */
-    unsigned d_on : 1, d_sample : 1, d_apikey : 1, d_attack : 1, d_resp_trunc : 1;
+    unsigned d_on : 1, d_sample : 1, d_apikey : 1, d_attack : 1, d_resp_trunc : 1, d_req_trunc : 1;
     int ingest;                      /* an /ingest exchange: its kind */
     rp_str_t d_ctype, d_authz, d_app, d_cookies, d_resp_ctype, d_fh_id, d_enc;
+    rp_buf_t d_req_body;             /* sampled request body (the WAF's, or collected) */
     rp_buf_t d_resp_body;            /* sampled response body */
     rp_buf_t d_ibody;                /* an /ingest request's body */
 };
@@ -325,6 +326,7 @@ void rp__disc_feed_metrics(const rp_disc_feed_t *f, rp_buf_t *out);
 void rp__disc_note_request(rp_exchange_t *ex, const rp_http_request_t *req);
 void rp__disc_resp_head(rp_exchange_t *ex, const rp_http_response_t *res);
 void rp__disc_resp_body(rp_exchange_t *ex, const char *p, size_t n);
+void rp__disc_req_body(rp_exchange_t *ex, const char *p, size_t n);
 void rp__disc_exchange_done(rp_exchange_t *ex);
 /* /ingest: 0 not an ingest path; 1 answered at once (*status, body);
  * 2 an accepted ingest exchange whose body is to be read. */

@@ -529,6 +529,13 @@ int rp__waf_body_done(rp_exchange_t *ex)
         ex->c->w->stats.waf_body_overflow++;
     ex->inspect = 0;
     int blocked = judge(ex, &wr);
-    rp_buf_dispose(&ex->insp);
+    if (ex->d_sample && !ex->d_req_body.len) {
+        /* Discovery samples this body: hand the buffer over, no copy. */
+        ex->d_req_body = ex->insp;
+        ex->d_req_trunc = ex->insp_truncated;
+        rp_buf_init(&ex->insp);
+    } else {
+        rp_buf_dispose(&ex->insp);
+    }
     return blocked;
 }
