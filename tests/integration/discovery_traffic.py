@@ -5,11 +5,14 @@ tests (test_discovery.py) and bench/discovery.sh.
 TRUTH is an API of 66 endpoint templates: versions (/v1, /v2), nested ids,
 integers, UUIDs, dates, hashes, emails and order numbers in paths, and
 literal look-alikes beside parameters (/v1/users/me and /v1/users/search
-next to /v1/users/{id}). Each template belongs to a group that says what
-the access log tells about it:
+next to /v1/users/{id}). Each resource family (the first two segments:
+/v1/users, /v2/orders, /auth, ...) is served by one kind of API, which says
+what its access log tells (FAMILIES):
   "rest"  API Gateway REST API records with resourcePath (the template),
   "http"  HTTP API records with routeKey ("GET /pets/{petID}"),
   "plain" records with only the path: the template must be inferred.
+A family is consistent, as a real stage's log format is: a literal such as
+/v1/users/me comes with resourcePath "/v1/users/me" when its siblings do.
 
 access_log_records(seed) yields API Gateway access-log records (dicts of
 strings, as the JSON template renders them). Run as a script it writes N
@@ -24,75 +27,91 @@ import uuid
 STAGE = "prod"
 DOMAIN = "abc123.execute-api.eu-west-1.amazonaws.com"
 
-# (method, template, group); parameter kinds come from the names below.
-TRUTH = [
-    ("GET", "/v1/users", "rest"),
-    ("POST", "/v1/users", "rest"),
-    ("GET", "/v1/users/me", "plain"),
-    ("GET", "/v1/users/search", "plain"),
-    ("GET", "/v1/users/{id}", "plain"),
-    ("PUT", "/v1/users/{id}", "plain"),
-    ("DELETE", "/v1/users/{id}", "rest"),
-    ("GET", "/v1/users/{id}/orders", "plain"),
-    ("POST", "/v1/users/{id}/orders", "http"),
-    ("GET", "/v1/users/{id}/orders/{orderId}", "plain"),
-    ("GET", "/v1/users/{id}/orders/{orderId}/items/{itemId}", "plain"),
-    ("GET", "/v1/users/{id}/addresses", "rest"),
-    ("GET", "/v1/users/{id}/addresses/{addressUuid}", "plain"),
-    ("GET", "/v1/users/by-email/{email}", "plain"),
-    ("GET", "/v1/products", "http"),
-    ("GET", "/v1/products/featured", "plain"),
-    ("GET", "/v1/products/{productUuid}", "plain"),
-    ("GET", "/v1/products/{productUuid}/reviews", "rest"),
-    ("GET", "/v1/products/{productUuid}/reviews/{reviewId}", "plain"),
-    ("GET", "/v1/categories", "plain"),
-    ("GET", "/v1/categories/{categoryId}/products", "http"),
-    ("GET", "/v1/carts/{cartUuid}", "plain"),
-    ("POST", "/v1/carts/{cartUuid}/items", "plain"),
-    ("DELETE", "/v1/carts/{cartUuid}/items/{itemId}", "rest"),
-    ("POST", "/v1/checkout", "plain"),
-    ("GET", "/v1/orders/{orderNumber}", "plain"),
-    ("GET", "/v1/invoices/{invoiceUuid}/pdf", "plain"),
-    ("GET", "/v1/reports/daily/{date}", "plain"),
-    ("GET", "/v1/reports/{date}/summary", "http"),
-    ("GET", "/v1/files/{sha256}", "plain"),
-    ("GET", "/v1/commits/{sha1}", "plain"),
-    ("GET", "/v1/health", "plain"),
-    ("GET", "/v1/status", "rest"),
-    ("GET", "/v2/users", "http"),
-    ("GET", "/v2/users/me", "plain"),
-    ("GET", "/v2/users/search", "plain"),
-    ("GET", "/v2/users/{userUuid}", "plain"),
-    ("PATCH", "/v2/users/{userUuid}", "http"),
-    ("GET", "/v2/users/{userUuid}/sessions", "plain"),
-    ("DELETE", "/v2/users/{userUuid}/sessions/{md5}", "plain"),
-    ("GET", "/v2/users/{userUuid}/devices/{deviceId}", "rest"),
-    ("GET", "/v2/products", "plain"),
-    ("GET", "/v2/products/{productId}", "plain"),
-    ("GET", "/v2/products/{productId}/variants/{variantId}", "plain"),
-    ("GET", "/v2/products/{productId}/images/{md5}", "http"),
-    ("GET", "/v2/orders", "rest"),
-    ("POST", "/v2/orders", "plain"),
-    ("GET", "/v2/orders/{orderUuid}", "plain"),
-    ("POST", "/v2/orders/{orderUuid}/cancel", "plain"),
-    ("GET", "/v2/orders/{orderUuid}/shipments/{shipmentId}", "http"),
-    ("GET", "/v2/payments/{paymentUuid}", "plain"),
-    ("POST", "/v2/payments/{paymentUuid}/refunds", "rest"),
-    ("GET", "/v2/events/{date}", "plain"),
-    ("GET", "/v2/accounts/{accountId}/statements/{date}", "plain"),
-    ("GET", "/v2/newsletter/subscribers/{email}", "plain"),
-    ("DELETE", "/v2/newsletter/subscribers/{email}", "http"),
-    ("GET", "/v2/search", "plain"),
-    ("GET", "/v2/tags/{tagSlug}", "plain"),
-    ("POST", "/auth/login", "plain"),
-    ("POST", "/auth/logout", "rest"),
-    ("POST", "/auth/token/refresh", "plain"),
-    ("GET", "/admin/audit/{date}/entries", "plain"),
-    ("GET", "/admin/tenants/{tenantUuid}/users/{id}", "plain"),
-    ("GET", "/admin/tenants/{tenantUuid}", "http"),
-    ("GET", "/static/app.js", "plain"),
-    ("GET", "/", "plain"),
+# Which kind of API serves each family; the rest is "plain".
+FAMILIES = {
+    "/v1/users": "rest", "/v1/orders": "rest", "/v1/invoices": "rest", "/v1/health": "rest",
+    "/v1/status": "rest", "/auth/login": "rest", "/auth/logout": "rest", "/auth/token": "rest",
+    "/v1/products": "http", "/v2/orders": "http", "/admin/tenants": "http", "/admin/audit": "http",
+}
+
+
+def family_group(template):
+    fam = "/".join(template.split("/")[:3])
+    return FAMILIES.get(fam, "plain")
+
+
+# (method, template); parameter kinds come from the names below. The third
+# field (the group) is filled from FAMILIES.
+_TRUTH = [
+    ("GET", "/v1/users"),
+    ("POST", "/v1/users"),
+    ("GET", "/v1/users/me"),
+    ("GET", "/v1/users/search"),
+    ("GET", "/v1/users/{id}"),
+    ("PUT", "/v1/users/{id}"),
+    ("DELETE", "/v1/users/{id}"),
+    ("GET", "/v1/users/{id}/orders"),
+    ("POST", "/v1/users/{id}/orders"),
+    ("GET", "/v1/users/{id}/orders/{orderId}"),
+    ("GET", "/v1/users/{id}/orders/{orderId}/items/{itemId}"),
+    ("GET", "/v1/users/{id}/addresses"),
+    ("GET", "/v1/users/{id}/addresses/{addressUuid}"),
+    ("GET", "/v1/users/by-email/{email}"),
+    ("GET", "/v1/products"),
+    ("GET", "/v1/products/featured"),
+    ("GET", "/v1/products/{productUuid}"),
+    ("GET", "/v1/products/{productUuid}/reviews"),
+    ("GET", "/v1/products/{productUuid}/reviews/{reviewId}"),
+    ("GET", "/v1/categories"),
+    ("GET", "/v1/categories/{categoryId}/products"),
+    ("GET", "/v1/carts/{cartUuid}"),
+    ("POST", "/v1/carts/{cartUuid}/items"),
+    ("DELETE", "/v1/carts/{cartUuid}/items/{itemId}"),
+    ("POST", "/v1/checkout"),
+    ("GET", "/v1/orders/{orderNumber}"),
+    ("GET", "/v1/invoices/{invoiceUuid}/pdf"),
+    ("GET", "/v1/reports/daily/{date}"),
+    ("GET", "/v1/reports/{date}/summary"),
+    ("GET", "/v1/files/{sha256}"),
+    ("GET", "/v1/commits/{sha1}"),
+    ("GET", "/v1/health"),
+    ("GET", "/v1/status"),
+    ("GET", "/v2/users"),
+    ("GET", "/v2/users/me"),
+    ("GET", "/v2/users/search"),
+    ("GET", "/v2/users/{userUuid}"),
+    ("PATCH", "/v2/users/{userUuid}"),
+    ("GET", "/v2/users/{userUuid}/sessions"),
+    ("DELETE", "/v2/users/{userUuid}/sessions/{md5}"),
+    ("GET", "/v2/users/{userUuid}/devices/{deviceId}"),
+    ("GET", "/v2/products"),
+    ("GET", "/v2/products/{productId}"),
+    ("GET", "/v2/products/{productId}/variants/{variantId}"),
+    ("GET", "/v2/products/{productId}/images/{md5}"),
+    ("GET", "/v2/orders"),
+    ("POST", "/v2/orders"),
+    ("GET", "/v2/orders/{orderUuid}"),
+    ("POST", "/v2/orders/{orderUuid}/cancel"),
+    ("GET", "/v2/orders/{orderUuid}/shipments/{shipmentId}"),
+    ("GET", "/v2/payments/{paymentUuid}"),
+    ("POST", "/v2/payments/{paymentUuid}/refunds"),
+    ("GET", "/v2/events/{date}"),
+    ("GET", "/v2/accounts/{accountId}/statements/{date}"),
+    ("GET", "/v2/newsletter/subscribers/{email}"),
+    ("DELETE", "/v2/newsletter/subscribers/{email}"),
+    ("GET", "/v2/search"),
+    ("GET", "/v2/tags/{tagSlug}"),
+    ("POST", "/auth/login"),
+    ("POST", "/auth/logout"),
+    ("POST", "/auth/token/refresh"),
+    ("GET", "/admin/audit/{date}/entries"),
+    ("GET", "/admin/tenants/{tenantUuid}/users/{id}"),
+    ("GET", "/admin/tenants/{tenantUuid}"),
+    ("GET", "/static/app.js"),
+    ("GET", "/"),
 ]
+
+TRUTH = [(m, t, family_group(t)) for m, t in _TRUTH]
 
 WORDS = ("summer winter sale new classic eco kids outdoor garden office travel sport "
          "vintage premium basic home kitchen urban retro smart").split()
