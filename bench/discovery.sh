@@ -79,8 +79,8 @@ n, b, wall, cpu = $n, $bytes, $wall, $cpu
 print('throughput: %d lines (%.0f MB) in %.2f s wall, %.2f s CPU: %.0f lines/s per core (CPU), %.0f lines/s wall, %.0f MB/s'
       % (n, b / 1e6, wall, cpu, n / cpu, n / wall, b / 1e6 / cpu))"
     echo "peak RSS (66 endpoints, $n lines): ${rss} kB"
-    read -r _ _ rss_many < <(measure build/rampart discover --quiet --app bench --min-requests 1 "$tmp/many.jsonl")
-    read -r _ _ rss_few < <(measure build/rampart discover --quiet --app bench --min-requests 1 "$tmp/few.jsonl")
+    read -r _ _ rss_many < <(measure build/rampart discover --app bench --min-requests 1 --max-endpoints $((NEP * 2)) "$tmp/many.jsonl")
+    read -r _ _ rss_few < <(measure build/rampart discover --app bench --min-requests 1 --max-endpoints $((NEP * 2)) "$tmp/few.jsonl")
     python3 -c "
 many, few, nep = $rss_many, $rss_few, $NEP
 print('memory: %d endpoints peak RSS %d kB, 10 endpoints %d kB (same line count): %.0f kB per 1,000 endpoints'

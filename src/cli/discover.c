@@ -3,7 +3,8 @@
  * and the inventory kept in a store.
  *
  *   rampart discover LOG... [--openapi out.json|out.yaml] [--app NAME]
- *                    [--store FILE] [--min-requests N] [--progress] [--quiet]
+ *                    [--store FILE] [--min-requests N] [--max-endpoints N]
+ *                    [--progress] [--quiet]
  *   rampart inventory [--store FILE] [--app A] [--candidates] [--json]
  *
  * A LOG is a file of API Gateway access-log records, one JSON object per
@@ -32,7 +33,8 @@ void rp__cli_usage_discover(FILE *out)
 {
     fprintf(out,
             "usage: rampart discover LOG... [--openapi FILE.json|FILE.yaml] [--app NAME]\n"
-            "                        [--store FILE] [--min-requests N] [--progress] [--quiet]\n"
+            "                        [--store FILE] [--min-requests N] [--max-endpoints N]\n"
+            "                        [--progress] [--quiet]\n"
             "\n"
             "Builds an API inventory from API Gateway access logs and writes it as OpenAPI.\n"
             "A LOG holds JSON access-log records, one per line or as a JSON array, plain or\n"
@@ -45,6 +47,8 @@ void rp__cli_usage_discover(FILE *out)
             "                     to export\n"
             "  --store FILE       load the inventory from FILE first, save it back after\n"
             "  --min-requests N   requests before an endpoint is reported (default 5)\n"
+            "  --max-endpoints N  endpoints kept per application, candidates included\n"
+            "                     (default 5000; beyond, counted as capped)\n"
             "  --progress         progress on stderr every second (default: when stderr\n"
             "                     is a terminal)\n"
             "  --quiet            no summary\n"
@@ -201,7 +205,7 @@ int rp__cli_discover(int argc, char **argv)
     const char *openapi = NULL, *app = NULL, *store_path = NULL;
     const char **logs = calloc((size_t)argc + 1, sizeof(*logs));
     size_t nlogs = 0;
-    uint64_t min_req = 0;
+    uint64_t min_req = 0, max_ep = 0;
     int progress = isatty(2), quiet = 0, status = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -219,6 +223,12 @@ int rp__cli_discover(int argc, char **argv)
         } else if (strcmp(a, "--min-requests") == 0 && i + 1 < argc) {
             if (rp_str_to_u64(rp_str_c(argv[++i]), 1000000000, &min_req) != 0 || min_req == 0) {
                 fprintf(stderr, "rampart discover: --min-requests wants a number >= 1\n");
+                free(logs);
+                return 2;
+            }
+        } else if (strcmp(a, "--max-endpoints") == 0 && i + 1 < argc) {
+            if (rp_str_to_u64(rp_str_c(argv[++i]), 100000000, &max_ep) != 0 || max_ep == 0) {
+                fprintf(stderr, "rampart discover: --max-endpoints wants a number >= 1\n");
                 free(logs);
                 return 2;
             }
@@ -243,10 +253,11 @@ int rp__cli_discover(int argc, char **argv)
     }
     rp_disc_opts_t dopts;
     memset(&dopts, 0, sizeof(dopts));
-    dopts.min_requests = (unsigned)min_req;
+    dopts.min_requests = min_req ? (unsigned)min_req : 5;   /* the header's default */
+    dopts.max_endpoints = (size_t)max_ep;
     run_t r;
     memset(&r, 0, sizeof(r));
-    r.d = rp_disc_new(min_req ? &dopts : NULL);
+    r.d = rp_disc_new(&dopts);   /* zero fields: the library's defaults */
     r.progress = progress;
     if (!r.d) {
         fprintf(stderr, "rampart discover: out of memory\n");
