@@ -426,7 +426,20 @@ static int inv_cb(void *ud, const rp_disc_endpoint_t *e)
         put_ms(b, e->p95_ms);
         rp_buf_append_cstr(b, ",\"p99_ms\":");
         put_ms(b, e->p99_ms);
-        rp_buf_printf(b, ",\"params\":%zu,\"sensitive\":[", e->nparams);
+        rp_buf_printf(b, ",\"attacks\":%llu,\"parameters\":[", (unsigned long long)e->attacks);
+        for (size_t i = 0; i < e->nparams && e->params; i++) {
+            const rp_disc_param_t *p = &e->params[i];
+            rp_buf_append_cstr(b, i ? ",{\"name\":\"" : "{\"name\":\"");
+            rp_buf_append_json_str(b, p->name, strlen(p->name));
+            rp_buf_printf(b, "\",\"in\":\"%s\",\"required\":%s,\"type\":\"%s\"", p->in_path ? "path" : "query",
+                          p->required ? "true" : "false", p->type ? p->type : "string");
+            if (p->format)
+                rp_buf_printf(b, ",\"format\":\"%s\"", p->format);
+            rp_buf_append_cstr(b, ",\"sensitive\":[");
+            kinds(b, p->sensitive, 1);
+            rp_buf_append_cstr(b, "]}");
+        }
+        rp_buf_append_cstr(b, "],\"sensitive\":[");
         kinds(b, e->sensitive, 1);
         rp_buf_append_cstr(b, "],\"auth\":[");
         auths(b, e->auth, 1);

@@ -300,6 +300,10 @@ def test_node_live_traffic_and_restart(ctx):
     users = next((e for (m_, path), e in inv.items() if m_ == "GET" and path.startswith("/api/users/{")), None)
     assert users, inv.keys()
     assert users["requests"] >= 30 and "bearer" in users["auth"], users
+    pnames = {(p_["name"], p_["in"]) for p_ in users["parameters"]}
+    assert ("fields", "query") in pnames and ("page", "query") in pnames, users["parameters"]
+    assert any(p_["in"] == "path" and p_["type"] == "integer" for p_ in users["parameters"]), users
+    assert users["attacks"] >= 1 or any(e["attacks"] for e in inv.values()), inv
     orders = inv.get(("POST", "/api/orders"))
     assert orders and "card" in orders["sensitive"] and "email" in orders["sensitive"], orders
     assert "cookie" in orders["auth"] or orders["auth"] == [], orders
