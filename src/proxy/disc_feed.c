@@ -607,6 +607,10 @@ int rp__disc_ingest_match(rp_exchange_t *ex, const rp_conf_listener_t *lis, cons
         }
     }
     ex->d_enc = arena_dup(ex, hdr(req, "content-encoding"));
+    /* The forwarder names the application the records belong to. */
+    rp_str_t app = rp_str_trim(hdr(req, "x-rampart-application"));
+    if (app.n && app.n <= 128)
+        ex->d_app = arena_dup(ex, app);
     ex->ingest = kind;
     return 2;
 }
@@ -623,7 +627,10 @@ void rp__disc_ingest_run(rp_exchange_t *ex, int *status, rp_buf_t *out)
     const rp_conf_discovery_t *dc = &ex->wrt->rt->conf->discovery;
     ing_ctx_t ic = { w, f, 0 };
     rp_ingest_t in;
-    rp_ingest_init(&in, NULL, ing_cb, &ic);
+    rp_ingest_opts_t io;
+    memset(&io, 0, sizeof(io));
+    io.app = ex->d_app.n ? ex->d_app.p : NULL;   /* NUL-terminated (arena copy) */
+    rp_ingest_init(&in, &io, ing_cb, &ic);
     const char *body = ex->d_ibody.p ? ex->d_ibody.p : "";
     size_t blen = ex->d_ibody.len;
     if (ex->ingest == ING_FIREHOSE) {

@@ -193,7 +193,7 @@ def test_node_ingest_endpoints(ctx):
     its response body and a retried request id is not ingested twice."""
     up = ctx.upstream()
     store = os.path.join(ctx.tmpdir, "node.db")
-    _, port = _node(ctx, up, store)
+    node, port = _node(ctx, up, store)
     auth = [("Authorization", "Bearer " + TOKEN)]
     recs = list(dt.access_log_records(seed=3, per_template=(3, 5)))[:200]
     body = ("\n".join(json.dumps(r) for r in recs) + "\n{\"httpMethod\":\n").encode()
@@ -250,13 +250,22 @@ def test_node_ingest_endpoints(ctx):
     assert after["rampart_discovery_firehose_duplicates_total"] == 1
     assert post(port, "/ingest/firehose", b"{not json", [("X-Amz-Firehose-Access-Key", FH_KEY),
                                                           ("X-Amz-Firehose-Request-Id", "x2")]).status == 400
+    # The forwarder names the application: X-Rampart-Application.
+    r = post(port, "/ingest/apigw", body, auth + [("X-Rampart-Application", "fwd")])
+    assert r.status == 200 and json.loads(r.body)["accepted"] == 200, r.body
     # Everything reached the aggregator.
-    total = 200 + 200 + 50 + 50
+    total = 200 + 200 + 50 + 50 + 200
     wait_for(lambda: scrape(port)["rampart_discovery_observations_total"] >= total, timeout=5,
              what="observations drained")
     m = scrape(port)
     assert m["rampart_discovery_dropped_total"] == 0
     assert m["rampart_discovery_endpoints"] > 20, m
+    node.stopped_by_test = True
+    assert node.stop() == 0
+    p = run_cli(["inventory", "--store", store, "--app", "fwd", "--json", "--candidates"], timeout=30)
+    assert p.returncode == 0, p.stderr
+    fwd = json.loads(p.stdout)
+    assert fwd and all(e["app"] == "fwd" for e in fwd) and sum(e["requests"] for e in fwd) == 200, fwd[:3]
 
 
 def _live_traffic(port, n=30):
