@@ -35,16 +35,24 @@
 /* Log-linear latency histogram: 8 linear sub-buckets per power of two
  * from 2^-6 ms to 2^20 ms. A value is reported as its bucket's midpoint:
  * relative error <= 1/16 (6.25 %) inside the range; values below are
- * counted in bucket 0, above in the last one. Merge = add counts. */
+ * counted in bucket 0, above in the last one. Only the window of buckets
+ * between the smallest and largest value seen is held (one endpoint's
+ * latencies span a few octaves: ~100-200 bytes instead of 836); the
+ * window grows - an allocation - only when a new extreme arrives.
+ * Merge = add counts. */
 #define RP_HIST_SUB 8
 #define RP_HIST_MIN_EXP (-6)
 #define RP_HIST_MAX_EXP 20
 #define RP_HIST_N (1 + (RP_HIST_MAX_EXP - RP_HIST_MIN_EXP) * RP_HIST_SUB)
 typedef struct rp_hist {
     uint64_t n;
-    uint32_t c[RP_HIST_N];
+    uint32_t *c;               /* counts of buckets lo .. lo + len - 1 */
+    uint16_t lo, len;
 } rp_hist_t;
-void rp__hist_add(rp_hist_t *h, double v);
+int rp__hist_add(rp_hist_t *h, double v);
+int rp__hist_add_n(rp_hist_t *h, int idx, uint64_t n);
+int rp__hist_merge(rp_hist_t *d, const rp_hist_t *s);
+void rp__hist_dispose(rp_hist_t *h);
 double rp__hist_quantile(const rp_hist_t *h, double q);
 double rp__hist_bucket_mid(int i);
 int rp__hist_index(double v);
@@ -63,6 +71,8 @@ uint64_t rp__distinct_count(const rp_distinct_t *s);
 int rp__distinct_merge(rp_distinct_t *d, const rp_distinct_t *s);
 void rp__distinct_dispose(rp_distinct_t *s);
 uint64_t rp__mix64(uint64_t x);
+/* A fast non-cryptographic hash (8 bytes at a time). */
+uint64_t rp__disc_hash(const void *p, size_t n);
 
 /* ---------------------------------------------------------------------- */
 /* Value kinds and parameters (infer.c).                                    */
@@ -207,13 +217,14 @@ struct rp_disc_node {
 struct rp_disc_ep {
     rp_disc_node_t *node;
     char method[24];
+    uint8_t mlen;
     int hinted;                /* template came from the source */
     uint64_t requests, attacks;
     int64_t first_ms, last_ms;
     int status[RP_DISC_NSTATUS];
     uint64_t status_count[RP_DISC_NSTATUS];
     uint32_t nstatus;
-    rp_hist_t *lat, *ilat;
+    rp_hist_t lat, ilat;
     uint64_t resp_n;
     double resp_sum;
     int64_t resp_max;
@@ -246,6 +257,7 @@ struct rp_disc_app {
 
 struct rp_disc {
     rp_disc_opts_t o;
+    rp_disc_app_t *last_app;   /* the previous observation's (logs come in runs) */
     rp_disc_stats_t st;
     rp_disc_app_t **apps;      /* open addressing by key hash */
     size_t app_mask, napps;

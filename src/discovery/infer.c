@@ -190,7 +190,7 @@ static int keep_value(rp_disc_t *d, rp_disc_pstat_t *p, rp_str_t v)
         drop_values(p);
         return 0;
     }
-    uint32_t h = (uint32_t)rp_hash64(v.p, v.n);
+    uint32_t h = (uint32_t)rp__disc_hash(v.p, v.n);
     for (unsigned i = 0; i < p->nvals; i++)
         if (p->vhash[i] == h && strlen(p->vals[i]) == v.n && memcmp(p->vals[i], v.p, v.n) == 0)
             return 0;

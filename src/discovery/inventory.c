@@ -58,10 +58,66 @@ double rp__hist_bucket_mid(int i)
     return (lo + hi) / 2;
 }
 
-void rp__hist_add(rp_hist_t *h, double v)
+/* Makes bucket idx part of the window. */
+static int hist_cover(rp_hist_t *h, int idx)
 {
-    h->c[rp__hist_index(v)]++;
-    h->n++;
+    if (h->len && idx >= h->lo && idx < h->lo + h->len)
+        return 0;
+    int lo = h->len ? RP_MIN(h->lo, idx) : idx;
+    int hi = h->len ? RP_MAX(h->lo + h->len, idx + 1) : idx + 1;
+    /* some slack on the side that grew, so a drifting latency does not
+     * reallocate on every new bucket */
+    if (idx < h->lo || !h->len)
+        lo = RP_MAX(0, lo - 4);
+    if (!h->len || idx >= h->lo + h->len)
+        hi = RP_MIN(RP_HIST_N, hi + 4);
+    uint32_t *nc = calloc((size_t)(hi - lo), sizeof(*nc));
+    if (!nc)
+        return RP_ENOMEM;
+    if (h->len)
+        memcpy(nc + (h->lo - lo), h->c, h->len * sizeof(*nc));
+    free(h->c);
+    h->c = nc;
+    h->lo = (uint16_t)lo;
+    h->len = (uint16_t)(hi - lo);
+    return 0;
+}
+
+int rp__hist_add_n(rp_hist_t *h, int idx, uint64_t n)
+{
+    if (idx < 0 || idx >= RP_HIST_N || n == 0)
+        return 0;
+    if (hist_cover(h, idx) != 0)
+        return RP_ENOMEM;
+    uint64_t c = (uint64_t)h->c[idx - h->lo] + n;
+    h->c[idx - h->lo] = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+    h->n += n;
+    return 0;
+}
+
+int rp__hist_add(rp_hist_t *h, double v)
+{
+    int idx = rp__hist_index(v);
+    if (h->len && idx >= h->lo && idx < h->lo + h->len) {
+        h->c[idx - h->lo]++;
+        h->n++;
+        return 0;
+    }
+    return rp__hist_add_n(h, idx, 1);
+}
+
+int rp__hist_merge(rp_hist_t *d, const rp_hist_t *s)
+{
+    for (int i = 0; i < s->len; i++)
+        if (s->c[i] && rp__hist_add_n(d, s->lo + i, s->c[i]) != 0)
+            return RP_ENOMEM;
+    return 0;
+}
+
+void rp__hist_dispose(rp_hist_t *h)
+{
+    free(h->c);
+    memset(h, 0, sizeof(*h));
 }
 
 double rp__hist_quantile(const rp_hist_t *h, double q)
@@ -73,23 +129,19 @@ double rp__hist_quantile(const rp_hist_t *h, double q)
     if (rank < 1)
         rank = 1;
     uint64_t acc = 0;
-    for (int i = 0; i < RP_HIST_N; i++) {
+    for (int i = 0; i < h->len; i++) {
         acc += h->c[i];
         if (acc >= rank)
-            return rp__hist_bucket_mid(i);
+            return rp__hist_bucket_mid(h->lo + i);
     }
-    return rp__hist_bucket_mid(RP_HIST_N - 1);
+    return rp__hist_bucket_mid(h->lo + h->len - 1);
 }
 
 static void hll_add(uint8_t *regs, uint64_t h)
 {
     unsigned idx = (unsigned)(h & 255);
     uint64_t w = h >> 8;
-    uint8_t rank = 1;
-    while (rank <= 56 && !(w & 1)) {
-        rank++;
-        w >>= 1;
-    }
+    uint8_t rank = w ? (uint8_t)(__builtin_ctzll(w) + 1) : 57;
     if (regs[idx] < rank)
         regs[idx] = rank;
 }
@@ -245,14 +297,18 @@ void rp_disc_free(rp_disc_t *d)
 /* The key is k1, or k1 "/" k2 when k2 is not empty. */
 static uint64_t key_hash(rp_str_t k1, rp_str_t k2)
 {
-    uint64_t h = rp_hash64(k1.p, k1.n);
-    if (k2.n) {
-        h = (h ^ '/') * 1099511628211ull;
-        const unsigned char *p = (const unsigned char *)k2.p;
-        for (size_t i = 0; i < k2.n; i++)
-            h = (h ^ p[i]) * 1099511628211ull;
-    }
-    return rp__mix64(h);
+    /* the hash of the key as one string (k1 "/" k2), over its first
+     * 512 bytes: the same whether the key comes in pieces or whole */
+    if (!k2.n)
+        return rp__disc_hash(k1.p, RP_MIN(k1.n, 512));
+    char buf[512];
+    size_t n = RP_MIN(k1.n, sizeof(buf));
+    memcpy(buf, k1.p, n);
+    if (n < sizeof(buf))
+        buf[n++] = '/';
+    size_t m = RP_MIN(k2.n, sizeof(buf) - n);
+    memcpy(buf + n, k2.p, m);
+    return rp__disc_hash(buf, n + m);
 }
 
 static int key_eq(const rp_disc_app_t *a, rp_str_t k1, rp_str_t k2)
@@ -379,7 +435,7 @@ rp_disc_ep_t *rp__ep_get(rp_disc_t *d, rp_disc_app_t *a, rp_disc_node_t *n, rp_s
 {
     for (uint32_t i = 0; i < n->neps; i++) {
         rp_disc_ep_t *e = n->eps[i];
-        if (strlen(e->method) == method.n && memcmp(e->method, method.p, method.n) == 0)
+        if (e->mlen == method.n && memcmp(e->method, method.p, method.n) == 0)
             return e;
     }
     if (!create)
@@ -397,6 +453,7 @@ rp_disc_ep_t *rp__ep_get(rp_disc_t *d, rp_disc_app_t *a, rp_disc_node_t *n, rp_s
         return NULL;
     size_t ml = method.n < sizeof(e->method) - 1 ? method.n : sizeof(e->method) - 1;
     memcpy(e->method, method.p, ml);
+    e->mlen = (uint8_t)ml;
     e->node = n;
     e->resp_max = -1;
     n->eps[n->neps++] = e;
@@ -408,8 +465,8 @@ void rp__ep_free(rp_disc_ep_t *e)
 {
     if (!e)
         return;
-    free(e->lat);
-    free(e->ilat);
+    rp__hist_dispose(&e->lat);
+    rp__hist_dispose(&e->ilat);
     rp__distinct_dispose(&e->sources);
     for (size_t i = 0; i < e->npparams; i++)
         rp__pstat_dispose(&e->pparams[i]);
@@ -496,21 +553,6 @@ void rp__status_add(rp_disc_ep_t *e, int status, uint64_t n)
     }
 }
 
-static int hist_merge(rp_hist_t **dst, const rp_hist_t *src)
-{
-    if (!src || src->n == 0)
-        return 0;
-    if (!*dst) {
-        *dst = calloc(1, sizeof(**dst));
-        if (!*dst)
-            return RP_ENOMEM;
-    }
-    for (int i = 0; i < RP_HIST_N; i++)
-        (*dst)->c[i] += src->c[i];
-    (*dst)->n += src->n;
-    return 0;
-}
-
 int rp__ctype_add(char **arr, uint8_t *n, rp_str_t ct)
 {
     for (unsigned i = 0; i < *n; i++)
@@ -562,8 +604,8 @@ int rp__ep_merge(rp_disc_t *d, rp_disc_ep_t *dst, const rp_disc_ep_t *src)
         dst->last_ms = src->last_ms;
     for (uint32_t i = 0; i < src->nstatus; i++)
         rp__status_add(dst, src->status[i], src->status_count[i]);
-    rc |= hist_merge(&dst->lat, src->lat);
-    rc |= hist_merge(&dst->ilat, src->ilat);
+    rc |= rp__hist_merge(&dst->lat, &src->lat);
+    rc |= rp__hist_merge(&dst->ilat, &src->ilat);
     dst->resp_n += src->resp_n;
     dst->resp_sum += src->resp_sum;
     if (src->resp_max > dst->resp_max)
@@ -652,8 +694,8 @@ static int learn_query(rp_disc_t *d, rp_disc_ep_t *e, rp_str_t q)
         int dup = 0;
         for (size_t k = 0; k < nseen; k++)
             dup |= seen[k] == p;
-        p->sensitive |= rp__sensitive_name(name);
-        e->sensitive |= p->sensitive;
+        if (p->count == 0)
+            p->sensitive |= rp__sensitive_name(name);
         if (dup) {
             /* a repeated name (a=1&a=2): its value counts, the request once */
             if (rp__pstat_add(d, p, val, 1) != 0)
@@ -810,10 +852,15 @@ int rp_disc_add(rp_disc_t *d, const rp_disc_obs_t *o)
         a = s ? *s : NULL;
     } else {
         d->st.observations++;
-        a = rp__disc_app_get(d, k1, k2, dash_or_empty(o->domain) ? RP_STR_NULL : o->domain,
-                    dash_or_empty(o->stage) ? RP_STR_NULL : o->stage, &rc);
-        if (!a)
-            return rc;
+        if (d->last_app && key_eq(d->last_app, k1, k2)) {
+            a = d->last_app;
+        } else {
+            a = rp__disc_app_get(d, k1, k2, dash_or_empty(o->domain) ? RP_STR_NULL : o->domain,
+                                 dash_or_empty(o->stage) ? RP_STR_NULL : o->stage, &rc);
+            if (!a)
+                return rc;
+            d->last_app = a;
+        }
     }
     if (!a)
         return 0;
@@ -879,23 +926,17 @@ int rp_disc_add(rp_disc_t *d, const rp_disc_obs_t *o)
     }
     if (o->status > 0)
         rp__status_add(e, o->status, 1);
-    if (o->latency_ms >= 0) {
-        if (!e->lat && !(e->lat = calloc(1, sizeof(*e->lat))))
-            return RP_ENOMEM;
-        rp__hist_add(e->lat, o->latency_ms);
-    }
-    if (o->integration_ms >= 0) {
-        if (!e->ilat && !(e->ilat = calloc(1, sizeof(*e->ilat))))
-            return RP_ENOMEM;
-        rp__hist_add(e->ilat, o->integration_ms);
-    }
+    if (o->latency_ms >= 0 && rp__hist_add(&e->lat, o->latency_ms) != 0)
+        return RP_ENOMEM;
+    if (o->integration_ms >= 0 && rp__hist_add(&e->ilat, o->integration_ms) != 0)
+        return RP_ENOMEM;
     if (o->resp_bytes >= 0) {
         e->resp_n++;
         e->resp_sum += (double)o->resp_bytes;
         if (o->resp_bytes > e->resp_max)
             e->resp_max = o->resp_bytes;
     }
-    if (o->source.n && rp__distinct_add(&e->sources, rp__mix64(rp_hash64(o->source.p, o->source.n))))
+    if (o->source.n && rp__distinct_add(&e->sources, rp__mix64(rp__disc_hash(o->source.p, o->source.n))))
         return RP_ENOMEM;
 
     /* parameters */
@@ -1031,8 +1072,7 @@ static size_t pstat_memory(const rp_disc_pstat_t *p)
 static size_t ep_memory(const rp_disc_ep_t *e)
 {
     size_t m = sizeof(*e);
-    m += e->lat ? sizeof(rp_hist_t) : 0;
-    m += e->ilat ? sizeof(rp_hist_t) : 0;
+    m += (e->lat.len + e->ilat.len) * sizeof(uint32_t);
     m += e->sources.regs ? 256 : 0;
     for (size_t i = 0; i < e->npparams; i++)
         m += pstat_memory(&e->pparams[i]);
@@ -1208,12 +1248,12 @@ int rp__ep_view(const rp_disc_t *d, const rp_disc_app_t *a, const rp_disc_ep_t *
     v->first_ms = e->first_ms;
     v->last_ms = e->last_ms;
     v->sources = rp__distinct_count(&e->sources);
-    v->p50_ms = rp__hist_quantile(e->lat, 0.50);
-    v->p95_ms = rp__hist_quantile(e->lat, 0.95);
-    v->p99_ms = rp__hist_quantile(e->lat, 0.99);
-    v->ip50_ms = rp__hist_quantile(e->ilat, 0.50);
-    v->ip95_ms = rp__hist_quantile(e->ilat, 0.95);
-    v->ip99_ms = rp__hist_quantile(e->ilat, 0.99);
+    v->p50_ms = rp__hist_quantile(&e->lat, 0.50);
+    v->p95_ms = rp__hist_quantile(&e->lat, 0.95);
+    v->p99_ms = rp__hist_quantile(&e->lat, 0.99);
+    v->ip50_ms = rp__hist_quantile(&e->ilat, 0.50);
+    v->ip95_ms = rp__hist_quantile(&e->ilat, 0.95);
+    v->ip99_ms = rp__hist_quantile(&e->ilat, 0.99);
     v->resp_bytes_avg = e->resp_n ? e->resp_sum / (double)e->resp_n : -1;
     v->resp_bytes_max = e->resp_max;
     v->nstatus = e->nstatus;

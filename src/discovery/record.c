@@ -66,17 +66,13 @@ static void w_s(w_t *w, const char *s)
 
 static void w_hist(w_t *w, const rp_hist_t *h)
 {
-    if (!h || !h->n) {
-        w_u(w, 0);
-        return;
-    }
     size_t nz = 0;
-    for (int i = 0; i < RP_HIST_N; i++)
+    for (int i = 0; i < h->len; i++)
         nz += h->c[i] != 0;
     w_u(w, nz);
-    for (int i = 0; i < RP_HIST_N; i++)
+    for (int i = 0; i < h->len; i++)
         if (h->c[i]) {
-            w_u(w, (uint64_t)i);
+            w_u(w, (uint64_t)(h->lo + i));
             w_u(w, h->c[i]);
         }
 }
@@ -154,8 +150,8 @@ static int enc_ep(const rp_disc_ep_t *e, rp_buf_t *b)
         w_i(&w, e->status[i]);
         w_u(&w, e->status_count[i]);
     }
-    w_hist(&w, e->lat);
-    w_hist(&w, e->ilat);
+    w_hist(&w, &e->lat);
+    w_hist(&w, &e->ilat);
     w_u(&w, e->resp_n);
     w_d(&w, e->resp_sum);
     w_i(&w, e->resp_max);
@@ -272,19 +268,14 @@ static int r_head(r_t *r, int kind)
     return 0;
 }
 
-static int r_hist(r_t *r, rp_hist_t **h)
+static int r_hist(r_t *r, rp_hist_t *h)
 {
     uint64_t nz = r_max(r, RP_HIST_N);
-    if (!nz || r->err)
-        return 0;
-    *h = calloc(1, sizeof(**h));
-    if (!*h)
-        return RP_ENOMEM;
     for (uint64_t i = 0; i < nz && !r->err; i++) {
         uint64_t idx = r_max(r, RP_HIST_N - 1);
         uint64_t c = r_max(r, UINT32_MAX);
-        (*h)->c[idx] += (uint32_t)c;
-        (*h)->n += c;
+        if (!r->err && rp__hist_add_n(h, (int)idx, c) != 0)
+            return RP_ENOMEM;
     }
     return 0;
 }
@@ -329,7 +320,7 @@ static int r_pstat(rp_disc_t *d, r_t *r, rp_disc_pstat_t *p, int query)
         p->vals[p->nvals] = rp__strndup(v.p, v.n);
         if (!p->vals[p->nvals])
             return RP_ENOMEM;
-        p->vhash[p->nvals++] = (uint32_t)rp_hash64(v.p, v.n);
+        p->vhash[p->nvals++] = (uint32_t)rp__disc_hash(v.p, v.n);
     }
     if (!keep)
         p->novals = 1;

@@ -481,21 +481,28 @@ char *rp__strndup(const char *s, size_t n)
     return p;
 }
 
-static uint64_t seg_hash(rp_str_t s)
+uint64_t rp__disc_hash(const void *p, size_t n)
 {
-    /* FNV-1a over the bytes, 8 at a time when possible */
-    uint64_t h = 1469598103934665603ull;
+    /* 8 bytes at a time, multiply-xorshift; the tail zero-padded */
+    const unsigned char *s = p;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ (n * 0xff51afd7ed558ccdull);
     size_t i = 0;
-    for (; i + 8 <= s.n; i += 8) {
+    for (; i + 8 <= n; i += 8) {
         uint64_t w;
-        memcpy(&w, s.p + i, 8);
-        h = (h ^ w) * 1099511628211ull;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+        h ^= h >> 31;
+    }
+    if (i < n) {
+        uint64_t w = 0;
+        memcpy(&w, s + i, n - i);
+        h = (h ^ w) * 0x94d049bb133111ebull;
         h ^= h >> 29;
     }
-    for (; i < s.n; i++)
-        h = (h ^ (unsigned char)s.p[i]) * 1099511628211ull;
     return h;
 }
+
+static uint64_t seg_hash(rp_str_t s) { return rp__disc_hash(s.p, s.n); }
 
 static size_t edge_bucket(const rp_disc_app_t *a, const rp_disc_node_t *parent, uint64_t h)
 {
@@ -574,7 +581,7 @@ static rp_disc_node_t *node_new(rp_disc_t *d, rp_disc_app_t *a, rp_disc_node_t *
         d->st.capped_endpoints++;
         return NULL;
     }
-    if (kind == RP_NODE_LIT && (!a->edges || a->nnodes + 1 > a->edge_mask + 1) &&
+    if (kind == RP_NODE_LIT && (!a->edges || (a->nnodes + 1) * 2 > a->edge_mask + 1) &&
         edges_grow(a) != 0)
         return NULL;
     rp_disc_node_t *n = calloc(1, sizeof(*n));

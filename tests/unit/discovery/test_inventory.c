@@ -101,6 +101,7 @@ TEST(histogram_error_bound)
         memset(&h, 0, sizeof(h));
         rp__hist_add(&h, v);
         double q = rp__hist_quantile(&h, 0.5);
+        rp__hist_dispose(&h);
         if (!near(q, v, 1.0 / 16 + 1e-12)) {
             fprintf(stderr, "v=%g q=%g\n", v, q);
             CHECK(0);
