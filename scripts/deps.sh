@@ -17,3 +17,19 @@ if [ -n "$missing" ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
+
+# Node tools for the integration tests (the OpenAPI validator of
+# tests/integration/test_discovery.py), pinned by tests/package-lock.json and
+# installed into tests/node_modules, never globally. Only when installing
+# what Rampart needs (no arguments). A failure here is reported, not fatal:
+# the tests that need the tool then fail (or skip with RAMPART_ALLOW_SKIP=1).
+if [ $# -eq 0 ]; then
+    ROOT=$(cd "$(dirname "$0")/.." && pwd)
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "deps: npm not found: the OpenAPI validation test will fail" >&2
+    elif [ ! -x "$ROOT/tests/node_modules/.bin/validate-api" ] ||
+         [ "$ROOT/tests/package-lock.json" -nt "$ROOT/tests/node_modules/.package-lock.json" ]; then
+        npm ci --prefix "$ROOT/tests" --no-audit --no-fund --loglevel=error >/dev/null ||
+            echo "deps: npm ci --prefix tests failed: the OpenAPI validation test will fail" >&2
+    fi
+fi

@@ -93,6 +93,8 @@ typedef struct rp_conf_listener {
                                   * metrics (on any listener; put it on an
                                   * internal one) */
     rp_conf_listener_tls_t tls;  /* tls.ctx != NULL: the listener speaks TLS */
+    char *ingest_path;           /* non-NULL: POST {ingest_path}/apigw|cloudwatch|firehose
+                                  * feeds API discovery (needs discovery.ingest) */
     unsigned line, col;
 } rp_conf_listener_t;
 
@@ -346,6 +348,28 @@ typedef struct rp_conf_dns {
     char *family;                /* "any" (A and AAAA), "ipv4", "ipv6" */
 } rp_conf_dns_t;
 
+/* API discovery (docs/discovery.md): the live-traffic feed, the store and
+ * the /ingest endpoints. */
+typedef struct rp_conf_discovery {
+    int enabled;
+    char *store;                 /* SQLite file; NULL: in memory only */
+    unsigned min_requests;       /* requests before an endpoint is reported */
+    uint64_t save_interval_ms;   /* the store is written this often (and at stop) */
+    unsigned body_sample_percent;/* requests whose bodies are sampled, 0..100 */
+    size_t max_body;             /* bytes of a sampled body */
+    unsigned queue;              /* observation slots per worker; full: dropped, counted */
+    unsigned max_apps;
+    unsigned max_endpoints;      /* per application */
+    /* /ingest endpoints */
+    char *ingest_token_file;     /* Authorization: Bearer <token> */
+    char *firehose_key_file;     /* X-Amz-Firehose-Access-Key (default: the token) */
+    uint64_t ingest_max_body;    /* bytes (413 beyond) */
+    unsigned char *ingest_token; /* loaded secrets */
+    size_t ingest_token_len;
+    unsigned char *firehose_key;
+    size_t firehose_key_len;
+} rp_conf_discovery_t;
+
 typedef struct rp_conf {
     char *file;                  /* source name */
     unsigned workers;            /* 1..256; "auto" in YAML loads as 0, which the
@@ -361,6 +385,7 @@ typedef struct rp_conf {
     size_t ntrusted_proxies;
     rp_conf_dns_t dns;
     rp_conf_waf_t waf;
+    rp_conf_discovery_t discovery;
     rp_conf_listener_t *listeners;
     size_t nlisteners;
     rp_conf_upstream_t *upstreams;

@@ -138,7 +138,28 @@ typedef struct rp_disc_endpoint {
     unsigned sensitive;                   /* RP_DISC_S_* bits */
     unsigned auth;                        /* RP_DISC_AUTH_* bits */
     size_t nparams;                       /* path + query parameters (see rp_disc_param_t) */
+    /* Added (compatible): the parameters themselves, path ones first in
+     * template order then query ones sorted by name; the content types
+     * seen (request, then response; lower-case, without parameters). */
+    const struct rp_disc_param *params;
+    size_t nreq_ctypes, nresp_ctypes;
+    const char *const *req_ctypes;
+    const char *const *resp_ctypes;
+    uint64_t attacks;                     /* WAF-flagged requests (not learned from) */
 } rp_disc_endpoint_t;
+
+/* One parameter of an endpoint (valid during the endpoint callback). */
+typedef struct rp_disc_param {
+    const char *name;
+    int in_path;              /* 1: path parameter, 0: query parameter */
+    int required;             /* path: always; query: present in every request */
+    const char *type;         /* "integer", "number", "boolean", "string" */
+    const char *format;       /* "uuid", "date", "date-time", "email" or NULL */
+    size_t nenum;             /* > 0: a small value set seen over many requests */
+    const char *const *enum_values;   /* sorted */
+    uint64_t count;           /* requests in which it was present */
+    unsigned sensitive;       /* RP_DISC_S_* bits */
+} rp_disc_param_t;
 
 enum {
     RP_DISC_AUTH_BEARER = 1u << 0,
@@ -181,5 +202,32 @@ rp_disc_store_t *rp_disc_store_open(const char *path, char *err, size_t errlen);
 void rp_disc_store_close(rp_disc_store_t *s);
 int rp_disc_store_save(rp_disc_store_t *s, const rp_disc_t *d);
 int rp_disc_store_load(rp_disc_store_t *s, rp_disc_t *d);
+
+/* ---------------------------------------------------------------------- */
+/* Added (compatible): the serialised form the store keeps, one record per
+ * application and per endpoint. state is an opaque, versioned, bounds-
+ * checked binary blob (counters, histograms, sketches, parameters,
+ * schemas); json is a readable summary (parameters, schemas) for people
+ * and SQL queries, never read back. */
+typedef struct rp_disc_record {
+    const char *app;
+    const char *domain, *stage;   /* the application's, may be "" */
+    const char *method;           /* NULL for an application record */
+    const char *path;             /* the template */
+    uint64_t requests;
+    int64_t first_ms, last_ms;
+    unsigned sensitive;
+    rp_str_t state;
+    rp_str_t params_json;         /* JSON array of parameters */
+    rp_str_t schemas_json;        /* JSON object of body schemas */
+} rp_disc_record_t;
+
+typedef int (*rp_disc_record_cb)(void *ud, const rp_disc_record_t *r);
+/* Walks the applications (method NULL) and endpoints of d, candidates
+ * included, sorted. */
+int rp_disc_each_record(const rp_disc_t *d, rp_disc_record_cb cb, void *ud);
+/* Merges one record (as walked above) into d. Returns RP_EINVAL for a blob
+ * that does not decode (nothing is added then), RP_ENOMEM. */
+int rp_disc_add_record(rp_disc_t *d, const rp_disc_record_t *r);
 
 #endif /* RAMPART_DISCOVERY_H */

@@ -5,9 +5,12 @@
  *   rampart run [-c FILE | --listen ADDR --upstream URL]
  *   rampart check -c FILE
  *   rampart scan [--json] FILE...
+ *   rampart discover LOG... [--openapi FILE] ...
+ *   rampart inventory [--store FILE] ...
  *   rampart --version | --help
  */
 #include "cli.h"
+#include "discover_cli.h"
 #include "events_cli.h"
 
 #include "rampart/config.h"
@@ -32,6 +35,8 @@ static void usage_main(FILE *out)
             "  check    validate a configuration file\n"
             "  scan     inspect requests from files with the detection engine\n"
             "  events   list attack events from the store\n"
+            "  discover build an API inventory (OpenAPI) from API Gateway access logs\n"
+            "  inventory  list the discovered endpoints of a discovery store\n"
             "  verify-signature  check an X-Rampart-Signature value (origin side)\n"
             "\n"
             "options:\n"
@@ -264,6 +269,10 @@ int main(int argc, char **argv)
         return cmd_verify_signature(argc - 2, argv + 2);
     if (strcmp(cmd, "scan") == 0)
         return rp__cli_scan(argc - 2, argv + 2);
+    if (strcmp(cmd, "discover") == 0)
+        return rp__cli_discover(argc - 2, argv + 2);
+    if (strcmp(cmd, "inventory") == 0)
+        return rp__cli_inventory(argc - 2, argv + 2);
     if (strcmp(cmd, "events") == 0)
         return rp__cli_events(argc - 2, argv + 2);
     fprintf(stderr, "rampart: unknown command '%s'\n", cmd);

@@ -176,6 +176,11 @@ extern const rp__conf_section_t rp__conf_route_waf_sec;
 void rp__conf_finish_waf(rp__conf_ctx_t *ctx, const rp__cnode_t *root, rp_conf_t *c);
 void rp__conf_free_waf(rp_conf_t *c);
 
+/* discovery: (schema_disc.c). */
+extern const rp__conf_section_t rp__conf_discovery_sec;
+void rp__conf_finish_discovery(rp__conf_ctx_t *ctx, const rp__cnode_t *root, rp_conf_t *c);
+void rp__conf_free_discovery(rp_conf_t *c);
+
 /* TLS contexts (tls.c). Each reports its own errors at `at` (the key
  * that names the files) and returns -1; on success the contexts are set
  * in the struct. rp__conf_tls_free releases them. */

@@ -491,6 +491,7 @@ static const rp__conf_key_t listener_keys[] = {
     { "health", RP__CT_PATH, 0, 0, NULL, RP__FIELD(rp_conf_listener_t, health_path), NULL, NULL, 0 },
     { "metrics", RP__CT_PATH, 0, 0, NULL, RP__FIELD(rp_conf_listener_t, metrics_path), NULL, NULL, 0 },
     { "tls", RP__CT_SECTION, 0, 0, NULL, RP__FIELD(rp_conf_listener_t, tls), NULL, &listener_tls_sec, 0 },
+    { "ingest", RP__CT_PATH, 0, 0, NULL, RP__FIELD(rp_conf_listener_t, ingest_path), NULL, NULL, 0 },
 };
 static const rp__conf_section_t listener_sec = { "listener", listener_keys, RP_ARRAY_SIZE(listener_keys) };
 
@@ -752,6 +753,8 @@ static const rp__conf_key_t root_keys[] = {
     { "trusted_proxies", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_trusted, NULL, 0 },
     { "dns", RP__CT_SECTION, 0, 0, NULL, RP__FIELD(rp_conf_t, dns), NULL, &dns_sec, 0 },
     { "waf", RP__CT_SECTION, 0, 0, NULL, RP__FIELD(rp_conf_t, waf), NULL, &rp__conf_waf_sec, 0 },
+    { "discovery", RP__CT_SECTION, 0, 0, NULL, RP__FIELD(rp_conf_t, discovery), NULL,
+      &rp__conf_discovery_sec, 0 },
     { "listeners", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_listeners, NULL, 0 },
     { "upstreams", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_upstreams, NULL, 0 },
     { "routes", RP__CT_FUNC, 0, 0, NULL, 0, 0, cb_routes, NULL, 0 },
@@ -1181,6 +1184,7 @@ rp_conf_t *rp__conf_load(rp__conf_ctx_t *ctx, const char *text, size_t len)
         finish_upstreams(ctx, root, c);
         finish_routes(ctx, root, c);
         rp__conf_finish_waf(ctx, root, c);
+        rp__conf_finish_discovery(ctx, root, c);
     }
     rp__cnode_free(root);
     if (ctx->nerr > before) {
@@ -1249,8 +1253,10 @@ void rp_conf_destroy(rp_conf_t *c)
     if (!c)
         return;
     rp__conf_free_waf(c);
+    rp__conf_free_discovery(c);
     for (size_t i = 0; i < c->nlisteners; i++) {
         rp_conf_listener_t *l = &c->listeners[i];
+        free(l->ingest_path);
         free(l->name);
         free(l->listen);
         free(l->health_path);

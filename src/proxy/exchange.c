@@ -120,6 +120,9 @@ static void exchange_free(rp_exchange_t *ex)
     rp_buf_dispose(&ex->head);
     rp_buf_dispose(&ex->up_out);
     rp_buf_dispose(&ex->insp);
+    rp_buf_dispose(&ex->d_req_body);
+    rp_buf_dispose(&ex->d_resp_body);
+    rp_buf_dispose(&ex->d_ibody);
     rp_arena_dispose(&ex->arena);
     rp__wrt_unref(w, ex->wrt);
     free(ex);
@@ -147,6 +150,8 @@ static void exchange_finish(rp_exchange_t *ex)
         release_upstream(ex, up_reusable);
     }
     rp__access_log(ex);
+    if (ex->d_on)
+        rp__disc_exchange_done(ex);
     int keepalive = ex->keepalive && !ex->close_after && ex->req_done && !c->eof;
     if (ex->status >= 500)
         c->w->stats.responses_5xx++;
@@ -514,6 +519,34 @@ void rp__exchange_start(rp_conn_t *c, rp_http_request_t *req, size_t head_len)
         rp_buf_dispose(&m);
         goto local;
     }
+    if (lis && lis->ingest_path) {
+        rp_buf_t ib;
+        rp_buf_init(&ib);
+        int st = 0, m = rp__disc_ingest_match(ex, lis, req, &st, &ib);
+        if (m == 1) {
+            respond_local(ex, st, json_ct, 1, ib.p ? ib.p : "", ib.len);
+            rp_buf_dispose(&ib);
+            goto local;
+        }
+        if (m == 2) {
+            /* Authenticated: read the body (nothing goes upstream), then
+             * rp__exchange_run answers with the counts. */
+            ex->discard_body = 1;
+            ex->max_body = conf->discovery.ingest_max_body;
+            c->in.start += head_len;
+            if (ex->req_mode == RP_BODY_CL && ex->req_remaining > ex->max_body) {
+                rp__exchange_fail(ex, 413, "ingest body larger than discovery.ingest_max_body");
+                return;
+            }
+            if (expect && buffered_body == 0) {
+                rp_buf_append_cstr(&c->out, "HTTP/1.1 100 Continue\r\n\r\n");
+                ex->sent_continue = 1;
+            }
+            if (!ex->req_done)
+                rp_timer_start(&w->loop, &c->timer, conf->timeouts.client_body_ms);
+            return;
+        }
+    }
     if (lis && lis->health_path) {
         if (rp_str_eq(req->path, rp_str_c(lis->health_path)) &&
             (rp_str_eq(req->method, RP_STRLIT("GET")) || ex->is_head)) {
@@ -536,6 +569,7 @@ void rp__exchange_start(rp_conn_t *c, rp_http_request_t *req, size_t head_len)
         goto local;
     }
     ex->max_body = ex->route->max_body;
+    rp__disc_note_request(ex, req);
     if (ex->max_body && ex->req_mode == RP_BODY_CL && ex->req_remaining > ex->max_body) {
         c->in.start += head_len;
         rp__exchange_fail(ex, 413, "request body larger than the route allows");
@@ -652,6 +686,10 @@ static int pump_request_body(rp_exchange_t *ex)
             }
             if (ex->inspect)
                 rp__waf_collect(ex, data, take);
+            if (ex->ingest)
+                rp__disc_ingest_body(ex, data, take);
+            else if (ex->d_sample && !ex->inspect)
+                rp__disc_req_body(ex, data, take);
             c->in.start += take;
             ex->req_remaining -= take;
             ex->req_body_bytes += take;
@@ -671,6 +709,10 @@ static int pump_request_body(rp_exchange_t *ex)
             }
             if (ex->inspect)
                 rp__waf_collect(ex, piece.p, piece.n);
+            if (ex->ingest)
+                rp__disc_ingest_body(ex, piece.p, piece.n);
+            else if (ex->d_sample && !ex->inspect)
+                rp__disc_req_body(ex, piece.p, piece.n);
             if (!ex->discard_body)
                 emit_chunk(&ex->up_out, piece.p, piece.n);
         } else if (r == RP_HTTP_CHUNK_TRAILER) {
@@ -800,6 +842,8 @@ static int on_response_head(rp_exchange_t *ex, const rp_http_response_t *res)
         return 0;
     }
     ex->status = res->status;
+    if (ex->d_on)
+        rp__disc_resp_head(ex, res);
     ex->resp_head_done = 1;
     ex->resp_started = 1;
     if (!rp_http_response_has_body(ex->method, res->status))
@@ -925,11 +969,15 @@ static int pump_response(rp_exchange_t *ex)
                 ex->bytes_out += sent;
             }
             rp_buf_append(&c->out, data + sent, take - sent);
+            if (ex->d_sample)
+                rp__disc_resp_body(ex, data, take);
             u->in.start += take;
             ex->resp_remaining -= take;
             if (ex->resp_remaining == 0)
                 ex->resp_done = 1;
         } else if (ex->resp_mode == RP_BODY_CLOSE) {
+            if (ex->d_sample)
+                rp__disc_resp_body(ex, data, avail);
             if (ex->resp_chunked_out)
                 emit_chunk(&c->out, data, avail);
             else
@@ -941,6 +989,8 @@ static int pump_response(rp_exchange_t *ex)
             int r = rp_http_chunked_next(&ex->resp_chunk, data, avail, &consumed, &piece);
             u->in.start += consumed;
             if (r == RP_HTTP_CHUNK_DATA) {
+                if (ex->d_sample)
+                    rp__disc_resp_body(ex, piece.p, piece.n);
                 if (ex->resp_chunked_out)
                     emit_chunk(&c->out, piece.p, piece.n);
                 else
@@ -984,6 +1034,15 @@ void rp__exchange_run(rp_exchange_t *ex)
             if ((r = pump_request_body(ex)) < 0)
                 return;
             progress |= r;
+        }
+        if (ex->ingest && ex->req_done && !ex->resp_started) {
+            rp_buf_t ib;
+            rp_buf_init(&ib);
+            int st = 500;
+            rp__disc_ingest_run(ex, &st, &ib);
+            respond_local(ex, st, json_ct, 1, ib.p ? ib.p : "", ib.len);
+            rp_buf_dispose(&ib);
+            progress = 1;
         }
         if (ex->up) {
             if ((r = flush_upstream(ex)) < 0)

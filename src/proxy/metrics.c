@@ -46,6 +46,12 @@ static const metric_t counters[] = {
     M(waf_ratelimited, "rampart_waf_ratelimited_total", "Requests refused by a rate limit (429)."),
     M(waf_body_overflow, "rampart_waf_body_over_limit_total",
       "Request bodies longer than the inspection limit."),
+    M(disc_queued, "rampart_discovery_queued_total",
+      "Observations handed to API discovery (live traffic and /ingest)."),
+    M(disc_dropped, "rampart_discovery_dropped_total",
+      "Observations dropped because a worker's discovery queue was full."),
+    M(disc_duplicates, "rampart_discovery_firehose_duplicates_total",
+      "Firehose deliveries answered from the request-id memory (retries)."),
 };
 #undef M
 
@@ -84,6 +90,7 @@ void rp__metrics_render(const rp_node_t *node, rp_buf_t *out)
              st.changes);
         emit(out, "rampart_dns_names", "gauge", "Upstream names watched.", st.names);
     }
+    rp__disc_feed_metrics(node->disc, out);
     if (node->events) {
         rp_event_sink_stats_t es;
         rp_event_sink_get_stats(node->events, &es);

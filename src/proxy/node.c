@@ -260,6 +260,17 @@ int rp_node_run(rp_conf_t *conf, const rp_node_opts_t *opts)
     pthread_cond_init(&node.start_cv, NULL);
 
     node.nworkers = conf->workers;
+    if (conf->discovery.enabled) {
+        node.disc = rp__disc_feed_start(conf, node.nworkers);
+        if (!node.disc) {
+            rp__runtime_unref(rt);
+            if (node.events)
+                rp_event_sink_stop(node.events, 5000);
+            rp_resolver_stop(node.resolver);
+            rp_ratelimit_free(node.ratelimit);
+            return 1;
+        }
+    }
     node.workers = rp_xcalloc(node.nworkers, sizeof(rp_worker_t));
     unsigned spawned = 0;
     for (unsigned i = 0; i < node.nworkers; i++) {
@@ -327,6 +338,7 @@ int rp_node_run(rp_conf_t *conf, const rp_node_opts_t *opts)
     rp_resolver_stop(node.resolver);
     if (node.events)
         rp_event_sink_stop(node.events, 5000);
+    rp__disc_feed_stop(node.disc);   /* drains the rings, saves the store */
     rp_ratelimit_free(node.ratelimit);
     if (node.access_fd > 2)
         close(node.access_fd);

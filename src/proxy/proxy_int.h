@@ -157,7 +157,12 @@ typedef struct rp_stats {
     _Atomic uint64_t upstream_tls_handshakes, upstream_tls_resumed, upstream_tls_failures;
     _Atomic uint64_t waf_inspected, waf_attacks, waf_blocked, waf_denied, waf_ratelimited;
     _Atomic uint64_t waf_body_overflow;
+    _Atomic uint64_t disc_queued, disc_dropped, disc_duplicates;
 } rp_stats_t;
+
+/* API discovery (disc_feed.c). */
+typedef struct rp_dring rp_dring_t;
+typedef struct rp_disc_feed rp_disc_feed_t;
 
 struct rp_worker {
     int id;
@@ -182,6 +187,7 @@ struct rp_worker {
     uint64_t rng[2];
     rp_waf_scratch_t *waf_scratch;
     rp_stats_t stats;
+    unsigned d_counter;              /* body sampling */
     int started_ok;
 };
 
@@ -191,6 +197,7 @@ struct rp_node {
     rp_resolver_t *resolver;
     rp_ratelimit_t *ratelimit;       /* token buckets, kept across reloads */
     rp_event_sink_t *events;         /* attack events; NULL when off */
+    rp_disc_feed_t *disc;            /* API discovery; NULL when off */
     char name[64];                   /* host name, in events */
     _Atomic int stopping;
     rp_worker_t *workers;
@@ -300,7 +307,33 @@ struct rp_exchange {
     uint64_t bytes_in, bytes_out;
     uint64_t t_start_us, t_up_start_us, t_up_end_us;
     char upstream_addr[64];
+    /* API discovery (disc_feed.c): what the feed needs, noted on the way */
+    unsigned d_on : 1, d_sample : 1, d_apikey : 1, d_attack : 1, d_resp_trunc : 1, d_req_trunc : 1;
+    int ingest;                      /* an /ingest exchange: its kind */
+    rp_str_t d_ctype, d_authz, d_app, d_cookies, d_resp_ctype, d_fh_id, d_enc;
+    rp_buf_t d_req_body;             /* sampled request body (the WAF's, or collected) */
+    rp_buf_t d_resp_body;            /* sampled response body */
+    rp_buf_t d_ibody;                /* an /ingest request's body */
 };
+
+/* disc_feed.c */
+rp_disc_feed_t *rp__disc_feed_start(const rp_conf_t *conf, unsigned nworkers);
+void rp__disc_feed_stop(rp_disc_feed_t *f);
+void rp__disc_feed_metrics(const rp_disc_feed_t *f, rp_buf_t *out);
+/* Live traffic: notes the request's headers at its start, the response
+ * head and (sampled) body bytes, and hands the whole to the feed at the
+ * end (a copy into the worker's ring). */
+void rp__disc_note_request(rp_exchange_t *ex, const rp_http_request_t *req);
+void rp__disc_resp_head(rp_exchange_t *ex, const rp_http_response_t *res);
+void rp__disc_resp_body(rp_exchange_t *ex, const char *p, size_t n);
+void rp__disc_req_body(rp_exchange_t *ex, const char *p, size_t n);
+void rp__disc_exchange_done(rp_exchange_t *ex);
+/* /ingest: 0 not an ingest path; 1 answered at once (*status, body);
+ * 2 an accepted ingest exchange whose body is to be read. */
+int rp__disc_ingest_match(rp_exchange_t *ex, const rp_conf_listener_t *lis,
+                          const rp_http_request_t *req, int *status, rp_buf_t *body);
+void rp__disc_ingest_body(rp_exchange_t *ex, const char *p, size_t n);
+void rp__disc_ingest_run(rp_exchange_t *ex, int *status, rp_buf_t *out);
 
 /* worker.c */
 void *rp__worker_main(void *arg);

@@ -385,8 +385,10 @@ static int judge(rp_exchange_t *ex, const rp_waf_request_t *wr)
         return 0;
     const char *action = block ? "blocked" : attack ? "monitored" : "passed";
     const char *rname = rule ? rule->name : noted ? noted->name : NULL;
-    if (attack)
+    if (attack) {
         w->stats.waf_attacks++;
+        ex->d_attack = 1;
+    }
     emit_event(ex, &v, action, rname, tags);
     if (!block)
         return 0;
@@ -527,6 +529,13 @@ int rp__waf_body_done(rp_exchange_t *ex)
         ex->c->w->stats.waf_body_overflow++;
     ex->inspect = 0;
     int blocked = judge(ex, &wr);
-    rp_buf_dispose(&ex->insp);
+    if (ex->d_sample && !ex->d_req_body.len) {
+        /* Discovery samples this body: hand the buffer over, no copy. */
+        ex->d_req_body = ex->insp;
+        ex->d_req_trunc = ex->insp_truncated;
+        rp_buf_init(&ex->insp);
+    } else {
+        rp_buf_dispose(&ex->insp);
+    }
     return blocked;
 }
