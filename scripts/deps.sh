@@ -12,6 +12,8 @@ missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
+# npm for the OpenAPI validator (below), from Debian when the machine has none
+if [ $# -eq 0 ] && ! command -v npm >/dev/null 2>&1; then missing="$missing npm"; fi
 if [ -n "$missing" ]; then
     echo "installing:$missing"
     $SUDO apt-get update -qq
