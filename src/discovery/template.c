@@ -16,7 +16,8 @@
  *      Crockford base32), a KSUID (27 base62), a JWT, a prefixed id
  *      ("cus_9fK2...") or a long opaque token (>= 16 base64url characters
  *      mixing digits with upper and lower case, or lower case with >= 4
- *      digits and no word separators).
+ *      digits and no word separators); and any segment with a brace,
+ *      which a template could not show as a literal.
  *   2. From a source template (API Gateway resourcePath / routeKey): the
  *      hint is ground truth; its parameters keep their names ({proxy+}
  *      stays greedy) and are "open": any segment met at that position
@@ -244,6 +245,9 @@ int rp__tmpl_seg_is_value(rp_str_t s)
 {
     if (s.n == 0)
         return 0;
+    /* braces would make the template ambiguous: such a segment is data */
+    if (memchr(s.p, '{', s.n) || memchr(s.p, '}', s.n))
+        return 1;
     if (all_digits(s))
         return 1;
     /* negative / decimal numbers are values too, but not versions (2.0
