@@ -372,8 +372,9 @@ rp_disc_app_t *rp__disc_app_get(rp_disc_t *d, rp_str_t k1, rp_str_t k2, rp_str_t
 {
     *rc = 0;
     rp_disc_app_t **s = app_slot(d, k1, k2);
-    if (s && *s)
-        return *s;
+    rp_disc_app_t *found = s ? *s : NULL;
+    if (found)
+        return found;
     if (d->napps >= d->o.max_apps) {
         d->st.capped_apps++;
         return NULL;

@@ -624,30 +624,42 @@ static rp_disc_node_t *param_new(rp_disc_t *d, rp_disc_app_t *a, rp_disc_node_t 
     return node_new(d, a, parent, RP_NODE_PARAM, rp_str(name, n), flags);
 }
 
-/* Frees n and everything below (endpoints included). */
-static void node_free_tree(rp_disc_node_t *n)
+static void node_free(rp_disc_node_t *n);
+
+/* Frees everything below n and what n holds, not n itself (the root is
+ * embedded in the application). */
+static void node_free_contents(rp_disc_node_t *n)
 {
     rp_disc_node_t *k = n->kids;
+    n->kids = NULL;
     while (k) {
         rp_disc_node_t *next = k->sib;
-        node_free_tree(k);
+        node_free(k);
         k = next;
     }
     if (n->param)
-        node_free_tree(n->param);
+        node_free(n->param);
     if (n->greedy)
-        node_free_tree(n->greedy);
+        node_free(n->greedy);
+    n->param = n->greedy = NULL;
     for (uint32_t i = 0; i < n->neps; i++)
         rp__ep_free(n->eps[i]);
     free(n->eps);
     free(n->seg);
-    if (n->parent)
-        free(n);
+    n->eps = NULL;
+    n->seg = NULL;
+    n->neps = 0;
+}
+
+static void node_free(rp_disc_node_t *n)
+{
+    node_free_contents(n);
+    free(n);
 }
 
 void rp__tmpl_app_dispose(rp_disc_app_t *a)
 {
-    node_free_tree(&a->root);
+    node_free_contents(&a->root);
     free(a->edges);
     a->edges = NULL;
 }
