@@ -86,7 +86,9 @@ rp_disc_t *rp_disc_new(const rp_disc_opts_t *opts);   /* NULL: defaults */
 void rp_disc_free(rp_disc_t *d);
 
 /* Learns one observation. Returns 0, RP_EINVAL for an observation without
- * a method or a path (counted as rejected), RP_ENOMEM. */
+ * a method or a path, with a method longer than 23 bytes or with control
+ * bytes in it, or with a NUL byte in the path, app, domain or stage
+ * (counted as rejected), RP_ENOMEM. */
 int rp_disc_add(rp_disc_t *d, const rp_disc_obs_t *obs);
 
 /* Adds everything src learned into dst (per-worker aggregators merged

@@ -186,7 +186,7 @@ static int keep_value(rp_disc_t *d, rp_disc_pstat_t *p, rp_str_t v)
 {
     if (p->novals)
         return 0;
-    if (v.n > RP_DISC_MAX_VALUE || d->o.max_values == 0) {
+    if (v.n > RP_DISC_MAX_VALUE || d->o.max_values == 0 || (v.n && memchr(v.p, 0, v.n))) {
         drop_values(p);
         return 0;
     }

@@ -372,8 +372,9 @@ rp_disc_app_t *rp__disc_app_get(rp_disc_t *d, rp_str_t k1, rp_str_t k2, rp_str_t
 {
     *rc = 0;
     rp_disc_app_t **s = app_slot(d, k1, k2);
-    if (s && *s)
-        return *s;
+    rp_disc_app_t *found = s ? *s : NULL;
+    if (found)
+        return found;
     if (d->napps >= d->o.max_apps) {
         d->st.capped_apps++;
         return NULL;
@@ -828,9 +829,13 @@ static int valid_hint(rp_str_t h)
     return h.n > 0 && h.p[0] == '/' && !(h.n == 1 && h.p[0] == '-');
 }
 
+static int has_nul(rp_str_t s) { return s.n && memchr(s.p, 0, s.n) != NULL; }
+
 int rp_disc_add(rp_disc_t *d, const rp_disc_obs_t *o)
 {
-    if (o->method.n == 0 || o->path.n == 0 || o->method.n > 23) {
+    /* NUL bytes have no place in these and would cut the names we keep */
+    if (o->method.n == 0 || o->path.n == 0 || o->method.n > 23 || has_nul(o->path) ||
+        has_nul(o->app) || has_nul(o->domain) || has_nul(o->stage)) {
         d->st.rejected++;
         return RP_EINVAL;
     }
@@ -875,7 +880,7 @@ int rp_disc_add(rp_disc_t *d, const rp_disc_obs_t *o)
     }
     rp_disc_node_t *n = NULL;
     int hinted = 0;
-    if (valid_hint(o->template_hint) && !o->attack) {
+    if (valid_hint(o->template_hint) && !has_nul(o->template_hint) && !o->attack) {
         rp_disc_seg_t ts[RP_DISC_MAX_DEPTH];
         int nt = rp__tmpl_parse(o->template_hint, ts, RP_DISC_MAX_DEPTH);
         if (nt >= 0) {

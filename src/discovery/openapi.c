@@ -149,7 +149,7 @@ static int put_body_content(rp_buf_t *o, const rp_disc_ep_t *e, int resp, int sc
 {
     int rc = put(o, "\"content\":{");
     /* sorted content types: small arrays, insertion order is first-seen */
-    const char *sorted[RP_DISC_MAX_CTYPES];
+    const char *sorted[RP_DISC_MAX_CTYPES] = { NULL };
     size_t n = 0;
     for (size_t i = 0; i < nct; i++) {
         size_t j = n++;

@@ -44,7 +44,7 @@ static void w_u(w_t *w, uint64_t v)
     w->rc |= rp_buf_append(w->b, t, n);
 }
 
-static void w_i(w_t *w, int64_t v) { w_u(w, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63)); }
+static void w_i(w_t *w, int64_t v) { w_u(w, ((uint64_t)v << 1) ^ (0 - ((uint64_t)v >> 63))); }
 
 static void w_d(w_t *w, double v)
 {
@@ -72,7 +72,7 @@ static void w_hist(w_t *w, const rp_hist_t *h)
     w_u(w, nz);
     for (int i = 0; i < h->len; i++)
         if (h->c[i]) {
-            w_u(w, (uint64_t)(h->lo + i));
+            w_u(w, (uint64_t)h->lo + (uint64_t)i);
             w_u(w, h->c[i]);
         }
 }

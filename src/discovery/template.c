@@ -16,7 +16,8 @@
  *      Crockford base32), a KSUID (27 base62), a JWT, a prefixed id
  *      ("cus_9fK2...") or a long opaque token (>= 16 base64url characters
  *      mixing digits with upper and lower case, or lower case with >= 4
- *      digits and no word separators).
+ *      digits and no word separators); and any segment with a brace,
+ *      which a template could not show as a literal.
  *   2. From a source template (API Gateway resourcePath / routeKey): the
  *      hint is ground truth; its parameters keep their names ({proxy+}
  *      stays greedy) and are "open": any segment met at that position
@@ -244,6 +245,9 @@ int rp__tmpl_seg_is_value(rp_str_t s)
 {
     if (s.n == 0)
         return 0;
+    /* braces would make the template ambiguous: such a segment is data */
+    if (memchr(s.p, '{', s.n) || memchr(s.p, '}', s.n))
+        return 1;
     if (all_digits(s))
         return 1;
     /* negative / decimal numbers are values too, but not versions (2.0
@@ -620,30 +624,42 @@ static rp_disc_node_t *param_new(rp_disc_t *d, rp_disc_app_t *a, rp_disc_node_t 
     return node_new(d, a, parent, RP_NODE_PARAM, rp_str(name, n), flags);
 }
 
-/* Frees n and everything below (endpoints included). */
-static void node_free_tree(rp_disc_node_t *n)
+static void node_free(rp_disc_node_t *n);
+
+/* Frees everything below n and what n holds, not n itself (the root is
+ * embedded in the application). */
+static void node_free_contents(rp_disc_node_t *n)
 {
     rp_disc_node_t *k = n->kids;
+    n->kids = NULL;
     while (k) {
         rp_disc_node_t *next = k->sib;
-        node_free_tree(k);
+        node_free(k);
         k = next;
     }
     if (n->param)
-        node_free_tree(n->param);
+        node_free(n->param);
     if (n->greedy)
-        node_free_tree(n->greedy);
+        node_free(n->greedy);
+    n->param = n->greedy = NULL;
     for (uint32_t i = 0; i < n->neps; i++)
         rp__ep_free(n->eps[i]);
     free(n->eps);
     free(n->seg);
-    if (n->parent)
-        free(n);
+    n->eps = NULL;
+    n->seg = NULL;
+    n->neps = 0;
+}
+
+static void node_free(rp_disc_node_t *n)
+{
+    node_free_contents(n);
+    free(n);
 }
 
 void rp__tmpl_app_dispose(rp_disc_app_t *a)
 {
-    node_free_tree(&a->root);
+    node_free_contents(&a->root);
     free(a->edges);
     a->edges = NULL;
 }

@@ -70,6 +70,9 @@ TEST(values_table)
         { "/posts/my-first-post-2024", "/posts/my-first-post-2024" },
         { "/files/report.pdf", "/files/report.pdf" },
         { "/api/graphql", "/api/graphql" },
+        /* a brace cannot be shown as a literal in a template: it is data */
+        { "/files/{name}", "/files/{fileId}" },
+        { "/files/a}b", "/files/{fileId}" },
     };
     for (size_t i = 0; i < RP_ARRAY_SIZE(t); i++)
         one(t[i].path, t[i].want, (int)i);
@@ -284,6 +287,25 @@ TEST(parse_templates)
     CHECK_EQ_INT(rp__tmpl_parse(rp_str_c("/"), s, RP_DISC_MAX_DEPTH), 0);
 }
 
+TEST(nul_bytes_rejected)
+{
+    rp_disc_t *d = rp_disc_new(NULL);
+    rp_disc_obs_t o = dt_obs("GET", "/x");
+    o.path = rp_str("/a\0b", 4);
+    CHECK_EQ_INT(rp_disc_add(d, &o), RP_EINVAL);
+    o.path = RP_STRLIT("/a");
+    o.app = rp_str("a\0", 2);
+    CHECK_EQ_INT(rp_disc_add(d, &o), RP_EINVAL);
+    o.app = RP_STR_NULL;
+    o.method = RP_STRLIT("G T");
+    CHECK_EQ_INT(rp_disc_add(d, &o), RP_EINVAL);
+    rp_disc_stats_t st;
+    rp_disc_stats(d, &st);
+    CHECK_EQ_INT(st.rejected, 3);
+    CHECK_EQ_INT(st.apps, 0);
+    rp_disc_free(d);
+}
+
 TEST(deep_path_capped)
 {
     rp_disc_t *d = rp_disc_new(NULL);
@@ -310,6 +332,7 @@ int main(void)
     RUN(hint_literal_beside_param);
     RUN(methods_share_template);
     RUN(parse_templates);
+    RUN(nul_bytes_rejected);
     RUN(deep_path_capped);
     TEST_MAIN_END();
 }
