@@ -4,7 +4,7 @@
 # under AddressSanitizer + UndefinedBehaviorSanitizer; then each fuzz target
 # briefly; then lint. Stops at the first failing stage; the last line sums
 # every stage's "N passed, N failed".
-#   FUZZ_SECONDS=N  seconds per fuzz target (default 15)
+#   FUZZ_SECONDS=N  seconds per fuzz target (default 10)
 #   QUICK=1         skip the sanitizer pass and fuzzing (local iteration)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,8 +33,8 @@ if [ "${QUICK:-0}" != 1 ]; then
         env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         make SANITIZE=address,undefined integration
-    stage "fuzzing (${FUZZ_SECONDS:-15}s per target)" \
-        make -j"$JOBS" fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
+    stage "fuzzing (${FUZZ_SECONDS:-10}s per target)" \
+        make -j"$JOBS" fuzz-run FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
 fi
 stage "lint" make lint
 
