@@ -13,7 +13,7 @@
  *   live-query    live traffic: a query string of 3 parameters and an
  *                 Authorization header
  *   live-json     live traffic with a 200-byte JSON response body
- * Times are thread CPU time (per core, whatever else runs).
+ * Times are thread CPU time (per core, whatever else runs), best of 3.
  * Memory: 10,000 endpoints (each seen 20 times from 20 sources, with
  * both latencies) - rp_disc_stats().memory per 1,000 endpoints.
  */
@@ -134,7 +134,12 @@ static void bench(const char *name, int hinted, size_t adds, int live)
         }
     }
     run(d, &s, s.n);      /* warm: every endpoint known */
+    /* best of three: the machine may be shared */
     double ns = run(d, &s, adds);
+    for (int k = 0; k < 2; k++) {
+        double x = run(d, &s, adds);
+        ns = x < ns ? x : ns;
+    }
     rp_disc_stats_t st;
     rp_disc_stats(d, &st);
     printf("%-12s %8.1f ns/add  %9.0f adds/s  (%llu endpoints, %zu bytes)\n", name, ns, 1e9 / ns,

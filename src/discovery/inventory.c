@@ -28,18 +28,21 @@ uint64_t rp__mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
+_Static_assert(RP_HIST_SUB == 8, "rp__hist_index reads 3 mantissa bits");
+
 int rp__hist_index(double v)
 {
     if (!(v >= 0x1p-6))
         return 0;
     if (v >= 0x1p20)
         return RP_HIST_N - 1;
-    int e;
-    double m = frexp(v, &e);   /* v = m * 2^e, m in [0.5, 1) */
-    int sub = (int)((m * 2.0 - 1.0) * RP_HIST_SUB);
-    if (sub >= RP_HIST_SUB)
-        sub = RP_HIST_SUB - 1;
-    int idx = 1 + (e - 1 - RP_HIST_MIN_EXP) * RP_HIST_SUB + sub;
+    /* the binary exponent and the top 3 bits of the mantissa, read from
+     * the IEEE 754 double: the power of two and the eighth within it */
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof(bits));
+    int e = (int)((bits >> 52) & 0x7ff) - 1023;
+    int sub = (int)((bits >> 49) & 7);
+    int idx = 1 + (e - RP_HIST_MIN_EXP) * RP_HIST_SUB + sub;
     if (idx < 1)
         idx = 1;
     if (idx > RP_HIST_N - 1)
@@ -834,8 +837,7 @@ static int has_nul(rp_str_t s) { return s.n && memchr(s.p, 0, s.n) != NULL; }
 int rp_disc_add(rp_disc_t *d, const rp_disc_obs_t *o)
 {
     /* NUL bytes have no place in these and would cut the names we keep */
-    if (o->method.n == 0 || o->path.n == 0 || o->method.n > 23 || has_nul(o->path) ||
-        has_nul(o->app) || has_nul(o->domain) || has_nul(o->stage)) {
+    if (o->method.n == 0 || o->path.n == 0 || o->method.n > 23 || has_nul(o->path)) {
         d->st.rejected++;
         return RP_EINVAL;
     }
@@ -858,8 +860,13 @@ int rp_disc_add(rp_disc_t *d, const rp_disc_obs_t *o)
     } else {
         d->st.observations++;
         if (d->last_app && key_eq(d->last_app, k1, k2)) {
-            a = d->last_app;
+            a = d->last_app;   /* its key has no NUL: checked when it was made */
         } else {
+            if (has_nul(o->app) || has_nul(o->domain) || has_nul(o->stage)) {
+                d->st.observations--;
+                d->st.rejected++;
+                return RP_EINVAL;
+            }
             a = rp__disc_app_get(d, k1, k2, dash_or_empty(o->domain) ? RP_STR_NULL : o->domain,
                                  dash_or_empty(o->stage) ? RP_STR_NULL : o->stage, &rc);
             if (!a)

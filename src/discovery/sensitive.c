@@ -367,6 +367,15 @@ unsigned rp__sensitive_value(rp_str_t v)
             break;
         }
     }
+    /* the common case, numeric ids: fewer than 13 plain digits cannot be
+     * any of the kinds below (cards have 13+, the others separators) */
+    if (v.n < 13) {
+        size_t i = 0;
+        while (i < v.n && v.p[i] >= '0' && v.p[i] <= '9')
+            i++;
+        if (i == v.n)
+            return 0;
+    }
     unsigned k = 0;
     int c0 = (unsigned char)v.p[0];
     if (memchr(v.p, '@', v.n) && email(v))
