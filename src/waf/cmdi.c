@@ -126,10 +126,15 @@ static int is_ident(int c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+/* Bytes that end a word: blanks, newline and ; | & < > ( ) ` { } */
+static const unsigned char stop_byte[256] = {
+    [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\v'] = 1, ['\f'] = 1, ['\n'] = 1, [';'] = 1, ['|'] = 1,
+    ['&'] = 1, ['<'] = 1, ['>'] = 1, ['('] = 1, [')'] = 1, ['`'] = 1, ['{'] = 1, ['}'] = 1,
+};
+
 static int is_stop(int c)
 {
-    return is_blank(c) || c == '\n' || c == ';' || c == '|' || c == '&' || c == '<' || c == '>' ||
-           c == '(' || c == ')' || c == '`' || c == '{' || c == '}';
+    return c >= 0 && c < 256 && stop_byte[c];
 }
 
 static void hit(res_t *r, int score, size_t off, size_t len, const char *what, const char *cmd)
@@ -295,13 +300,27 @@ static const char *exact(const char *const *t, size_t nt, const char *b, size_t 
     size_t lo = 0, hi = nt;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const char *e = t[mid];
-        size_t el = strlen(e);
-        int c = memcmp(b, e, bl < el ? bl : el);
+        const unsigned char *e = (const unsigned char *)t[mid];
+        const unsigned char *bb = (const unsigned char *)b;
+        /* memcmp over the shorter length, then the shorter first (no strlen) */
+        size_t j = 0;
+        int c;
+        for (;; j++) {
+            if (j == bl) {
+                c = e[j] ? -1 : 0;
+                break;
+            }
+            if (!e[j]) {
+                c = 1;
+                break;
+            }
+            if (bb[j] != e[j]) {
+                c = (int)bb[j] - (int)e[j];
+                break;
+            }
+        }
         if (c == 0)
-            c = bl < el ? -1 : bl > el;
-        if (c == 0)
-            return e;
+            return t[mid];
         if (c < 0)
             hi = mid;
         else
@@ -351,6 +370,24 @@ static int in_table(const char *const *t, size_t nt, const char *b, int glob, in
     return 0;
 }
 
+/* The first two bytes of every command in both tables: bit (b & 31) of
+ * cmd_pairs[a & 31] for a command starting with a, b. A word whose first
+ * two bytes have no bit names no command exactly, as a family or with a
+ * version (all of them start with the command); the unit test checks the
+ * table through rp__cmdi_tables_sorted. */
+static const uint32_t cmd_pairs[32] = {
+    0x00000000, 0x00855002, 0x0428020a, 0x032da13a, 0x0001a232, 0x01446098, 0x00141290, 0x0424023a,
+    0x00108020, 0x00854078, 0x00000020, 0x00280200, 0x00b88022, 0x02488802, 0x0009b22a, 0x00010010,
+    0x028c8ba2, 0x00000000, 0x0029a020, 0x023bb168, 0x0204826a, 0x00096000, 0x00080220, 0x000821aa,
+    0x05100002, 0x00000000, 0x00080208, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+};
+
+static int pair_ok(const char *b)
+{
+    unsigned char a = (unsigned char)b[0], c = a ? (unsigned char)b[1] : 0;
+    return (cmd_pairs[a & 31] >> (c & 31)) & 1u;
+}
+
 int rp__cmdi_tables_sorted(void)
 {
     for (size_t k = 1; k < NELEM(strong_cmds); k++)
@@ -359,6 +396,11 @@ int rp__cmdi_tables_sorted(void)
     for (size_t k = 1; k < NELEM(weak_cmds); k++)
         if (strcmp(weak_cmds[k - 1], weak_cmds[k]) >= 0)
             return 0;
+    for (size_t k = 0; k < NELEM(strong_cmds) + NELEM(weak_cmds); k++) {
+        const char *c = k < NELEM(strong_cmds) ? strong_cmds[k] : weak_cmds[k - NELEM(strong_cmds)];
+        if (strlen(c) < 2 || !pair_ok(c))
+            return 0;
+    }
     return 1;
 }
 
@@ -374,6 +416,8 @@ static int classify(const word_t *w, const char **name)
         b = tmp;
     }
     if (w->trunc)
+        return 0;
+    if (!w->glob && !pair_ok(b))
         return 0;
     if (in_table(strong_cmds, NELEM(strong_cmds), b, w->glob, 1, name))
         return 2;
@@ -909,11 +953,14 @@ int rp__waf_cmdi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         return 0;
     /* A command line needs a blank or one of these. */
     {
-        static const char need[] = " \t\n;|&`$(<>/\\%{~!";
+        static const unsigned char need[256] = {
+            [' '] = 1, ['\t'] = 1, ['\n'] = 1, [';'] = 1, ['|'] = 1, ['&'] = 1, ['`'] = 1, ['$'] = 1,
+            ['('] = 1, ['<'] = 1, ['>'] = 1, ['/'] = 1, ['\\'] = 1, ['%'] = 1, ['{'] = 1, ['~'] = 1,
+            ['!'] = 1,
+        };
         size_t i = 0;
-        for (; i < n; i++)
-            if (memchr(need, u[i], sizeof(need) - 1))
-                break;
+        while (i < n && !need[u[i]])
+            i++;
         if (i == n)
             return 0;
     }
@@ -934,7 +981,16 @@ int rp__waf_cmdi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         command_at(u, n, 0, CTX_START, 1, &r, 0);
         whole_value(u, n, &r);
     }
+    /* the bytes the loop below acts on; the others only move it forward */
+    static const unsigned char act[256] = {
+        [';'] = 1, ['\n'] = 1, ['|'] = 1, ['&'] = 1, ['`'] = 1, ['<'] = 1, ['$'] = 1, ['>'] = 1,
+        ['('] = 1, ['/'] = 1,
+    };
     while (i < n && r.score < 90) {
+        if (!act[u[i]]) {
+            i++;
+            continue;
+        }
         int c = u[i];
         size_t next = i + 1;
         int ctx = -1;
