@@ -514,33 +514,46 @@ static const sql_kw_t sql_keywords[] = {
     {"ZEROBLOB", 'f', K_NONE, A_FN | A_TIME},
 };
 
-/* For the unit test: the table must stay sorted for the binary search,
- * and no name may be longer than SQL_KW_MAX. */
-int rp__sql_keywords_sorted(void);
-int rp__sql_keywords_sorted(void)
+/* The keywords' first two bytes: bit (b & 31) of kw_pairs[a & 31] is set
+ * for a keyword starting with a, b (collisions only cost a lookup; the
+ * unit test checks every keyword is covered). */
+static const uint32_t kw_pairs[32] = {
+    0x00000000, 0x000c5014, 0x02008220, 0x00348122, 0x00248226, 0x01405000, 0x00249202, 0x00141020,
+    0x00100022, 0x00087240, 0x00088000, 0x00000000, 0x0011822a, 0x02288232, 0x0060800a, 0x00254244,
+    0x000480a2, 0x00200000, 0x00119222, 0x0233b328, 0x02048322, 0x00394008, 0x00000232, 0x00000102,
+    0x0001a000, 0x00000000, 0x00000020, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+};
+
+static int kw_pair(const char *w)
 {
-    for (size_t i = 0; i < RP_ARRAY_SIZE(sql_keywords); i++)
-        if (strlen(sql_keywords[i].name) > SQL_KW_MAX ||
-            (i > 0 && strcmp(sql_keywords[i - 1].name, sql_keywords[i].name) >= 0))
-            return 0;
-    return 1;
+    return (kw_pairs[(unsigned char)w[0] & 31] >> ((unsigned char)w[1] & 31)) & 1u;
 }
 
 /* Looks up an upper-case word of length n (any bytes). */
 static const sql_kw_t *kw_find(const char *w, size_t n)
 {
     size_t lo = 0, hi = RP_ARRAY_SIZE(sql_keywords);
-    if (n < 2 || n > SQL_KW_MAX)
+    if (n < 2 || n > SQL_KW_MAX || !kw_pair(w))
         return NULL;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        const char *k = sql_keywords[mid].name;
-        int c = (unsigned char)w[0] - (unsigned char)k[0];
-        if (c == 0) {
-            size_t kn = strlen(k);
-            c = memcmp(w, k, RP_MIN(n, kn));
-            if (c == 0)
-                c = (n > kn) - (n < kn);
+        const unsigned char *k = (const unsigned char *)sql_keywords[mid].name;
+        const unsigned char *u = (const unsigned char *)w;
+        /* memcmp over the shorter length, then the shorter first (no strlen) */
+        int c;
+        for (size_t j = 0;; j++) {
+            if (j == n) {
+                c = k[j] ? -1 : 0;
+                break;
+            }
+            if (!k[j]) {
+                c = 1;
+                break;
+            }
+            if (u[j] != k[j]) {
+                c = (int)u[j] - (int)k[j];
+                break;
+            }
         }
         if (c == 0)
             return &sql_keywords[mid];
@@ -550,6 +563,19 @@ static const sql_kw_t *kw_find(const char *w, size_t n)
             lo = mid + 1;
     }
     return NULL;
+}
+
+/* For the unit test: the table must stay sorted for the binary search,
+ * and no name may be longer than SQL_KW_MAX. */
+int rp__sql_keywords_sorted(void);
+int rp__sql_keywords_sorted(void)
+{
+    for (size_t i = 0; i < RP_ARRAY_SIZE(sql_keywords); i++)
+        if (strlen(sql_keywords[i].name) > SQL_KW_MAX || strlen(sql_keywords[i].name) < 2 ||
+            !kw_pair(sql_keywords[i].name) ||
+            (i > 0 && strcmp(sql_keywords[i - 1].name, sql_keywords[i].name) >= 0))
+            return 0;
+    return 1;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -779,35 +805,66 @@ static void lex_number(sql_lex_t *lx, sql_tok_t *t)
     lx->i = i;
 }
 
-/* Operators, longest first. */
+/* Operators. */
 typedef struct sql_op {
     char text[4];
     char type;
     uint32_t attr;
 } sql_op_t;
 
+/* Operators grouped by first byte (the longest first within a group);
+ * op_first[c] is 1 + the index of c's group (the unit test checks both). */
 static const sql_op_t sql_ops[] = {
-    {"<=>", 'o', A_CMP}, {"->>", 'o', A_CMP}, {"#>>", 'o', A_CMP},
-    {"<>", 'o', A_CMP},  {"!=", 'o', A_CMP},  {"<=", 'o', A_CMP},  {">=", 'o', A_CMP},
-    {"==", 'o', A_CMP},  {"!<", 'o', A_CMP},  {"!>", 'o', A_CMP},  {"->", 'o', A_CMP},
-    {"@>", 'o', A_CMP},  {"<@", 'o', A_CMP},  {"#>", 'o', A_CMP},  {"?|", 'o', A_CMP},
-    {"?&", 'o', A_CMP},  {"!~", 'o', A_CMP},  {"||", '&', 0},      {"&&", '&', 0},
-    {"::", 'o', A_CAST}, {":=", 'o', A_ASSIGN}, {"<<", 'o', 0},   {">>", 'o', 0},
-    {"=", 'o', A_CMP},   {"<", 'o', A_CMP},   {">", 'o', A_CMP},   {"?", 'o', A_CMP},
-    {"!", 'o', A_NOT},   {"~", 'o', A_NOT},   {"+", 'o', A_SIGN},  {"-", 'o', A_SIGN},
-    {"*", 'o', A_STAR},  {"/", 'o', 0},       {"%", 'o', 0},       {"^", 'o', 0},
-    {"|", 'o', 0},       {"&", 'o', 0},       {".", 'o', A_DOT},   {"@", 'o', 0},
+    {"!=", 'o', A_CMP}, {"!<", 'o', A_CMP}, {"!>", 'o', A_CMP}, {"!~", 'o', A_CMP},
+    {"!", 'o', A_NOT}, {"#>>", 'o', A_CMP}, {"#>", 'o', A_CMP}, {"%", 'o', 0},
+    {"&&", '&', 0}, {"&", 'o', 0}, {"*", 'o', A_STAR}, {"+", 'o', A_SIGN},
+    {"->>", 'o', A_CMP}, {"->", 'o', A_CMP}, {"-", 'o', A_SIGN}, {".", 'o', A_DOT},
+    {"/", 'o', 0}, {"::", 'o', A_CAST}, {":=", 'o', A_ASSIGN}, {"<=>", 'o', A_CMP},
+    {"<>", 'o', A_CMP}, {"<=", 'o', A_CMP}, {"<@", 'o', A_CMP}, {"<<", 'o', 0},
+    {"<", 'o', A_CMP}, {"==", 'o', A_CMP}, {"=", 'o', A_CMP}, {">=", 'o', A_CMP},
+    {">>", 'o', 0}, {">", 'o', A_CMP}, {"?|", 'o', A_CMP}, {"?&", 'o', A_CMP},
+    {"?", 'o', A_CMP}, {"@>", 'o', A_CMP}, {"@", 'o', 0}, {"^", 'o', 0},
+    {"||", '&', 0}, {"|", 'o', 0}, {"~", 'o', A_NOT},
 };
+
+static const uint8_t op_first[256] = {
+    ['!'] = 1, ['#'] = 6, ['%'] = 8, ['&'] = 9, ['*'] = 11, ['+'] = 12, ['-'] = 13, ['.'] = 16,
+    ['/'] = 17, [':'] = 18, ['<'] = 20, ['='] = 26, ['>'] = 28, ['?'] = 31, ['@'] = 34, ['^'] = 36,
+    ['|'] = 37, ['~'] = 39,
+};
+
+/* For the unit test: each first byte's operators are one group that
+ * op_first points at, and a longer operator comes before its prefix. */
+int rp__sql_ops_grouped(void);
+int rp__sql_ops_grouped(void)
+{
+    for (unsigned c = 0; c < 256; c++) {
+        size_t first = RP_ARRAY_SIZE(sql_ops), last = 0, cnt = 0;
+        for (size_t j = 0; j < RP_ARRAY_SIZE(sql_ops); j++)
+            if ((unsigned char)sql_ops[j].text[0] == c) {
+                if (first == RP_ARRAY_SIZE(sql_ops))
+                    first = j;
+                last = j;
+                cnt++;
+                for (size_t k = j + 1; k < RP_ARRAY_SIZE(sql_ops); k++)
+                    if (strlen(sql_ops[k].text) > strlen(sql_ops[j].text) &&
+                        strncmp(sql_ops[k].text, sql_ops[j].text, strlen(sql_ops[j].text)) == 0)
+                        return 0;   /* a prefix before a longer operator */
+            }
+        if (cnt == 0 ? op_first[c] != 0 : (op_first[c] != first + 1 || last + 1 - first != cnt))
+            return 0;
+    }
+    return 1;
+}
 
 static int lex_op(sql_lex_t *lx, sql_tok_t *t)
 {
     const unsigned char *s = lx->s + lx->i;
     size_t left = lx->n - lx->i;
-    for (size_t j = 0; j < RP_ARRAY_SIZE(sql_ops); j++) {
+    for (size_t j = op_first[s[0]] ? op_first[s[0]] - 1u : RP_ARRAY_SIZE(sql_ops);
+         j < RP_ARRAY_SIZE(sql_ops) && (unsigned char)sql_ops[j].text[0] == s[0]; j++) {
         const sql_op_t *op = &sql_ops[j];
         size_t k;
-        if ((unsigned char)op->text[0] != s[0])
-            continue;
         k = op->text[1] == '\0' ? 1 : op->text[2] == '\0' ? 2 : 3;
         if (k <= left && memcmp(s, op->text, k) == 0) {
             t->type = op->type;
