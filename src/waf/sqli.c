@@ -524,6 +524,13 @@ static const uint32_t kw_pairs[32] = {
     0x0001a000, 0x00000000, 0x00000020, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 };
 
+/* Where each first letter's keywords start in the table ('A'..'Z', then
+ * the end): every keyword starts with a capital letter (unit test). */
+static const uint16_t kw_start[27] = {
+    0, 12, 22, 52, 78, 90, 99, 107, 112, 135, 145, 145, 167, 183, 193, 205, 227, 228, 247, 307,
+    323, 344, 352, 355, 365, 365, 366,
+};
+
 static int kw_pair(const char *w)
 {
     return (kw_pairs[(unsigned char)w[0] & 31] >> ((unsigned char)w[1] & 31)) & 1u;
@@ -532,9 +539,12 @@ static int kw_pair(const char *w)
 /* Looks up an upper-case word of length n (any bytes). */
 static const sql_kw_t *kw_find(const char *w, size_t n)
 {
-    size_t lo = 0, hi = RP_ARRAY_SIZE(sql_keywords);
-    if (n < 2 || n > SQL_KW_MAX || !kw_pair(w))
+    unsigned f = (unsigned)((unsigned char)w[0] - 'A');
+    size_t lo, hi;
+    if (n < 2 || n > SQL_KW_MAX || f >= 26u || !kw_pair(w))
         return NULL;
+    lo = kw_start[f];                     /* the keywords with w's first letter */
+    hi = kw_start[f + 1];
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         const unsigned char *k = (const unsigned char *)sql_keywords[mid].name;
@@ -570,6 +580,16 @@ static const sql_kw_t *kw_find(const char *w, size_t n)
 int rp__sql_keywords_sorted(void);
 int rp__sql_keywords_sorted(void)
 {
+    if (kw_start[0] != 0 || kw_start[26] != RP_ARRAY_SIZE(sql_keywords))
+        return 0;
+    for (size_t f = 0; f < 26; f++)
+        if (kw_start[f] > kw_start[f + 1])
+            return 0;
+    for (size_t i = 0; i < RP_ARRAY_SIZE(sql_keywords); i++) {
+        unsigned f = (unsigned)((unsigned char)sql_keywords[i].name[0] - 'A');
+        if (f >= 26u || i < kw_start[f] || i >= kw_start[f + 1])
+            return 0;
+    }
     for (size_t i = 0; i < RP_ARRAY_SIZE(sql_keywords); i++)
         if (strlen(sql_keywords[i].name) > SQL_KW_MAX || strlen(sql_keywords[i].name) < 2 ||
             !kw_pair(sql_keywords[i].name) ||
@@ -590,10 +610,20 @@ typedef struct sql_lex {
 
 /* Identifier bytes: letters, digits, _ and $, and any non-ASCII byte (so
  * that UTF-8 words stay whole). */
+static const unsigned char word_ascii[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
+    ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1,
+    ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['_'] = 1,
+    ['$'] = 1,
+};
+
 static int is_word(unsigned char c)
 {
-    return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u || c == '_' ||
-           c == '$' || c >= 0x80;
+    return c >= 0x80 || word_ascii[c];
 }
 
 static int is_digit(unsigned char c)
