@@ -289,7 +289,12 @@ static void deser(const char *s, size_t n, jres_t *r)
     /* One pass for the three forms; the raw magic wins over the hex form,
      * the hex form over base64, and the first of each counts. */
     size_t raw = (size_t)-1, hex = (size_t)-1, b64 = (size_t)-1;
+    static const unsigned char cand[256] = {
+        [0xac] = 1, ['a'] = 1, ['A'] = 1, ['r'] = 1, ['K'] = 1, ['C'] = 1,
+    };
     for (size_t i = 0; i < n; i++) {
+        if (!cand[(unsigned char)s[i]])
+            continue;
         switch ((unsigned char)s[i]) {
         case 0xac:
             if (raw == (size_t)-1 && i + 4 <= n && memcmp(s + i, magic, 4) == 0)
@@ -399,6 +404,14 @@ static const unsigned char first_byte[256] = {
     ['w'] = 1,
 };
 
+/* first_byte in either case (the test checks it matches). */
+static const unsigned char first_ci[256] = {
+    ['#'] = 1, ['.'] = 1, ['@'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['f'] = 1, ['g'] = 1,
+    ['i'] = 1, ['j'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['w'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['F'] = 1, ['G'] = 1, ['I'] = 1, ['J'] = 1,
+    ['N'] = 1, ['O'] = 1, ['P'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['W'] = 1,
+};
+
 /* The needles' first two bytes: bit (b & 31) of pairs[a & 31] is set for
  * each needle starting with a, b (collisions only cost a comparison; the
  * test checks every needle is covered). */
@@ -416,6 +429,8 @@ static void el_and_classes(const char *s, size_t n, jres_t *r)
     int rt = 0;
     size_t java_end = 0;
     for (size_t i = 0; i < n; i++) {
+        if (!first_ci[(unsigned char)s[i]])
+            continue;
         int c = lc((unsigned char)s[i]);
         if (!first_byte[c] || i + 1 >= n ||
             !((pairs[c & 31] >> (lc((unsigned char)s[i + 1]) & 31)) & 1u))
@@ -480,6 +495,9 @@ int rp__jndi_needles_sorted(void)
 {
     for (size_t k = 1; k < RP_ARRAY_SIZE(needles); k++)
         if ((unsigned char)needles[k - 1].s[0] > (unsigned char)needles[k].s[0])
+            return 0;
+    for (int c = 0; c < 256; c++)
+        if (first_ci[c] != first_byte[lc(c)])
             return 0;
     for (size_t k = 0; k < RP_ARRAY_SIZE(needles); k++) {
         const unsigned char *t = (const unsigned char *)needles[k].s;
