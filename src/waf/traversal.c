@@ -80,6 +80,12 @@ static int nch(const unsigned char *u, size_t n, size_t *i, unsigned *fl)
     while (*i < n) {
         size_t k = *i;
         int c = u[k];
+        /* the common case: a printable ASCII byte other than '0' and '\\'
+         * (or a tab, newline, CR) stands for itself, lowercased */
+        if ((c >= 0x20 && c < 0x7f && c != '0' && c != '\\') || c == '\t' || c == '\n' || c == '\r') {
+            (*i)++;
+            return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+        }
         if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
             /* a NUL cuts the path where C code reads it: "..\0.7z" is ".." */
             *fl |= F_NUL;
