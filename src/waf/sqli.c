@@ -705,6 +705,18 @@ static void classify_word(const sql_lex_t *lx, size_t st, size_t e, sql_tok_t *t
     t->type = 'b';
     if (n >= sizeof(up))
         return;
+    {
+        /* Fast path: a word without a dot is a keyword or a bareword, and
+         * kw_find rejects it on its first two bytes (or its length) for
+         * most words of prose, without the copy below. */
+        unsigned a = s[st], b = n > 1 ? s[st + 1] : 0;
+        a = (a - 'a') < 26u ? a - 32 : a;
+        b = (b - 'a') < 26u ? b - 32 : b;
+        if ((n < 2 || n > SQL_KW_MAX || a - 'A' >= 26u ||
+             !((kw_pairs[a & 31] >> (b & 31)) & 1u)) &&
+            !memchr(s + st, '.', n))
+            return;
+    }
     for (size_t j = 0; j < n; j++) {
         unsigned char c = s[st + j];
         if ((!is_word(c) && c != '.') || c >= 0x80)
