@@ -177,6 +177,12 @@ static size_t skip_blanks(const unsigned char *u, size_t n, size_t i, int groups
     }
 }
 
+/* Bytes read_word treats specially (quotes, escapes, variables, globs,
+ * the '/' before a basename); stop bytes end the word before this test. */
+static const unsigned char word_special[256] = {
+    ['\''] = 1, ['"'] = 1, ['\\'] = 1, ['$'] = 1, ['?'] = 1, ['['] = 1, ['/'] = 1,
+};
+
 /* Reads one shell word at i (after quote removal), lowercased. */
 static size_t read_word(const unsigned char *u, size_t n, size_t i, word_t *w)
 {
@@ -184,6 +190,15 @@ static size_t read_word(const unsigned char *u, size_t n, size_t i, word_t *w)
     w->start = i;
     while (i < n && !is_stop(u[i])) {
         int c = u[i];
+        if (!word_special[c]) {
+            /* an ordinary byte: itself, lowercased (the end of the loop below) */
+            if (w->wl < WORD_MAX - 1)
+                w->w[w->wl++] = (char)lc(c);
+            else
+                w->trunc = 1;
+            i++;
+            continue;
+        }
         if (c == '\'' || c == '"') {
             if (w->wl)
                 w->obf = 1;
