@@ -987,7 +987,9 @@ int rp__waf_cmdi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     memset(&rf, 0, sizeof(rf));
     int in_tick = 0, in_fence = 0, fenced = 0;
     size_t i = 0;
-    int promote = first_is_command(u, n);
+    /* a first word glued to ; & or | needs one of them in the value */
+    int promote = (memchr(u, ';', n) || memchr(u, '&', n) || memchr(u, '|', n)) &&
+                  first_is_command(u, n);
     size_t fe = fence_line(u, n, 0);
     if (fe && fence_closes(u, n, fe)) {
         in_fence = 1;
