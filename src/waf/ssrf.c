@@ -354,10 +354,15 @@ static int classify_name(const char *h, size_t n)
         SSRF_NAME("ip6-loopback"), SSRF_NAME("ipv6-localhost"), SSRF_NAME("ipv6-loopback"),
         SSRF_NAME("localtest.me"), SSRF_NAME("lvh.me"),
     };
+    /* the last bytes of the names below */
+    static const unsigned char last[256] = {
+        ['l'] = 1, ['a'] = 1, ['t'] = 1, ['m'] = 1, ['n'] = 1, ['4'] = 1, ['6'] = 1, ['k'] = 1,
+        ['e'] = 1, ['c'] = 1,
+    };
     while (n && h[n - 1] == '.')
         n--;
-    if (n < 6)
-        return H_NONE;                    /* shorter than every name below */
+    if (n < 6 || !last[(unsigned char)h[n - 1]])
+        return H_NONE;                    /* shorter than every name below, or ends otherwise */
     if (n == 24 && memcmp(h, "metadata.google.internal", 24) == 0)
         return H_META;
     if (n == 8 && memcmp(h, "metadata", 8) == 0)
