@@ -161,6 +161,22 @@ static const unsigned char bclass[256] = {
 #undef CTL
 #undef HI16
 
+/* Bytes that stand for themselves in nch and inside a segment do nothing
+ * but add to its length: printable ASCII except token boundaries, '/',
+ * '\\', '.', ';' and '0' (of "0x2e"). The unit test checks the table. */
+static const unsigned char seg_plain[256] = {
+    ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1, ['1'] = 1,
+    ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    [':'] = 1, ['?'] = 1, ['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,
+    ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1,
+    ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+    ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['['] = 1, [']'] = 1, ['^'] = 1,
+    ['_'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+    ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1,
+    ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1, ['{'] = 1, ['}'] = 1, ['~'] = 1,
+};
+
 static int is_boundary(int c)
 {
     return c >= 0 && c < 256 && bclass[c] == CB;
@@ -251,6 +267,12 @@ static int interesting_token(const unsigned char *u, size_t n, size_t i, size_t 
 
 int rp__traversal_table_sorted(void)
 {
+    for (int c = 0; c < 256; c++) {
+        int plain = c >= 0x20 && c < 0x7f && bclass[c] != CB && c != '/' && c != '\\' && c != '.' &&
+                    c != ';' && c != '0';
+        if (seg_plain[c] != plain)
+            return 0;
+    }
     for (size_t k = 1; k < NELEM(sensitive); k++)
         if ((unsigned char)sensitive[k - 1].name[0] > (unsigned char)sensitive[k].name[0])
             return 0;
@@ -327,6 +349,13 @@ int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, 
     memset(&t, 0, sizeof(t));
     int seg_start = 1;
     for (;;) {
+        if (!seg_start) {
+            /* inside a segment, plain bytes only make it longer */
+            while (i < n && seg_plain[u[i]]) {
+                i++;
+                t.seg_len++;
+            }
+        }
         size_t at = i;
         unsigned cfl = 0;
         size_t tend;
