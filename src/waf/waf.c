@@ -226,13 +226,19 @@ static int looks_binary(rp_str_t v)
  * interprets as text: the injection detectors skip them, as the OWASP CRS
  * does (it inspects User-Agent and Referer among the headers). Their
  * points still exist for rules and for the protocol checks. Sorted. */
-static const char *const structured_headers[] = {
-    "accept", "accept-charset", "accept-encoding", "accept-language", "authorization",
-    "cache-control", "connection", "content-length", "content-type", "dnt", "host",
-    "if-match", "if-modified-since", "if-none-match", "if-unmodified-since", "pragma",
-    "priority", "te", "traceparent", "tracestate", "upgrade-insecure-requests",
-    "x-amzn-trace-id", "x-request-id",
+#define SH(lit) { (lit), sizeof(lit) - 1 }
+static const struct {
+    const char *p;
+    size_t n;
+} structured_headers[] = {
+    SH("accept"), SH("accept-charset"), SH("accept-encoding"), SH("accept-language"),
+    SH("authorization"), SH("cache-control"), SH("connection"), SH("content-length"),
+    SH("content-type"), SH("dnt"), SH("host"), SH("if-match"), SH("if-modified-since"),
+    SH("if-none-match"), SH("if-unmodified-since"), SH("pragma"), SH("priority"), SH("te"),
+    SH("traceparent"), SH("tracestate"), SH("upgrade-insecure-requests"), SH("x-amzn-trace-id"),
+    SH("x-request-id"),
 };
+#undef SH
 
 static int structured_header(rp_str_t path)
 {
@@ -244,10 +250,13 @@ static int structured_header(rp_str_t path)
     size_t lo = 0, hi = RP_ARRAY_SIZE(structured_headers);
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        rp_str_t k = rp_str_c(structured_headers[mid]);
-        int c = memcmp(name.p, k.p, RP_MIN(name.n, k.n));
-        if (c == 0)
-            c = name.n < k.n ? -1 : name.n > k.n;
+        const char *k = structured_headers[mid].p;
+        size_t kn = structured_headers[mid].n, m = RP_MIN(name.n, kn), j = 0;
+        /* memcmp over the shorter length, then the shorter first */
+        while (j < m && name.p[j] == k[j])
+            j++;
+        int c = j < m ? (int)(unsigned char)name.p[j] - (int)(unsigned char)k[j]
+                      : (name.n < kn ? -1 : name.n > kn);
         if (c == 0)
             return 1;
         if (c < 0)
