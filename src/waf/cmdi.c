@@ -354,6 +354,25 @@ static int in_table(const char *const *t, size_t nt, const char *b, int glob, in
     if (bl == 0)
         return 0;
     if (glob) {
+        unsigned char f = (unsigned char)b[0];
+        if (f != '?' && f != '[') {
+            /* a literal first byte: only the (contiguous) entries starting
+             * with it can match */
+            size_t lo = 0, hi = nt;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if ((unsigned char)t[mid][0] < f)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (size_t k = lo; k < nt && (unsigned char)t[k][0] == f; k++)
+                if (glob_match(b, t[k])) {
+                    *name = t[k];
+                    return 1;
+                }
+            return 0;
+        }
         for (size_t k = 0; k < nt; k++)
             if (glob_match(b, t[k])) {
                 *name = t[k];
