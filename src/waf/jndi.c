@@ -512,8 +512,7 @@ int rp__jndi_needles_sorted(void)
 static void jsp_name(const char *s, size_t n, jres_t *r)
 {
     size_t e = n;
-    if (n > 255 || memchr(s, '/', n) || memchr(s, '\\', n) || memchr(s, ':', n) || memchr(s, '=', n) ||
-        memchr(s, '?', n))
+    if (n > 255)
         return;
     while (e > 0 && (s[e - 1] == '.' || s[e - 1] == ' '))
         e--;
@@ -525,6 +524,10 @@ static void jsp_name(const char *s, size_t n, jres_t *r)
     while (x > 0 && s[x - 1] == ' ')
         x--;
     if (x < 2 || s[x - 1] != '.')
+        return;
+    /* a bare name: no path or URL (the cheap tests above come first) */
+    if (memchr(s, '/', n) || memchr(s, '\\', n) || memchr(s, ':', n) || memchr(s, '=', n) ||
+        memchr(s, '?', n))
         return;
     hit(r, 55, 0, n, "JSP file name");
 }
@@ -548,7 +551,7 @@ int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         deser(s, n, &r);
     if (r.score < 90 && (dot || memchr(s, '(', n)))
         el_and_classes(s, n, &r);
-    if (r.score < 55 && memchr(s, '.', n))
+    if (r.score < 55 && dot)
         jsp_name(s, n, &r);
     if (r.score == 0)
         return 0;
