@@ -404,22 +404,29 @@ static int in_table(const char *const *t, size_t nt, const char *b, int glob, in
     return 0;
 }
 
-/* The first two bytes of every command in both tables: bit (b & 31) of
- * cmd_pairs[a & 31] for a command starting with a, b. A word whose first
- * two bytes have no bit names no command exactly, as a family or with a
- * version (all of them start with the command); the unit test checks the
- * table through rp__cmdi_tables_sorted. */
-static const uint32_t cmd_pairs[32] = {
-    0x00000000, 0x00855002, 0x0428020a, 0x032da13a, 0x0001a232, 0x01446098, 0x00141290, 0x0424023a,
-    0x00108020, 0x00854078, 0x00000020, 0x00280200, 0x00b88022, 0x02488802, 0x0009b22a, 0x00010010,
-    0x028c8ba2, 0x00000000, 0x0029a020, 0x023bb168, 0x0204826a, 0x00096000, 0x00080220, 0x000821aa,
-    0x05100002, 0x00000000, 0x00080208, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+/* The first two bytes of the commands of each table: bit (b & 31) of
+ * pairs[a & 31] for a command starting with a, b. A word whose first two
+ * bytes have no bit names no command of that table exactly, as a family
+ * or with a version (all of them start with the command); the unit test
+ * checks the tables through rp__cmdi_tables_sorted. */
+static const uint32_t strong_pairs[32] = {
+    0x00000000, 0x00814002, 0x0428020a, 0x032d212a, 0x0001a202, 0x00002080, 0x00101090, 0x0424003a,
+    0x00108000, 0x00854078, 0x00000020, 0x00280200, 0x00b80002, 0x02488800, 0x0009a22a, 0x00010000,
+    0x028c8ba2, 0x00000000, 0x00292020, 0x023aa168, 0x0004026a, 0x00096000, 0x00080200, 0x000821a2,
+    0x05100002, 0x00000000, 0x00080008, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 };
 
-static int pair_ok(const char *b)
+static const uint32_t weak_pairs[32] = {
+    0x00000000, 0x00051000, 0x00000000, 0x00208012, 0x00000232, 0x01444018, 0x00040200, 0x00000200,
+    0x00008020, 0x00010010, 0x00000000, 0x00000200, 0x00008022, 0x00008002, 0x00001020, 0x00000010,
+    0x00040000, 0x00000000, 0x00008020, 0x00119020, 0x02048222, 0x00004000, 0x00000220, 0x0000010a,
+    0x00000000, 0x00000000, 0x00000200, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+};
+
+static int pair_in(const uint32_t *pairs, const char *b)
 {
     unsigned char a = (unsigned char)b[0], c = a ? (unsigned char)b[1] : 0;
-    return (cmd_pairs[a & 31] >> (c & 31)) & 1u;
+    return (pairs[a & 31] >> (c & 31)) & 1u;
 }
 
 int rp__cmdi_tables_sorted(void)
@@ -430,11 +437,12 @@ int rp__cmdi_tables_sorted(void)
     for (size_t k = 1; k < NELEM(weak_cmds); k++)
         if (strcmp(weak_cmds[k - 1], weak_cmds[k]) >= 0)
             return 0;
-    for (size_t k = 0; k < NELEM(strong_cmds) + NELEM(weak_cmds); k++) {
-        const char *c = k < NELEM(strong_cmds) ? strong_cmds[k] : weak_cmds[k - NELEM(strong_cmds)];
-        if (strlen(c) < 2 || !pair_ok(c))
+    for (size_t k = 0; k < NELEM(strong_cmds); k++)
+        if (strlen(strong_cmds[k]) < 2 || !pair_in(strong_pairs, strong_cmds[k]))
             return 0;
-    }
+    for (size_t k = 0; k < NELEM(weak_cmds); k++)
+        if (strlen(weak_cmds[k]) < 2 || !pair_in(weak_pairs, weak_cmds[k]))
+            return 0;
     return 1;
 }
 
@@ -451,11 +459,10 @@ static int classify(const word_t *w, const char **name)
     }
     if (w->trunc)
         return 0;
-    if (!w->glob && !pair_ok(b))
-        return 0;
-    if (in_table(strong_cmds, NELEM(strong_cmds), b, w->glob, 1, name))
+    if ((w->glob || pair_in(strong_pairs, b)) &&
+        in_table(strong_cmds, NELEM(strong_cmds), b, w->glob, 1, name))
         return 2;
-    if (in_table(weak_cmds, NELEM(weak_cmds), b, w->glob, 0, name))
+    if ((w->glob || pair_in(weak_pairs, b)) && in_table(weak_cmds, NELEM(weak_cmds), b, w->glob, 0, name))
         return 1;
     return 0;
 }
