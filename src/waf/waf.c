@@ -114,7 +114,11 @@ static void excerpt(char *out, size_t cap, const char *p, size_t n)
         if (plain) {
             out[o++] = (char)ch;
         } else {
-            snprintf(out + o, cap - o, "\\x%02x", ch);
+            static const char hex[] = "0123456789abcdef";
+            out[o] = '\\';                /* as "\\x%02x" */
+            out[o + 1] = 'x';
+            out[o + 2] = hex[ch >> 4];
+            out[o + 3] = hex[ch & 15];
             o += 4;
         }
     }
@@ -141,6 +145,14 @@ static void decoded_excerpt(char *out, size_t cap, rp_str_t v, size_t off, size_
     }
 }
 
+/* snprintf(dst, cap, "%s", src) without the formatting machinery. */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t l = strnlen(src, cap - 1);
+    memcpy(dst, src, l);
+    dst[l] = '\0';
+}
+
 static int has_any(rp_str_t v, const char *set)
 {
     for (size_t i = 0; i < v.n; i++)
@@ -160,7 +172,7 @@ static void add_finding(const rp_waf_t *w, rp_waf_verdict_t *v, rp_waf_attack_t 
             memcmp(f->point, path.p, strlen(f->point)) == 0) {
             if (m->score > f->score) {
                 f->score = m->score;
-                snprintf(f->evidence, sizeof(f->evidence), "%s", m->evidence);
+                copy_str(f->evidence, sizeof(f->evidence), m->evidence);
                 decoded_excerpt(f->decoded, sizeof(f->decoded), value, m->off, m->len);
             }
             goto account;
@@ -187,7 +199,7 @@ static void add_finding(const rp_waf_t *w, rp_waf_verdict_t *v, rp_waf_attack_t 
     f->point[pn] = '\0';
     excerpt(f->raw, sizeof(f->raw), raw.p, raw.n);
     decoded_excerpt(f->decoded, sizeof(f->decoded), value, m->off, m->len);
-    snprintf(f->evidence, sizeof(f->evidence), "%s", m->evidence[0] ? m->evidence : name);
+    copy_str(f->evidence, sizeof(f->evidence), m->evidence[0] ? m->evidence : name);
 account:
     if (m->score >= w->opts.block_score)
         v->attacks |= 1u << attack;
