@@ -254,10 +254,10 @@ static const struct {
 
 static int structured_header(rp_str_t path)
 {
-    if (!rp_str_has_prefix(path, RP_STRLIT("header.")))
+    if (path.n < 7 || memcmp(path.p, "header.", 7) != 0)
         return 0;
     rp_str_t name = rp_str(path.p + 7, path.n - 7);
-    if (rp_str_has_prefix(name, RP_STRLIT("sec-")))
+    if (name.n >= 4 && memcmp(name.p, "sec-", 4) == 0)
         return 1; /* sec-fetch-*, sec-ch-ua*: browser-set */
     size_t lo = 0, hi = RP_ARRAY_SIZE(structured_headers);
     while (lo < hi) {
