@@ -106,6 +106,11 @@ static size_t norm_host(const unsigned char *s, size_t n, char *out, size_t cap)
     size_t i = 0, k = 0;
     while (i < n && k < cap - 1) {
         unsigned c = s[i];
+        if (c < 0xe2 && c != '\\') {
+            out[k++] = (char)lc((int)c);   /* the common case: no folding */
+            i++;
+            continue;
+        }
         if (c == '\\') {
             i++;
             continue;
