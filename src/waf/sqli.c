@@ -841,10 +841,15 @@ static int split_after_number(const unsigned char *s, size_t st, size_t e)
  * (an e-mail address is one word, not a word and a variable). */
 static size_t word_end(const unsigned char *s, size_t n, size_t i)
 {
-    while (i < n && (is_word(s[i]) || ((s[i] == '.' || s[i] == '@') && i + 1 < n &&
-                                       (is_word(s[i + 1]) || (s[i] == '.' && s[i + 1] == '.')))))
-        i++;                                 /* a.b, master..xp_, user@host */
-    return i;
+    for (;;) {
+        while (i < n && is_word(s[i]))
+            i++;
+        if (i + 1 < n && (s[i] == '.' || s[i] == '@') &&
+            (is_word(s[i + 1]) || (s[i] == '.' && s[i + 1] == '.')))
+            i++;                             /* a.b, master..xp_, user@host */
+        else
+            return i;
+    }
 }
 
 static void lex_number(sql_lex_t *lx, sql_tok_t *t)
