@@ -755,8 +755,8 @@ static void classify_word(const sql_lex_t *lx, size_t st, size_t e, sql_tok_t *t
     const sql_kw_t *kw = NULL, *k1 = NULL, *kn = NULL;
 
     t->type = 'b';
-    if (n >= sizeof(up))
-        return;
+    if (n == 0 || n >= sizeof(up))
+        return;                              /* n == 0: `` */
     {
         /* Fast path: a word without a dot is a keyword or a bareword, and
          * kw_find rejects it on its first two bytes (or its length) for
