@@ -736,20 +736,19 @@ static size_t command_at(const unsigned char *u, size_t n, size_t i, int ctx, in
         return e;
     }
     int kind = classify(&w, &name);
-    int nx = next_kind(u, n, e);
     const char *b = w.w + w.base;
 
     /* cmd.exe and shell builtins with their own grammar */
-    if (!w.obf && strcmp(w.w, "for") == 0 && win_for(u, n, e)) {
+    if (!w.obf && w.w[0] == 'f' && strcmp(w.w, "for") == 0 && win_for(u, n, e)) {
         hit(r, 85, s, e - s, "cmd.exe FOR loop", "for");
         return e;
     }
-    if (!w.obf && (strcmp(w.w, "if") == 0 || strcmp(w.w, "if/i") == 0) &&
+    if (!w.obf && w.w[0] == 'i' && (strcmp(w.w, "if") == 0 || strcmp(w.w, "if/i") == 0) &&
         win_if(u, n, w.w[2] ? e : e)) {
         hit(r, 75, s, e - s, "cmd.exe IF", "if");
         return e;
     }
-    if (strcmp(b, "alias") == 0 && alias_def(u, n, e)) {
+    if (b[0] == 'a' && strcmp(b, "alias") == 0 && alias_def(u, n, e)) {
         hit(r, 75, s, e - s, "alias definition", "alias");
         return e;
     }
@@ -765,6 +764,7 @@ static size_t command_at(const unsigned char *u, size_t n, size_t i, int ctx, in
     if (!kind)
         return e;
 
+    int nx = next_kind(u, n, e);
     int score = 0;
     int obf = w.obf || (w.glob && w.base > 0) || (w.glob && kind);
     switch (ctx) {
