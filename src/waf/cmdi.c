@@ -1030,10 +1030,10 @@ int rp__waf_cmdi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         ['('] = 1, ['/'] = 1,
     };
     while (i < n && r.score < 90) {
-        if (!act[u[i]]) {
+        while (i < n && !act[u[i]])
             i++;
-            continue;
-        }
+        if (i >= n)
+            break;
         int c = u[i];
         size_t next = i + 1;
         int ctx = -1;
