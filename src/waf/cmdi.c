@@ -126,10 +126,15 @@ static int is_ident(int c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+/* Bytes that end a word: blanks, newline and ; | & < > ( ) ` { } */
+static const unsigned char stop_byte[256] = {
+    [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\v'] = 1, ['\f'] = 1, ['\n'] = 1, [';'] = 1, ['|'] = 1,
+    ['&'] = 1, ['<'] = 1, ['>'] = 1, ['('] = 1, [')'] = 1, ['`'] = 1, ['{'] = 1, ['}'] = 1,
+};
+
 static int is_stop(int c)
 {
-    return is_blank(c) || c == '\n' || c == ';' || c == '|' || c == '&' || c == '<' || c == '>' ||
-           c == '(' || c == ')' || c == '`' || c == '{' || c == '}';
+    return c >= 0 && c < 256 && stop_byte[c];
 }
 
 static void hit(res_t *r, int score, size_t off, size_t len, const char *what, const char *cmd)
@@ -170,6 +175,12 @@ static size_t skip_blanks(const unsigned char *u, size_t n, size_t i, int groups
     }
 }
 
+/* Bytes read_word treats specially (quotes, escapes, variables, globs,
+ * the '/' before a basename); stop bytes end the word before this test. */
+static const unsigned char word_special[256] = {
+    ['\''] = 1, ['"'] = 1, ['\\'] = 1, ['$'] = 1, ['?'] = 1, ['['] = 1, ['/'] = 1,
+};
+
 /* Reads one shell word at i (after quote removal), lowercased. */
 static size_t read_word(const unsigned char *u, size_t n, size_t i, word_t *w)
 {
@@ -177,6 +188,15 @@ static size_t read_word(const unsigned char *u, size_t n, size_t i, word_t *w)
     w->start = i;
     while (i < n && !is_stop(u[i])) {
         int c = u[i];
+        if (!word_special[c]) {
+            /* an ordinary byte: itself, lowercased (the end of the loop below) */
+            if (w->wl < WORD_MAX - 1)
+                w->w[w->wl++] = (char)lc(c);
+            else
+                w->trunc = 1;
+            i++;
+            continue;
+        }
         if (c == '\'' || c == '"') {
             if (w->wl)
                 w->obf = 1;
@@ -293,13 +313,27 @@ static const char *exact(const char *const *t, size_t nt, const char *b, size_t 
     size_t lo = 0, hi = nt;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const char *e = t[mid];
-        size_t el = strlen(e);
-        int c = memcmp(b, e, bl < el ? bl : el);
+        const unsigned char *e = (const unsigned char *)t[mid];
+        const unsigned char *bb = (const unsigned char *)b;
+        /* memcmp over the shorter length, then the shorter first (no strlen) */
+        size_t j = 0;
+        int c;
+        for (;; j++) {
+            if (j == bl) {
+                c = e[j] ? -1 : 0;
+                break;
+            }
+            if (!e[j]) {
+                c = 1;
+                break;
+            }
+            if (bb[j] != e[j]) {
+                c = (int)bb[j] - (int)e[j];
+                break;
+            }
+        }
         if (c == 0)
-            c = bl < el ? -1 : bl > el;
-        if (c == 0)
-            return e;
+            return t[mid];
         if (c < 0)
             hi = mid;
         else
@@ -318,6 +352,25 @@ static int in_table(const char *const *t, size_t nt, const char *b, int glob, in
     if (bl == 0)
         return 0;
     if (glob) {
+        unsigned char f = (unsigned char)b[0];
+        if (f != '?' && f != '[') {
+            /* a literal first byte: only the (contiguous) entries starting
+             * with it can match */
+            size_t lo = 0, hi = nt;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if ((unsigned char)t[mid][0] < f)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            for (size_t k = lo; k < nt && (unsigned char)t[k][0] == f; k++)
+                if (glob_match(b, t[k])) {
+                    *name = t[k];
+                    return 1;
+                }
+            return 0;
+        }
         for (size_t k = 0; k < nt; k++)
             if (glob_match(b, t[k])) {
                 *name = t[k];
@@ -349,6 +402,31 @@ static int in_table(const char *const *t, size_t nt, const char *b, int glob, in
     return 0;
 }
 
+/* The first two bytes of the commands of each table: bit (b & 31) of
+ * pairs[a & 31] for a command starting with a, b. A word whose first two
+ * bytes have no bit names no command of that table exactly, as a family
+ * or with a version (all of them start with the command); the unit test
+ * checks the tables through rp__cmdi_tables_sorted. */
+static const uint32_t strong_pairs[32] = {
+    0x00000000, 0x00814002, 0x0428020a, 0x032d212a, 0x0001a202, 0x00002080, 0x00101090, 0x0424003a,
+    0x00108000, 0x00854078, 0x00000020, 0x00280200, 0x00b80002, 0x02488800, 0x0009a22a, 0x00010000,
+    0x028c8ba2, 0x00000000, 0x00292020, 0x023aa168, 0x0004026a, 0x00096000, 0x00080200, 0x000821a2,
+    0x05100002, 0x00000000, 0x00080008, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+};
+
+static const uint32_t weak_pairs[32] = {
+    0x00000000, 0x00051000, 0x00000000, 0x00208012, 0x00000232, 0x01444018, 0x00040200, 0x00000200,
+    0x00008020, 0x00010010, 0x00000000, 0x00000200, 0x00008022, 0x00008002, 0x00001020, 0x00000010,
+    0x00040000, 0x00000000, 0x00008020, 0x00119020, 0x02048222, 0x00004000, 0x00000220, 0x0000010a,
+    0x00000000, 0x00000000, 0x00000200, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+};
+
+static int pair_in(const uint32_t *pairs, const char *b)
+{
+    unsigned char a = (unsigned char)b[0], c = a ? (unsigned char)b[1] : 0;
+    return (pairs[a & 31] >> (c & 31)) & 1u;
+}
+
 int rp__cmdi_tables_sorted(void)
 {
     for (size_t k = 1; k < NELEM(strong_cmds); k++)
@@ -356,6 +434,12 @@ int rp__cmdi_tables_sorted(void)
             return 0;
     for (size_t k = 1; k < NELEM(weak_cmds); k++)
         if (strcmp(weak_cmds[k - 1], weak_cmds[k]) >= 0)
+            return 0;
+    for (size_t k = 0; k < NELEM(strong_cmds); k++)
+        if (strlen(strong_cmds[k]) < 2 || !pair_in(strong_pairs, strong_cmds[k]))
+            return 0;
+    for (size_t k = 0; k < NELEM(weak_cmds); k++)
+        if (strlen(weak_cmds[k]) < 2 || !pair_in(weak_pairs, weak_cmds[k]))
             return 0;
     return 1;
 }
@@ -373,9 +457,10 @@ static int classify(const word_t *w, const char **name)
     }
     if (w->trunc)
         return 0;
-    if (in_table(strong_cmds, NELEM(strong_cmds), b, w->glob, 1, name))
+    if ((w->glob || pair_in(strong_pairs, b)) &&
+        in_table(strong_cmds, NELEM(strong_cmds), b, w->glob, 1, name))
         return 2;
-    if (in_table(weak_cmds, NELEM(weak_cmds), b, w->glob, 0, name))
+    if ((w->glob || pair_in(weak_pairs, b)) && in_table(weak_cmds, NELEM(weak_cmds), b, w->glob, 0, name))
         return 1;
     return 0;
 }
@@ -649,20 +734,19 @@ static size_t command_at(const unsigned char *u, size_t n, size_t i, int ctx, in
         return e;
     }
     int kind = classify(&w, &name);
-    int nx = next_kind(u, n, e);
     const char *b = w.w + w.base;
 
     /* cmd.exe and shell builtins with their own grammar */
-    if (!w.obf && strcmp(w.w, "for") == 0 && win_for(u, n, e)) {
+    if (!w.obf && w.w[0] == 'f' && strcmp(w.w, "for") == 0 && win_for(u, n, e)) {
         hit(r, 85, s, e - s, "cmd.exe FOR loop", "for");
         return e;
     }
-    if (!w.obf && (strcmp(w.w, "if") == 0 || strcmp(w.w, "if/i") == 0) &&
+    if (!w.obf && w.w[0] == 'i' && (strcmp(w.w, "if") == 0 || strcmp(w.w, "if/i") == 0) &&
         win_if(u, n, e)) {
         hit(r, 75, s, e - s, "cmd.exe IF", "if");
         return e;
     }
-    if (strcmp(b, "alias") == 0 && alias_def(u, n, e)) {
+    if (b[0] == 'a' && strcmp(b, "alias") == 0 && alias_def(u, n, e)) {
         hit(r, 75, s, e - s, "alias definition", "alias");
         return e;
     }
@@ -678,6 +762,7 @@ static size_t command_at(const unsigned char *u, size_t n, size_t i, int ctx, in
     if (!kind)
         return e;
 
+    int nx = next_kind(u, n, e);
     int score = 0;
     int obf = w.obf || (w.glob && w.base > 0) || (w.glob && kind);
     switch (ctx) {
@@ -906,11 +991,14 @@ int rp__waf_cmdi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         return 0;
     /* A command line needs a blank or one of these. */
     {
-        static const char need[] = " \t\n;|&`$(<>/\\%{~!";
+        static const unsigned char need[256] = {
+            [' '] = 1, ['\t'] = 1, ['\n'] = 1, [';'] = 1, ['|'] = 1, ['&'] = 1, ['`'] = 1, ['$'] = 1,
+            ['('] = 1, ['<'] = 1, ['>'] = 1, ['/'] = 1, ['\\'] = 1, ['%'] = 1, ['{'] = 1, ['~'] = 1,
+            ['!'] = 1,
+        };
         size_t i = 0;
-        for (; i < n; i++)
-            if (memchr(need, u[i], sizeof(need) - 1))
-                break;
+        while (i < n && !need[u[i]])
+            i++;
         if (i == n)
             return 0;
     }
@@ -922,7 +1010,9 @@ int rp__waf_cmdi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     memset(&rf, 0, sizeof(rf));
     int in_tick = 0, in_fence = 0, fenced = 0;
     size_t i = 0;
-    int promote = first_is_command(u, n);
+    /* a first word glued to ; & or | needs one of them in the value */
+    int promote = (memchr(u, ';', n) || memchr(u, '&', n) || memchr(u, '|', n)) &&
+                  first_is_command(u, n);
     size_t fe = fence_line(u, n, 0);
     if (fe && fence_closes(u, n, fe)) {
         in_fence = 1;
@@ -931,7 +1021,16 @@ int rp__waf_cmdi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         command_at(u, n, 0, CTX_START, 1, &r, 0);
         whole_value(u, n, &r);
     }
+    /* the bytes the loop below acts on; the others only move it forward */
+    static const unsigned char act[256] = {
+        [';'] = 1, ['\n'] = 1, ['|'] = 1, ['&'] = 1, ['`'] = 1, ['<'] = 1, ['$'] = 1, ['>'] = 1,
+        ['('] = 1, ['/'] = 1,
+    };
     while (i < n && r.score < 90) {
+        while (i < n && !act[u[i]])
+            i++;
+        if (i >= n)
+            break;
         int c = u[i];
         size_t next = i + 1;
         int ctx = -1;

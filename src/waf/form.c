@@ -5,12 +5,19 @@
  */
 #include "waf/decode_int.h"
 
+#include <string.h>
+
 int rp__form_next(rp_str_t s, size_t *pos, int semicolon, rp__kv_t *kv)
 {
     while (*pos < s.n) {
         size_t start = *pos, i = start;
-        while (i < s.n && s.p[i] != '&' && !(semicolon && s.p[i] == ';'))
-            i++;
+        if (!semicolon) {
+            const char *amp = memchr(s.p + i, '&', s.n - i);
+            i = amp ? (size_t)(amp - s.p) : s.n;
+        } else {
+            while (i < s.n && s.p[i] != '&' && s.p[i] != ';')
+                i++;
+        }
         *pos = i < s.n ? i + 1 : i;
         if (i == start)
             continue;   /* "a=1&&b=2", a trailing '&' */

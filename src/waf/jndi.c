@@ -75,10 +75,13 @@ static int is_ident(int c)
 static size_t ci_find(const char *s, size_t n, size_t from, const char *needle)
 {
     size_t k = strlen(needle);
+    unsigned char c0 = (unsigned char)needle[0];
+    int alpha = c0 >= 'a' && c0 <= 'z';
     if (k == 0 || n < k)
         return (size_t)-1;
     for (size_t i = from; i + k <= n; i++) {
-        if (lc((unsigned char)s[i]) != needle[0])
+        /* lc(x) == c0: for a letter, (x | 0x20) == c0 says the same */
+        if (alpha ? ((unsigned char)s[i] | 0x20) != c0 : (unsigned char)s[i] != c0)
             continue;
         size_t j = 1;
         while (j < k && lc((unsigned char)s[i + j]) == needle[j])
@@ -283,34 +286,49 @@ static int tok_start(const char *s, size_t p)
 static void deser(const char *s, size_t n, jres_t *r)
 {
     static const char magic[4] = { (char)0xac, (char)0xed, 0x00, 0x05 };
-    const char *p = s;
-    while (n >= 4 && (p = memchr(p, 0xac, n - (size_t)(p - s))) != NULL) {
-        if ((size_t)(p - s) + 4 <= n && memcmp(p, magic, 4) == 0) {
-            hit(r, 90, (size_t)(p - s), 4, "java serialization magic");
-            return;
+    /* One pass for the three forms; the raw magic wins over the hex form,
+     * the hex form over base64, and the first of each counts. */
+    size_t raw = (size_t)-1, hex = (size_t)-1, b64 = (size_t)-1;
+    static const unsigned char cand[256] = {
+        [0xac] = 1, ['a'] = 1, ['A'] = 1, ['r'] = 1, ['K'] = 1, ['C'] = 1,
+    };
+    for (size_t i = 0; i < n; i++) {
+        if (!cand[(unsigned char)s[i]])
+            continue;
+        switch ((unsigned char)s[i]) {
+        case 0xac:
+            if (raw == (size_t)-1 && i + 4 <= n && memcmp(s + i, magic, 4) == 0)
+                raw = i;
+            break;
+        case 'a':
+        case 'A':
+            if (hex == (size_t)-1 && i + 8 <= n && ci_prefix(s + i, n - i, "aced0005") && tok_start(s, i))
+                hex = i;
+            break;
+        case 'r':
+            if (b64 == (size_t)-1 && i + 5 <= n && memcmp(s + i, "rO0AB", 5) == 0 && tok_start(s, i))
+                b64 = i;
+            break;
+        case 'K':
+            if (b64 == (size_t)-1 && i + 6 <= n && memcmp(s + i, "KztAAU", 6) == 0 && tok_start(s, i))
+                b64 = i;
+            break;
+        case 'C':
+            if (b64 == (size_t)-1 && i + 6 <= n && memcmp(s + i, "Cs7QAF", 6) == 0 && tok_start(s, i))
+                b64 = i;
+            break;
+        default:
+            break;
         }
-        p++;
-        if ((size_t)(p - s) >= n)
+        if (raw != (size_t)-1)
             break;
     }
-    size_t q = 0;
-    while ((q = ci_find(s, n, q, "aced0005")) != (size_t)-1) {
-        if (tok_start(s, q) || q == 0) {
-            hit(r, 80, q, 8, "java serialization magic (hex)");
-            return;
-        }
-        q++;
-    }
-    /* base64: case matters */
-    for (size_t i = 0; i + 5 <= n; i++) {
-        if (((s[i] == 'r' && memcmp(s + i, "rO0AB", 5) == 0) ||
-             (i + 6 <= n && s[i] == 'K' && memcmp(s + i, "KztAAU", 6) == 0) ||
-             (i + 6 <= n && s[i] == 'C' && memcmp(s + i, "Cs7QAF", 6) == 0)) &&
-            tok_start(s, i)) {
-            hit(r, 80, i, 5, "java serialization magic (base64)");
-            return;
-        }
-    }
+    if (raw != (size_t)-1)
+        hit(r, 90, raw, 4, "java serialization magic");
+    else if (hex != (size_t)-1)
+        hit(r, 80, hex, 8, "java serialization magic (hex)");
+    else if (b64 != (size_t)-1)
+        hit(r, 80, b64, 5, "java serialization magic (base64)");
 }
 
 /* Needles of the one-pass scan, lower case, sorted by first byte. */
@@ -386,6 +404,24 @@ static const unsigned char first_byte[256] = {
     ['w'] = 1,
 };
 
+/* first_byte in either case (the test checks it matches). */
+static const unsigned char first_ci[256] = {
+    ['#'] = 1, ['.'] = 1, ['@'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['f'] = 1, ['g'] = 1,
+    ['i'] = 1, ['j'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['w'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['F'] = 1, ['G'] = 1, ['I'] = 1, ['J'] = 1,
+    ['N'] = 1, ['O'] = 1, ['P'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['W'] = 1,
+};
+
+/* The needles' first two bytes: bit (b & 31) of pairs[a & 31] is set for
+ * each needle starting with a, b (collisions only cost a comparison; the
+ * test checks every needle is covered). */
+static const uint32_t pairs[32] = {
+    0x00000400, 0x00000000, 0x00080000, 0x80009108, 0x00000020, 0x00000000, 0x00008200, 0x00000020,
+    0x00000000, 0x00004000, 0x00000002, 0x00000000, 0x00000000, 0x00000000, 0x000000a0, 0x00040080,
+    0x00040000, 0x00000000, 0x00200000, 0x00200000, 0x00000100, 0x00000000, 0x00000000, 0x00000100,
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+};
+
 /* One pass over s: at each position whose byte starts a needle, the
  * needles with that first byte are compared. */
 static void el_and_classes(const char *s, size_t n, jres_t *r)
@@ -393,9 +429,12 @@ static void el_and_classes(const char *s, size_t n, jres_t *r)
     int rt = 0;
     size_t java_end = 0;
     for (size_t i = 0; i < n; i++) {
-        int c = lc((unsigned char)s[i]);
-        if (!first_byte[c])
+        if (!first_ci[(unsigned char)s[i]])
             continue;
+        int c = lc((unsigned char)s[i]);
+        if (!first_byte[c] || i + 1 >= n ||
+            !((pairs[c & 31] >> (lc((unsigned char)s[i + 1]) & 31)) & 1u))
+            continue;                    /* every needle has two bytes at least */
         /* the needles starting with c: a run in the sorted table */
         size_t lo = 0, hi = RP_ARRAY_SIZE(needles);
         while (lo < hi) {
@@ -407,9 +446,9 @@ static void el_and_classes(const char *s, size_t n, jres_t *r)
         }
         for (size_t k = lo; k < RP_ARRAY_SIZE(needles) && needles[k].s[0] == c; k++) {
             const jneedle_t *nd = &needles[k];
-            size_t kl = strlen(nd->s), e = i + kl;
             if (!ci_prefix(s + i, n - i, nd->s))
                 continue;
+            size_t kl = strlen(nd->s), e = i + kl;
             switch (nd->kind) {
             case K_RT:
                 rt = 1;
@@ -449,13 +488,22 @@ static void el_and_classes(const char *s, size_t n, jres_t *r)
     }
 }
 
-/* 1 when the needle table is sorted by first byte (tests). */
+/* 1 when the needle table is sorted by first byte and first_byte / pairs
+ * cover every needle (tests). */
 int rp__jndi_needles_sorted(void);
 int rp__jndi_needles_sorted(void)
 {
     for (size_t k = 1; k < RP_ARRAY_SIZE(needles); k++)
         if ((unsigned char)needles[k - 1].s[0] > (unsigned char)needles[k].s[0])
             return 0;
+    for (int c = 0; c < 256; c++)
+        if (first_ci[c] != first_byte[lc(c)])
+            return 0;
+    for (size_t k = 0; k < RP_ARRAY_SIZE(needles); k++) {
+        const unsigned char *t = (const unsigned char *)needles[k].s;
+        if (!first_byte[t[0]] || t[1] == '\0' || !((pairs[t[0] & 31] >> (t[1] & 31)) & 1u))
+            return 0;
+    }
     return 1;
 }
 
@@ -464,8 +512,7 @@ int rp__jndi_needles_sorted(void)
 static void jsp_name(const char *s, size_t n, jres_t *r)
 {
     size_t e = n;
-    if (n > 255 || memchr(s, '/', n) || memchr(s, '\\', n) || memchr(s, ':', n) || memchr(s, '=', n) ||
-        memchr(s, '?', n))
+    if (n > 255)
         return;
     while (e > 0 && (s[e - 1] == '.' || s[e - 1] == ' '))
         e--;
@@ -477,6 +524,10 @@ static void jsp_name(const char *s, size_t n, jres_t *r)
     while (x > 0 && s[x - 1] == ' ')
         x--;
     if (x < 2 || s[x - 1] != '.')
+        return;
+    /* a bare name: no path or URL (the cheap tests above come first) */
+    if (memchr(s, '/', n) || memchr(s, '\\', n) || memchr(s, ':', n) || memchr(s, '=', n) ||
+        memchr(s, '?', n))
         return;
     hit(r, 55, 0, n, "JSP file name");
 }
@@ -500,7 +551,7 @@ int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         deser(s, n, &r);
     if (r.score < 90 && (dot || memchr(s, '(', n)))
         el_and_classes(s, n, &r);
-    if (r.score < 55 && memchr(s, '.', n))
+    if (r.score < 55 && dot)
         jsp_name(s, n, &r);
     if (r.score == 0)
         return 0;

@@ -106,6 +106,11 @@ static size_t norm_host(const unsigned char *s, size_t n, char *out, size_t cap)
     size_t i = 0, k = 0;
     while (i < n && k < cap - 1) {
         unsigned c = s[i];
+        if (c < 0xe2 && c != '\\') {
+            out[k++] = (char)lc((int)c);   /* the common case: no folding */
+            i++;
+            continue;
+        }
         if (c == '\\') {
             i++;
             continue;
@@ -326,32 +331,54 @@ static int classify_v6(const unsigned char ip[16])
     return H_PUBLIC;
 }
 
-static int ends_with(const char *h, size_t n, const char *suf)
+/* h[0..n) ends with the k bytes of suf, as a whole label unless suf
+ * starts with '.'. The last byte is compared first (most names fail
+ * there). */
+static int ends_with_k(const char *h, size_t n, const char *suf, size_t k)
 {
-    size_t k = strlen(suf);
-    return n >= k && memcmp(h + n - k, suf, k) == 0 && (n == k || h[n - k - 1] == '.' || suf[0] == '.');
+    return n >= k && h[n - 1] == suf[k - 1] && memcmp(h + n - k, suf, k) == 0 &&
+           (n == k || h[n - k - 1] == '.' || suf[0] == '.');
 }
+
+#define ENDS_WITH(h, n, lit) ends_with_k((h), (n), (lit), sizeof(lit) - 1)
+
+typedef struct ssrf_name {
+    const char *s;
+    size_t len;
+} ssrf_name_t;
+
+#define SSRF_NAME(lit) { (lit), sizeof(lit) - 1 }
 
 /* Internal host names. */
 static int classify_name(const char *h, size_t n)
 {
-    static const char *const loop[] = { "localhost", "localhost.localdomain", "localhost4",
-                                        "localhost4.localdomain4", "localhost6",
-                                        "localhost6.localdomain6", "ip6-localhost",
-                                        "ip6-loopback", "ipv6-localhost", "ipv6-loopback", "localtest.me", "lvh.me", NULL };
+    static const ssrf_name_t loop[] = {
+        SSRF_NAME("localhost"), SSRF_NAME("localhost.localdomain"), SSRF_NAME("localhost4"),
+        SSRF_NAME("localhost4.localdomain4"), SSRF_NAME("localhost6"),
+        SSRF_NAME("localhost6.localdomain6"), SSRF_NAME("ip6-localhost"),
+        SSRF_NAME("ip6-loopback"), SSRF_NAME("ipv6-localhost"), SSRF_NAME("ipv6-loopback"),
+        SSRF_NAME("localtest.me"), SSRF_NAME("lvh.me"),
+    };
+    /* the last bytes of the names below */
+    static const unsigned char last[256] = {
+        ['l'] = 1, ['a'] = 1, ['t'] = 1, ['m'] = 1, ['n'] = 1, ['4'] = 1, ['6'] = 1, ['k'] = 1,
+        ['e'] = 1, ['c'] = 1,
+    };
     while (n && h[n - 1] == '.')
         n--;
+    if (n < 6 || !last[(unsigned char)h[n - 1]])
+        return H_NONE;                    /* shorter than every name below, or ends otherwise */
     if (n == 24 && memcmp(h, "metadata.google.internal", 24) == 0)
         return H_META;
     if (n == 8 && memcmp(h, "metadata", 8) == 0)
         return H_META;
-    if (ends_with(h, n, "metadata.packet.net") || ends_with(h, n, "metadata.azure.com"))
+    if (ENDS_WITH(h, n, "metadata.packet.net") || ENDS_WITH(h, n, "metadata.azure.com"))
         return H_META;
-    for (int k = 0; loop[k]; k++)
-        if (ends_with(h, n, loop[k]))
+    for (size_t k = 0; k < sizeof(loop) / sizeof(loop[0]); k++)
+        if (ends_with_k(h, n, loop[k].s, loop[k].len))
             return H_LOOP;
-    if (ends_with(h, n, ".internal") || ends_with(h, n, ".svc.cluster.local") ||
-        ends_with(h, n, ".cluster.local") || ends_with(h, n, "kubernetes.default.svc"))
+    if (ENDS_WITH(h, n, ".internal") || ENDS_WITH(h, n, ".svc.cluster.local") ||
+        ENDS_WITH(h, n, ".cluster.local") || ENDS_WITH(h, n, "kubernetes.default.svc"))
         return H_PRIVATE;
     return H_NONE;
 }

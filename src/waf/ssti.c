@@ -300,7 +300,15 @@ int rp__waf_ssti(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         return 0;
     memset(&r, 0, sizeof(r));
     size_t i = 0;
+    /* the bytes an opener starts with; the others only move the scan on */
+    static const unsigned char opener[256] = {
+        ['{'] = 1, ['$'] = 1, ['#'] = 1, ['*'] = 1, ['@'] = 1, ['<'] = 1, ['['] = 1,
+    };
     while (i + 1 < n && nexpr < SSTI_MAX_EXPR && r.score < 90) {
+        while (i + 1 < n && !opener[(unsigned char)s[i]])
+            i++;
+        if (i + 1 >= n)
+            break;
         char c = s[i], d = s[i + 1];
         const char *close = NULL;
         size_t open = 0;

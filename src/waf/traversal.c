@@ -80,6 +80,12 @@ static int nch(const unsigned char *u, size_t n, size_t *i, unsigned *fl)
     while (*i < n) {
         size_t k = *i;
         int c = u[k];
+        /* the common case: a printable ASCII byte other than '0' and '\\'
+         * (or a tab, newline, CR) stands for itself, lowercased */
+        if ((c >= 0x20 && c < 0x7f && c != '0' && c != '\\') || c == '\t' || c == '\n' || c == '\r') {
+            (*i)++;
+            return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+        }
         if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
             /* a NUL cuts the path where C code reads it: "..\0.7z" is ".." */
             *fl |= F_NUL;
@@ -155,6 +161,22 @@ static const unsigned char bclass[256] = {
 #undef CTL
 #undef HI16
 
+/* Bytes that stand for themselves in nch and inside a segment do nothing
+ * but add to its length: printable ASCII except token boundaries, '/',
+ * '\\', '.', ';' and '0' (of "0x2e"). The unit test checks the table. */
+static const unsigned char seg_plain[256] = {
+    ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['*'] = 1, ['+'] = 1, ['-'] = 1, ['1'] = 1,
+    ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    [':'] = 1, ['?'] = 1, ['@'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1,
+    ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1,
+    ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+    ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['['] = 1, [']'] = 1, ['^'] = 1,
+    ['_'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+    ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1,
+    ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1, ['{'] = 1, ['}'] = 1, ['~'] = 1,
+};
+
 static int is_boundary(int c)
 {
     return c >= 0 && c < 256 && bclass[c] == CB;
@@ -163,6 +185,22 @@ static int is_boundary(int c)
 static int is_alnum(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+/* The sensitive names' first two bytes: bit (b & 31) of sens_pairs[a & 31]
+ * for a name starting with a, b. Every name is longer than two bytes, so
+ * a segment whose first two characters have no bit names none (the unit
+ * test checks the table through rp__traversal_table_sorted). */
+static const uint32_t sens_pairs[32] = {
+    0x00000040, 0x00200000, 0x00008002, 0x00040000, 0x00208002, 0x00100000, 0x00000000, 0x00000000,
+    0x00100000, 0x00004010, 0x00000000, 0x00004000, 0x00000000, 0x00000020, 0x04cdeffe, 0x00000000,
+    0x00040100, 0x00000000, 0x00008000, 0x02000000, 0x00000000, 0x00000000, 0x00000002, 0x00010220,
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+};
+
+static int sens_pair(int a, int b)
+{
+    return (sens_pairs[(unsigned)a & 31] >> ((unsigned)b & 31)) & 1u;
 }
 
 /* A sensitive name starting at *i (a segment start)? Returns it or NULL. */
@@ -182,6 +220,8 @@ static const char *sensitive_at(const unsigned char *u, size_t n, size_t i)
             continue;
         }
         buf[bl++] = (char)c;
+        if (bl == 2 && !sens_pair((unsigned char)buf[0], (unsigned char)buf[1]))
+            return NULL;
     }
     buf[bl] = '\0';
     if (bl < 3)
@@ -227,8 +267,18 @@ static int interesting_token(const unsigned char *u, size_t n, size_t i, size_t 
 
 int rp__traversal_table_sorted(void)
 {
+    for (int c = 0; c < 256; c++) {
+        int plain = c >= 0x20 && c < 0x7f && bclass[c] != CB && c != '/' && c != '\\' && c != '.' &&
+                    c != ';' && c != '0';
+        if (seg_plain[c] != plain)
+            return 0;
+    }
     for (size_t k = 1; k < NELEM(sensitive); k++)
         if ((unsigned char)sensitive[k - 1].name[0] > (unsigned char)sensitive[k].name[0])
+            return 0;
+    for (size_t k = 0; k < NELEM(sensitive); k++)
+        if (strlen(sensitive[k].name) < 3 ||
+            !sens_pair((unsigned char)sensitive[k].name[0], (unsigned char)sensitive[k].name[1]))
             return 0;
     return 1;
 }
@@ -251,11 +301,22 @@ int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, 
     if (!s || n < 3 || (pt_flags & RP_WAF_PT_NUMBER))
         return 0;
     {
+        /* 1: '.' '/' '\\' '@' or a byte >= 0xc0; 2: '0' (of "0x") */
+        static const unsigned char pre[256] = {
+            ['.'] = 1, ['/'] = 1, ['\\'] = 1, ['@'] = 1, ['0'] = 2,
+            [0xc0] = 1, [0xc1] = 1, [0xc2] = 1, [0xc3] = 1, [0xc4] = 1, [0xc5] = 1, [0xc6] = 1, [0xc7] = 1,
+            [0xc8] = 1, [0xc9] = 1, [0xca] = 1, [0xcb] = 1, [0xcc] = 1, [0xcd] = 1, [0xce] = 1, [0xcf] = 1,
+            [0xd0] = 1, [0xd1] = 1, [0xd2] = 1, [0xd3] = 1, [0xd4] = 1, [0xd5] = 1, [0xd6] = 1, [0xd7] = 1,
+            [0xd8] = 1, [0xd9] = 1, [0xda] = 1, [0xdb] = 1, [0xdc] = 1, [0xdd] = 1, [0xde] = 1, [0xdf] = 1,
+            [0xe0] = 1, [0xe1] = 1, [0xe2] = 1, [0xe3] = 1, [0xe4] = 1, [0xe5] = 1, [0xe6] = 1, [0xe7] = 1,
+            [0xe8] = 1, [0xe9] = 1, [0xea] = 1, [0xeb] = 1, [0xec] = 1, [0xed] = 1, [0xee] = 1, [0xef] = 1,
+            [0xf0] = 1, [0xf1] = 1, [0xf2] = 1, [0xf3] = 1, [0xf4] = 1, [0xf5] = 1, [0xf6] = 1, [0xf7] = 1,
+            [0xf8] = 1, [0xf9] = 1, [0xfa] = 1, [0xfb] = 1, [0xfc] = 1, [0xfd] = 1, [0xfe] = 1, [0xff] = 1,
+        };
         size_t k = 0;
         for (; k < n; k++) {
-            int c = u[k];
-            if (c == '.' || c == '/' || c == '\\' || c >= 0xc0 || c == '@' ||
-                (c == '0' && k + 1 < n && (u[k + 1] | 32) == 'x'))
+            unsigned t = pre[u[k]];
+            if (t == 1 || (t == 2 && k + 1 < n && (u[k + 1] | 32) == 'x'))
                 break;
         }
         if (k == n)
@@ -272,7 +333,7 @@ int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, 
         /* one path, or a few words? */
         size_t k = 0;
         int in = 0;
-        for (; k < n; k++) {
+        for (; k < n && tokens <= 4; k++) {   /* single and shortv need no more */
             int b = is_boundary(u[k]);
             if (!b && !in)
                 tokens++;
@@ -288,6 +349,13 @@ int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, 
     memset(&t, 0, sizeof(t));
     int seg_start = 1;
     for (;;) {
+        if (!seg_start) {
+            /* inside a segment, plain bytes only make it longer */
+            while (i < n && seg_plain[u[i]]) {
+                i++;
+                t.seg_len++;
+            }
+        }
         size_t at = i;
         unsigned cfl = 0;
         size_t tend;

@@ -116,7 +116,11 @@ static void excerpt(char *out, size_t cap, const char *p, size_t n)
         if (plain) {
             out[o++] = (char)ch;
         } else {
-            snprintf(out + o, cap - o, "\\x%02x", ch);
+            static const char hex[] = "0123456789abcdef";
+            out[o] = '\\';                /* as "\\x%02x" */
+            out[o + 1] = 'x';
+            out[o + 2] = hex[ch >> 4];
+            out[o + 3] = hex[ch & 15];
             o += 4;
         }
     }
@@ -147,6 +151,14 @@ static void decoded_excerpt(char *out, size_t cap, rp_str_t v, size_t off, size_
     }
 }
 
+/* snprintf(dst, cap, "%s", src) without the formatting machinery. */
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+    size_t l = strnlen(src, cap - 1);
+    memcpy(dst, src, l);
+    dst[l] = '\0';
+}
+
 static int has_any(rp_str_t v, const char *set)
 {
     for (size_t i = 0; i < v.n; i++)
@@ -166,7 +178,7 @@ static void add_finding(const rp_waf_t *w, rp_waf_verdict_t *v, rp_waf_attack_t 
             memcmp(f->point, path.p, strlen(f->point)) == 0) {
             if (m->score > f->score) {
                 f->score = m->score;
-                snprintf(f->evidence, sizeof(f->evidence), "%s", m->evidence);
+                copy_str(f->evidence, sizeof(f->evidence), m->evidence);
                 decoded_excerpt(f->decoded, sizeof(f->decoded), value, m->off, m->len);
             }
             goto account;
@@ -194,7 +206,7 @@ static void add_finding(const rp_waf_t *w, rp_waf_verdict_t *v, rp_waf_attack_t 
     if (raw.p)
         excerpt(f->raw, sizeof(f->raw), raw.p, raw.n);
     decoded_excerpt(f->decoded, sizeof(f->decoded), value, m->off, m->len);
-    snprintf(f->evidence, sizeof(f->evidence), "%s", m->evidence[0] ? m->evidence : name);
+    copy_str(f->evidence, sizeof(f->evidence), m->evidence[0] ? m->evidence : name);
 account:
     if (m->score >= w->opts.block_score)
         v->attacks |= 1u << attack;
@@ -233,28 +245,37 @@ static int looks_binary(rp_str_t v)
  * interprets as text: the injection detectors skip them, as the OWASP CRS
  * does (it inspects User-Agent and Referer among the headers). Their
  * points still exist for rules and for the protocol checks. Sorted. */
-static const char *const structured_headers[] = {
-    "accept", "accept-charset", "accept-encoding", "accept-language", "authorization",
-    "cache-control", "connection", "content-length", "content-type", "dnt", "host",
-    "if-match", "if-modified-since", "if-none-match", "if-unmodified-since", "pragma",
-    "priority", "te", "traceparent", "tracestate", "upgrade-insecure-requests",
-    "x-amzn-trace-id", "x-request-id",
+#define SH(lit) { (lit), sizeof(lit) - 1 }
+static const struct {
+    const char *p;
+    size_t n;
+} structured_headers[] = {
+    SH("accept"), SH("accept-charset"), SH("accept-encoding"), SH("accept-language"),
+    SH("authorization"), SH("cache-control"), SH("connection"), SH("content-length"),
+    SH("content-type"), SH("dnt"), SH("host"), SH("if-match"), SH("if-modified-since"),
+    SH("if-none-match"), SH("if-unmodified-since"), SH("pragma"), SH("priority"), SH("te"),
+    SH("traceparent"), SH("tracestate"), SH("upgrade-insecure-requests"), SH("x-amzn-trace-id"),
+    SH("x-request-id"),
 };
+#undef SH
 
 static int structured_header(rp_str_t path)
 {
-    if (!rp_str_has_prefix(path, RP_STRLIT("header.")))
+    if (path.n < 7 || memcmp(path.p, "header.", 7) != 0)
         return 0;
     rp_str_t name = rp_str(path.p + 7, path.n - 7);
-    if (rp_str_has_prefix(name, RP_STRLIT("sec-")))
+    if (name.n >= 4 && memcmp(name.p, "sec-", 4) == 0)
         return 1; /* sec-fetch-*, sec-ch-ua*: browser-set */
     size_t lo = 0, hi = RP_ARRAY_SIZE(structured_headers);
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        rp_str_t k = rp_str_c(structured_headers[mid]);
-        int c = memcmp(name.p, k.p, RP_MIN(name.n, k.n));
-        if (c == 0)
-            c = name.n < k.n ? -1 : name.n > k.n;
+        const char *k = structured_headers[mid].p;
+        size_t kn = structured_headers[mid].n, m = RP_MIN(name.n, kn), j = 0;
+        /* memcmp over the shorter length, then the shorter first */
+        while (j < m && name.p[j] == k[j])
+            j++;
+        int c = j < m ? (int)(unsigned char)name.p[j] - (int)(unsigned char)k[j]
+                      : (name.n < kn ? -1 : name.n > kn);
         if (c == 0)
             return 1;
         if (c < 0)

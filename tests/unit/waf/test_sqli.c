@@ -9,6 +9,7 @@
 
 /* sqli.c: 1 when the keyword table is in strcmp order (binary search). */
 int rp__sql_keywords_sorted(void);
+int rp__sql_ops_grouped(void);
 
 #define BLOCK 50
 
@@ -72,6 +73,7 @@ static rp_str_t tok(const char *s, char ctx, size_t i)
 TEST(keyword_table_sorted)
 {
     CHECK(rp__sql_keywords_sorted());
+    CHECK(rp__sql_ops_grouped());
 }
 
 TEST(tokens_basic)

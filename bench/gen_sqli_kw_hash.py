@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Prints the keyword hash table of src/waf/sqli.c (kw_slots) from its
+sql_keywords[] table. Run it after editing the keyword list and paste the
+output over the old kw_slots; test_sqli fails until the two agree.
+
+    python3 bench/gen_sqli_kw_hash.py
+"""
+import os
+import re
+import sys
+
+SLOTS = 1024
+
+
+def kw_hash(word):
+    # must match kw_hash() in sqli.c
+    h = len(word)
+    for c in word.encode():
+        h = (h * 31 + c) & 0xFFFFFFFF
+    h ^= h >> 11
+    return h
+
+
+def main():
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    src = open(os.path.join(root, "src/waf/sqli.c")).read()
+    body = src[src.index("static const sql_kw_t sql_keywords[] = {"):]
+    body = body[:body.index("\n};")]
+    kws = re.findall(r'\{"([^"]+)",', body)
+    slots = [0] * SLOTS
+    for i, k in enumerate(kws):
+        s = kw_hash(k) & (SLOTS - 1)
+        while slots[s]:
+            s = (s + 1) & (SLOTS - 1)
+        slots[s] = i + 1
+    out = sys.stdout
+    out.write("static const uint16_t kw_slots[KW_SLOTS] = {\n")
+    for i in range(0, SLOTS, 16):
+        out.write("    " + ", ".join(str(v) for v in slots[i:i + 16]) + ",\n")
+    out.write("};\n")
+
+
+if __name__ == "__main__":
+    main()
