@@ -20,6 +20,12 @@
 
 #include "fuzz_split.h"
 
+static int ends_with(rp_str_t s, const char *suf)
+{
+    size_t l = strlen(suf);
+    return s.n >= l && memcmp(s.p + s.n - l, suf, l) == 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAXH 16
@@ -108,7 +114,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             const rp_waf_point_t *pt = &pts.v[i];
             RP_BUG_ON(pt->path.n == 0 || pt->path.n > 2048);
             RP_BUG_ON(pt->src == 0 || (pt->src & (pt->src - 1)) || (pt->src & ~RP_WAF_SRC_ALL));
-            RP_BUG_ON(pt->flags & ~0xfu);
+            RP_BUG_ON(pt->flags & ~(RP_WAF_PT_KEY | RP_WAF_PT_ANOMALY | RP_WAF_PT_DECODED |
+                                    RP_WAF_PT_NUMBER | RP_WAF_PT_STRUCTURED));
+            /* only a parsed GraphQL document is structure */
+            RP_BUG_ON((pt->flags & RP_WAF_PT_STRUCTURED) && !ends_with(pt->path, "graphql") &&
+                      !ends_with(pt->path, "query"));
             RP_BUG_ON(pt->value.n > lim.max_value || pt->raw.n > lim.max_value);
             RP_BUG_ON(pt->depth > lim.max_depth);
             anomalies += (pt->flags & RP_WAF_PT_ANOMALY) != 0;
