@@ -967,11 +967,9 @@ int rp__gql_parse(rp__gql_t *g, const char *s, size_t n)
 int rp__gql_looks_document(const char *s, size_t n)
 {
     rp__gql_t g;
+    memset(&g, 0, sizeof(g));
     g.s = s;
     g.n = n;
-    g.pos = g.ntok = 0;
-    g.rc = 0;
-    g.err = NULL;
     if (lex(&g) || g.tt == T_EOF)
         return 0;
     if (is_punct(&g, '{'))

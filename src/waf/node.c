@@ -405,13 +405,11 @@ static cval_t cexpr(const char *s, size_t *i, size_t end, int depth)
         }
         /* unary + and -: to a number */
         cval_t num = { K_NUM, 0 };
-        switch (v.kind) {
-        case K_NUM: num.truthy = v.truthy; break;     /* -1, +Infinity, -0 */
-        case K_BOOL: num.truthy = v.truthy; break;    /* +true == 1 */
-        case K_STR: if (v.truthy) return bad; break;  /* +"" == 0; "x" unknown */
-        case K_ARR: break;                            /* +[] == 0 */
-        default: break;                               /* NaN */
-        }
+        /* -1, +Infinity, -0, +true == 1; +"" == 0 ("x": unknown); +[] == 0; NaN */
+        if (v.kind == K_NUM || v.kind == K_BOOL)
+            num.truthy = v.truthy;
+        else if (v.kind == K_STR && v.truthy)
+            return bad;
         return num;
     }
     if (s[j] == '(') {
