@@ -1426,6 +1426,62 @@ static void analyse_segment(const unsigned char *u, size_t n, res_t *r)
     }
 }
 
+/* Bytes that can start something the analysis scores (see may_score). */
+enum { PB_ANY = 1, PB_LT, PB_COLON, PB_BRACKET, PB_DOT, PB_QUOTE };
+static const unsigned char php_byte[256] = {
+    ['('] = PB_ANY,     ['$'] = PB_ANY,     ['`'] = PB_ANY,      ['='] = PB_ANY,
+    ['<'] = PB_LT,      [':'] = PB_COLON,   ['['] = PB_BRACKET,  ['{'] = PB_BRACKET,
+    ['.'] = PB_DOT,     ['\''] = PB_QUOTE, ['"'] = PB_QUOTE,
+};
+
+/* A necessary condition for any finding: a call or a group needs '(', a
+ * variable '$', a backtick execution '`', a php.ini line '=', an open tag
+ * "<?", a wrapper "://", a serialized object "O:" / "C:", a BBCode or
+ * Smarty tag "[php]" "{php}" "[/php]" "[\\php]" "{/php}", pieces
+ * concatenated into a name ('sys'.'tem', [sys].[tem]) a '.' and a quote
+ * or a bracket. */
+static int may_score(const unsigned char *u, size_t n)
+{
+    int dot = 0, quote = 0;
+    for (size_t i = 0; i < n; i++) {
+        switch (php_byte[u[i]]) {
+        case 0:
+            break;
+        case PB_ANY:
+            return 1;
+        case PB_LT:
+            if (i + 1 < n && u[i + 1] == '?')
+                return 1;
+            break;
+        case PB_COLON:
+            if ((i + 2 < n && u[i + 1] == '/' && u[i + 2] == '/') ||
+                (i > 0 && (u[i - 1] == 'O' || u[i - 1] == 'o' || u[i - 1] == 'C' ||
+                           u[i - 1] == 'c')))
+                return 1;
+            break;
+        case PB_BRACKET:
+            if (i + 1 < n && (u[i + 1] == 'p' || u[i + 1] == 'P' || u[i + 1] == '/' ||
+                              u[i + 1] == '\\'))
+                return 1;
+            quote = 1; /* a bracketed piece counts as a string: [sys].[tem] */
+            if (dot)
+                return 1;
+            break;
+        case PB_DOT:
+            dot = 1;
+            if (quote)
+                return 1;
+            break;
+        default:
+            quote = 1;
+            if (dot)
+                return 1;
+            break;
+        }
+    }
+    return 0;
+}
+
 int rp__waf_php(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -1435,7 +1491,7 @@ int rp__waf_php(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__wa
     m->score = 0;
     m->off = m->len = 0;
     m->evidence[0] = '\0';
-    if (!s || n < 2 || (pt_flags & RP_WAF_PT_NUMBER))
+    if (!s || n < 2 || (pt_flags & RP_WAF_PT_NUMBER) || !may_score(u, n))
         return 0;
     memset(&r, 0, sizeof(r));
     memset(&rf, 0, sizeof(rf));
