@@ -250,10 +250,17 @@ static const tool_t *item_tool(const char *s, size_t n, const rp__ua_item_t *it)
     size_t stem = 0;
     while (stem < nl && p[stem] != '-' && p[stem] != '_' && p[stem] != '.')
         stem++;
+    /* every name and phrase has 3 bytes or more and starts with a letter
+     * or digit: its first two bytes must be the item's (lowercased) */
+    if (len == 0 || it->pos + 1 >= n)
+        return NULL;
+    char c0 = (char)rp_lower((unsigned char)p[0]), c1 = (char)rp_lower((unsigned char)p[1]);
     const tool_t *best = NULL;
     for (size_t t = 0; t < RP_ARRAY_SIZE(tools); t++) {
         const tool_t *tl = &tools[t];
         int hit;
+        if (tl->name[0] != c0 || tl->name[1] != c1)
+            continue;
         if (strchr(tl->name, ' '))
             hit = phrase_at(p, n - it->pos, tl->name);
         else
@@ -391,6 +398,10 @@ void rp__waf_scanner_check(const rp_waf_request_t *req, const struct rp__points 
     for (size_t i = 0; i < req->nheaders; i++) {
         const rp_waf_header_t *h = &req->headers[i];
         rp_str_t name = h->name;
+        /* only these names matter: u.., x.., a.. (a cheap first test) */
+        int c0 = name.n ? rp_lower((unsigned char)name.p[0]) : 0;
+        if (c0 != 'u' && c0 != 'x' && c0 != 'a')
+            continue;
         int n = snprintf(path, sizeof(path), "header.");
         for (size_t j = 0; j < name.n && (size_t)n + 1 < sizeof(path); j++)
             path[n++] = (char)rp_lower((unsigned char)name.p[j]);
