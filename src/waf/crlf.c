@@ -154,8 +154,11 @@ static const char *const known_headers[] = {
 
 static int in_list(const char *const *l, const char *s, size_t n)
 {
+    if (n == 0)
+        return 0;
+    char c0 = (char)lc((unsigned char)s[0]);
     for (size_t i = 0; l[i]; i++)
-        if (ieq(s, n, l[i]))
+        if (l[i][0] == c0 && ieq(s, n, l[i]))
             return 1;
     return 0;
 }
