@@ -614,16 +614,16 @@ static void judge_perl(const char *s, size_t n, size_t at, nres_t *r)
     hit(r, 85, at, k + 1 - at, "Perl @{[ .. ]} code interpolation");
 }
 
-/* Bytes the code loop looks at: identifier bytes [A-Za-z0-9_$], '@' and
- * the quotes; any other byte is skipped. */
+/* Bytes the code loop looks at: 1 identifier bytes [A-Za-z0-9_$] (is_idc),
+ * 2 '@' and the quotes; any other byte (0) is skipped. */
 static const unsigned char code_byte[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 2, 0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -664,12 +664,12 @@ int rp__waf_code(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
             i++;
             continue;
         }
-        if (!is_ids(c) || (i > 0 && is_idc((unsigned char)s[i - 1]))) {
+        if (!is_ids(c) || (i > 0 && code_byte[(unsigned char)s[i - 1]] == 1)) {
             i++;
             continue;
         }
         size_t a = i;
-        while (i < n && is_idc((unsigned char)s[i]))
+        while (i < n && code_byte[(unsigned char)s[i]] == 1)
             i++;
         size_t b = i;
         /* identifiers are at most a few dozen bytes: a long run is data */
