@@ -310,7 +310,13 @@ static int fn_suffix(const unsigned char *s, size_t n)
 
 static int word_in(const unsigned char *s, size_t n, const char *const *tab, size_t nt, int ci)
 {
+    if (n == 0)
+        return 0;
+    /* the tables of ci lookups are lower case: the first byte decides first */
+    int c0 = ci ? lc(s[0]) : s[0];
     for (size_t k = 0; k < nt; k++) {
+        if ((unsigned char)tab[k][0] != c0)
+            continue;
         size_t l = strlen(tab[k]);
         if (l == n && (ci ? ci_is(s, n, tab[k]) : memcmp(s, tab[k], n) == 0))
             return 1;
@@ -1633,9 +1639,11 @@ void rp__waf_php_uploads(const rp_waf_request_t *req, const struct rp__points *p
             rp_str_has_prefix(p, RP_STRLIT("body.multipart.")) && p.n > 24 &&
             memcmp(p.p + p.n - 9, ".filename", 9) == 0)
             is_name = 1;
-        for (size_t k = 0; k < sizeof(hdrs) / sizeof(hdrs[0]) && !is_name; k++)
-            if (rp_str_eq(p, rp_str_c(hdrs[k])))
-                is_name = 1;
+        /* the names are "header.x.." of 13 to 18 bytes */
+        if (!is_name && p.n >= 13 && p.n <= 18 && p.p[7] == 'x' && p.p[0] == 'h')
+            for (size_t k = 0; k < sizeof(hdrs) / sizeof(hdrs[0]) && !is_name; k++)
+                if (rp_str_eq(p, rp_str_c(hdrs[k])))
+                    is_name = 1;
         if (!is_name || pt->value.n == 0)
             continue;
         rp__waf_match_t m;
