@@ -48,8 +48,9 @@
  *    non-hostname byte.
  *
  * Cost: one pass over the User-Agent (at most UA_ITEMS items), the header
- * names once, and per point a memchr() walk over '.' and a memmem() for
- * "acunetix"; no allocation. At most MAX_REPORTS findings per request.
+ * names once, and per point a memchr() walk over '.' and one over 'x' (the
+ * last byte of "acunetix"); no allocation. At most MAX_REPORTS findings
+ * per request.
  */
 #include "waf/waf_int.h"
 
@@ -362,6 +363,22 @@ static int find_oob(rp_str_t v, size_t *off)
     return -1;
 }
 
+/* The first "acunetix" in v starting at or after from (NULL: none): its
+ * 'x', a rare byte, found by memchr, then the 7 bytes before it. */
+static const char *find_acunetix(rp_str_t v, size_t from)
+{
+    if (from + 7 >= v.n)
+        return NULL;
+    const char *end = v.p + v.n;
+    const char *x = v.p + from + 7;
+    while (x < end && (x = memchr(x, 'x', (size_t)(end - x))) != NULL) {
+        if (memcmp(x - 7, "acunetix", 8) == 0)
+            return x - 7;
+        x++;
+    }
+    return NULL;
+}
+
 /* ---------------------------------------------------------------------- */
 /* The request-level check.                                                 */
 
@@ -424,14 +441,14 @@ void rp__waf_scanner_check(const rp_waf_request_t *req, const struct rp__points 
         rp_str_t v = pt->value;
         if (v.n < 8)
             continue;
-        /* the markers are written in lower case by the tool: memmem */
-        const char *mk = memmem(v.p, v.n, "acunetix", 8);
+        /* the markers are written in lower case by the tool */
+        const char *mk = find_acunetix(v, 0);
         while (mk) {
             rp_str_t rest = rp_str(mk, (size_t)(v.p + v.n - mk));
             if (rp_str_has_prefix(rest, RP_STRLIT("acunetix-wvs-test-for-some-inexistent-file")) ||
                 rp_str_has_prefix(rest, RP_STRLIT("acunetix_wvs_security_test")))
                 break;
-            mk = memmem(mk + 8, rest.n - 8, "acunetix", 8);
+            mk = find_acunetix(v, (size_t)(mk - v.p) + 8);
         }
         if (mk) {
             m.score = 85;
