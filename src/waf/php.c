@@ -1433,15 +1433,37 @@ static void analyse_segment(const unsigned char *u, size_t n, res_t *r)
 }
 
 /* Bytes that can start something the analysis scores (see may_score). */
-enum { PB_ANY = 1, PB_LT, PB_COLON, PB_BRACKET, PB_DOT, PB_QUOTE };
+enum { PB_ANY = 1, PB_EQ, PB_LT, PB_COLON, PB_BRACKET, PB_DOT, PB_QUOTE };
+
+/* The '=' at i may end a php.ini line (ini_line): a name of identifier
+ * bytes and dots before it, only blanks around that name back to the
+ * start of a line or of a segment analysed apart (after a quote or a
+ * fence line). Checked without ini_line's length limits. */
+static int ini_eq(const unsigned char *u, size_t i)
+{
+    size_t b = i;
+    while (b > 0 && (u[b - 1] == ' ' || u[b - 1] == '\t'))
+        b--;
+    size_t e = b;
+    while (b > 0 && (is_idc(u[b - 1]) || u[b - 1] == '.'))
+        b--;
+    if (b == e)
+        return 0;
+    while (b > 0 && (u[b - 1] == ' ' || u[b - 1] == '\t'))
+        b--;
+    /* a line starts the value, follows a '\n', or follows the quote a
+     * string breakout is read after (analyse_segment) */
+    return b == 0 || u[b - 1] == '\n' || u[b - 1] == '\'' || u[b - 1] == '"';
+}
 static const unsigned char php_byte[256] = {
-    ['('] = PB_ANY,     ['$'] = PB_ANY,     ['`'] = PB_ANY,      ['='] = PB_ANY,
+    ['('] = PB_ANY,     ['$'] = PB_ANY,     ['`'] = PB_ANY,      ['='] = PB_EQ,
     ['<'] = PB_LT,      [':'] = PB_COLON,   ['['] = PB_BRACKET,  ['{'] = PB_BRACKET,
     ['.'] = PB_DOT,     ['\''] = PB_QUOTE, ['"'] = PB_QUOTE,
 };
 
 /* A necessary condition for any finding: a call or a group needs '(', a
- * variable '$', a backtick execution '`', a php.ini line '=', an open tag
+ * variable '$', a backtick execution '`', a php.ini line "name =" at the
+ * start of a line, an open tag
  * "<?", a wrapper "://", a serialized object "O:" / "C:", a BBCode or
  * Smarty tag "[php]" "{php}" "[/php]" "[\\php]" "{/php}", pieces
  * concatenated into a name ('sys'.'tem', [sys].[tem]) a '.' and a quote
@@ -1455,6 +1477,10 @@ static int may_score(const unsigned char *u, size_t n)
             break;
         case PB_ANY:
             return 1;
+        case PB_EQ:
+            if (ini_eq(u, i))
+                return 1;
+            break;
         case PB_LT:
             if (i + 1 < n && u[i + 1] == '?')
                 return 1;
