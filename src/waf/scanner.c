@@ -130,6 +130,21 @@ static const tool_t tools[] = {
     { "httpx - open-source project", 70, 0, "httpx (ProjectDiscovery)" },
 };
 
+/* The first two bytes of the tool names, lowercased, as a bit matrix:
+ * bit (b & 31) of tool_pairs[a & 31] is set for a name starting "ab".
+ * A filter (digits share bits with letters); test_scanner checks that it
+ * covers the table. */
+static const uint32_t tool_pairs[32] = {
+    0x00000000u, 0x00040008u, 0x00080000u, 0x00008000u,
+    0x00008200u, 0x00000000u, 0x00200060u, 0x00048000u,
+    0x02100002u, 0x00004000u, 0x00008002u, 0x00000000u,
+    0x00000000u, 0x00008022u, 0x00282220u, 0x00010000u,
+    0x00000002u, 0x00200000u, 0x00000000u, 0x00020800u,
+    0x00000000u, 0x00000000u, 0x00000000u, 0x00090160u,
+    0x00080000u, 0x00000000u, 0x00002082u, 0x00000000u,
+    0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u,
+};
+
 /* ---------------------------------------------------------------------- */
 /* The User-Agent tokenizer.                                                */
 
@@ -256,6 +271,8 @@ static const tool_t *item_tool(const char *s, size_t n, const rp__ua_item_t *it)
     if (len == 0 || it->pos + 1 >= n)
         return NULL;
     char c0 = (char)rp_lower((unsigned char)p[0]), c1 = (char)rp_lower((unsigned char)p[1]);
+    if (!(tool_pairs[c0 & 31] >> (c1 & 31) & 1u))
+        return NULL;
     const tool_t *best = NULL;
     for (size_t t = 0; t < RP_ARRAY_SIZE(tools); t++) {
         const tool_t *tl = &tools[t];
