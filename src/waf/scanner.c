@@ -258,6 +258,13 @@ static const tool_t *item_tool(const char *s, size_t n, const rp__ua_item_t *it)
 {
     const char *p = s + it->pos;
     size_t len = it->len, nl = 0;
+    /* every name and phrase has 3 bytes or more, the second not a blank:
+     * its first two bytes must be the item's (lowercased) */
+    if (len == 0 || it->pos + 1 >= n)
+        return NULL;
+    char c0 = (char)rp_lower((unsigned char)p[0]), c1 = (char)rp_lower((unsigned char)p[1]);
+    if (!(tool_pairs[c0 & 31] >> (c1 & 31) & 1u))
+        return NULL;
     /* the name: up to '/', a blank, ':' or '=' */
     while (nl < len && p[nl] != '/' && !is_space((unsigned char)p[nl]) && p[nl] != ':' &&
            p[nl] != '=')
@@ -266,13 +273,6 @@ static const tool_t *item_tool(const char *s, size_t n, const rp__ua_item_t *it)
     size_t stem = 0;
     while (stem < nl && p[stem] != '-' && p[stem] != '_' && p[stem] != '.')
         stem++;
-    /* every name and phrase has 3 bytes or more and starts with a letter
-     * or digit: its first two bytes must be the item's (lowercased) */
-    if (len == 0 || it->pos + 1 >= n)
-        return NULL;
-    char c0 = (char)rp_lower((unsigned char)p[0]), c1 = (char)rp_lower((unsigned char)p[1]);
-    if (!(tool_pairs[c0 & 31] >> (c1 & 31) & 1u))
-        return NULL;
     const tool_t *best = NULL;
     for (size_t t = 0; t < RP_ARRAY_SIZE(tools); t++) {
         const tool_t *tl = &tools[t];
@@ -417,6 +417,19 @@ static void report(sctx_t *c, rp_str_t path, rp_str_t raw, rp_str_t value,
     rp__waf_report(c->ctx, RP_WAF_SCANNER, path, raw, value, m);
 }
 
+/* "header.<name in lower case>" into path (cut to cap - 1 bytes). */
+static rp_str_t header_path(char *path, size_t cap, rp_str_t name)
+{
+    size_t n = 0;
+    static const char pre[] = "header.";
+    for (; n + 1 < cap && n < sizeof(pre) - 1; n++)
+        path[n] = pre[n];
+    for (size_t j = 0; j < name.n && n + 1 < cap; j++)
+        path[n++] = (char)rp_lower((unsigned char)name.p[j]);
+    path[n] = '\0';
+    return rp_str(path, n);
+}
+
 static int header_is(rp_str_t name, const char *lower)
 {
     return name_is(name.p, name.n, lower);
@@ -436,18 +449,15 @@ void rp__waf_scanner_check(const rp_waf_request_t *req, const struct rp__points 
         int c0 = name.n ? rp_lower((unsigned char)name.p[0]) : 0;
         if (c0 != 'u' && c0 != 'x' && c0 != 'a')
             continue;
-        int n = snprintf(path, sizeof(path), "header.");
-        for (size_t j = 0; j < name.n && (size_t)n + 1 < sizeof(path); j++)
-            path[n++] = (char)rp_lower((unsigned char)name.p[j]);
-        path[n] = '\0';
-        rp_str_t hp = rp_str(path, (size_t)n);
         if (header_is(name, "user-agent") || header_is(name, "x-scanner")) {
             if (rp__waf_scanner_ua(h->value.p, h->value.n, &m) > 0)
-                report(&c, hp, h->value, h->value, &m);
+                report(&c, header_path(path, sizeof(path), name), h->value, h->value, &m);
         } else if (name.n > 9 && rp_str_ieq(rp_str(name.p, 9), RP_STRLIT("acunetix-"))) {
+            rp_str_t hp = header_path(path, sizeof(path), name);
             set_match(&m, 85, 0, h->value.n, "Acunetix header ", path + 7);
             report(&c, hp, h->value, h->value, &m);
         } else if (header_is(name, "x-zap-scan-id")) {
+            rp_str_t hp = header_path(path, sizeof(path), name);
             set_match(&m, 80, 0, h->value.n, "OWASP ZAP header ", path + 7);
             report(&c, hp, h->value, h->value, &m);
         }
