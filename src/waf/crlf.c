@@ -154,8 +154,11 @@ static const char *const known_headers[] = {
 
 static int in_list(const char *const *l, const char *s, size_t n)
 {
+    if (n == 0)
+        return 0;
+    char c0 = (char)lc((unsigned char)s[0]);
     for (size_t i = 0; l[i]; i++)
-        if (ieq(s, n, l[i]))
+        if (l[i][0] == c0 && ieq(s, n, l[i]))
             return 1;
     return 0;
 }
@@ -165,9 +168,10 @@ static int in_list(const char *const *l, const char *s, size_t n)
  * to a prefix). */
 static int method_word(const char *s, size_t n, int suffix_ok)
 {
-    if (in_list(methods, s, n))
+    /* methods have 3..9 letters; a glued tail is upper case */
+    if (n >= 3 && n <= 9 && in_list(methods, s, n))
         return 1;
-    if (!suffix_ok)
+    if (!suffix_ok || n < 4 || s[n - 1] < 'A' || s[n - 1] > 'Z')
         return 0;
     for (size_t i = 0; methods[i]; i++) {
         size_t k = strlen(methods[i]);
@@ -371,6 +375,13 @@ static int soft_at(const char *s, size_t n, size_t i)
     return s[i] == '\\' && i + 1 < n && (s[i + 1] == 'r' || s[i + 1] == 'n');
 }
 
+/* The offset of the first byte c at or after i, n when none. */
+static size_t next_byte(const char *s, size_t n, size_t i, int c)
+{
+    const char *p = i < n ? memchr(s + i, c, n - i) : NULL;
+    return p ? (size_t)(p - s) : n;
+}
+
 /* Reads the break run at s[i] into *b; returns the offset after it. */
 static size_t read_break(const char *s, size_t n, size_t i, int soft_ok, brk_t *b)
 {
@@ -428,7 +439,8 @@ int rp__waf_crlf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     int wire = (src & (RP_WAF_SRC_QUERY | RP_WAF_SRC_PATH | RP_WAF_SRC_COOKIE | RP_WAF_SRC_HEADER)) != 0;
     const char *cr = memchr(s, '\r', n), *lf = memchr(s, '\n', n);
     const char *hard = cr && lf ? (cr < lf ? cr : lf) : cr ? cr : lf;
-    int soft_ok = wire && memchr(s, '\\', n) != NULL;
+    const char *bs = wire ? memchr(s, '\\', n) : NULL;
+    int soft_ok = bs != NULL;
 
     if (hard && (src & RP_WAF_SRC_PATH))
         hit(&r, 70, (size_t)(hard - s), 1, "CR/LF in the request path", NULL, 0);
@@ -446,11 +458,24 @@ int rp__waf_crlf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     memset(&b, 0, sizeof(b));
     size_t i = 0;
     int prev = 0;   /* the previous line: 0 other, 'R' request line, 'H' known header */
+    /* the next CR, LF and literal "\r" / "\n" at or after i (n: none),
+     * found by memchr and kept until passed: linear in n */
+    size_t ncr = cr ? (size_t)(cr - s) : n, nlf = lf ? (size_t)(lf - s) : n;
+    size_t nbs = bs ? (size_t)(bs - s) : n;
     for (;;) {
         /* the line [i, e), classified on its first LINE_LOOK bytes */
-        size_t e = i;
-        while (e < n && s[e] != '\r' && s[e] != '\n' && !(soft_ok && soft_at(s, n, e)))
-            e++;
+        if (ncr < i)
+            ncr = next_byte(s, n, i, '\r');
+        if (nlf < i)
+            nlf = next_byte(s, n, i, '\n');
+        size_t e = RP_MIN(ncr, nlf);
+        if (soft_ok) {
+            if (nbs < i)
+                nbs = next_byte(s, n, i, '\\');
+            while (nbs < n && !soft_at(s, n, nbs))
+                nbs = next_byte(s, n, nbs + 1, '\\');
+            e = RP_MIN(e, nbs);
+        }
         size_t ln = RP_MIN(e - i, (size_t)LINE_LOOK);
         const char *l = s + i;
         int cur = 0;

@@ -612,6 +612,27 @@ static void judge_perl(const char *s, size_t n, size_t at, nres_t *r)
     hit(r, 85, at, k + 1 - at, "Perl @{[ .. ]} code interpolation");
 }
 
+/* Bytes the code loop looks at: 1 identifier bytes [A-Za-z0-9_$] (is_idc),
+ * 2 '@' and the quotes; any other byte (0) is skipped. */
+static const unsigned char code_byte[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 2, 0, 1, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+    2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 int rp__waf_code(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
 {
     (void)src;
@@ -620,6 +641,10 @@ int rp__waf_code(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         return finish(&r, "code", m);
     size_t i = 0;
     while (i < n) {
+        while (i < n && !code_byte[(unsigned char)s[i]])
+            i++;
+        if (i >= n)
+            break;
         unsigned char c = (unsigned char)s[i];
         if (c == '@' && (i == 0 || !is_idc((unsigned char)s[i - 1]))) {
             judge_perl(s, n, i, &r);
@@ -637,34 +662,34 @@ int rp__waf_code(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
             i++;
             continue;
         }
-        if (!is_ids(c) || (i > 0 && is_idc((unsigned char)s[i - 1]))) {
+        if (!is_ids(c) || (i > 0 && code_byte[(unsigned char)s[i - 1]] == 1)) {
             i++;
             continue;
         }
         size_t a = i;
-        while (i < n && is_idc((unsigned char)s[i]))
+        while (i < n && code_byte[(unsigned char)s[i]] == 1)
             i++;
         size_t b = i;
         /* identifiers are at most a few dozen bytes: a long run is data */
         if (b - a > 64)
             continue;
-        if (b - a >= 13 && memcmp(s + a, "_$$ND_FUNC$$_", 13) == 0) {
+        if (s[a] == '_' && b - a >= 13 && memcmp(s + a, "_$$ND_FUNC$$_", 13) == 0) {
             hit(&r, 95, a, 13, "node-serialize function marker _$$ND_FUNC$$_");
             continue;
         }
-        if (eq(s, a, b, "__js_function")) {
+        if (s[a] == '_' && eq(s, a, b, "__js_function")) {
             hit(&r, 90, a, b - a, "funcster serialized function __js_function");
             continue;
         }
-        if (eq(s, a, b, "while")) {
+        if (s[a] == 'w' && eq(s, a, b, "while")) {
             judge_while(s, n, a, b, &r);
             continue;
         }
-        if (eq(s, a, b, "for")) {
+        if (s[a] == 'f' && eq(s, a, b, "for")) {
             judge_for(s, n, a, b, &r);
             continue;
         }
-        if (eq(s, a, b, "function")) {
+        if (s[a] == 'f' && eq(s, a, b, "function")) {
             judge_function(s, n, a, b, &r);
             continue;
         }

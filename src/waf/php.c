@@ -310,7 +310,13 @@ static int fn_suffix(const unsigned char *s, size_t n)
 
 static int word_in(const unsigned char *s, size_t n, const char *const *tab, size_t nt, int ci)
 {
+    if (n == 0)
+        return 0;
+    /* the tables of ci lookups are lower case: the first byte decides first */
+    int c0 = ci ? lc(s[0]) : s[0];
     for (size_t k = 0; k < nt; k++) {
+        if ((unsigned char)tab[k][0] != c0)
+            continue;
         size_t l = strlen(tab[k]);
         if (l == n && (ci ? ci_is(s, n, tab[k]) : memcmp(s, tab[k], n) == 0))
             return 1;
@@ -1426,6 +1432,88 @@ static void analyse_segment(const unsigned char *u, size_t n, res_t *r)
     }
 }
 
+/* Bytes that can start something the analysis scores (see may_score). */
+enum { PB_ANY = 1, PB_EQ, PB_LT, PB_COLON, PB_BRACKET, PB_DOT, PB_QUOTE };
+
+/* The '=' at i may end a php.ini line (ini_line): a name of identifier
+ * bytes and dots before it, only blanks around that name back to the
+ * start of a line or of a segment analysed apart (after a quote or a
+ * fence line). Checked without ini_line's length limits. */
+static int ini_eq(const unsigned char *u, size_t i)
+{
+    size_t b = i;
+    while (b > 0 && (u[b - 1] == ' ' || u[b - 1] == '\t'))
+        b--;
+    size_t e = b;
+    while (b > 0 && (is_idc(u[b - 1]) || u[b - 1] == '.'))
+        b--;
+    if (b == e)
+        return 0;
+    while (b > 0 && (u[b - 1] == ' ' || u[b - 1] == '\t'))
+        b--;
+    /* a line starts the value, follows a '\n', or follows the quote a
+     * string breakout is read after (analyse_segment) */
+    return b == 0 || u[b - 1] == '\n' || u[b - 1] == '\'' || u[b - 1] == '"';
+}
+static const unsigned char php_byte[256] = {
+    ['('] = PB_ANY,     ['$'] = PB_ANY,     ['`'] = PB_ANY,      ['='] = PB_EQ,
+    ['<'] = PB_LT,      [':'] = PB_COLON,   ['['] = PB_BRACKET,  ['{'] = PB_BRACKET,
+    ['.'] = PB_DOT,     ['\''] = PB_QUOTE, ['"'] = PB_QUOTE,
+};
+
+/* A necessary condition for any finding: a call or a group needs '(', a
+ * variable '$', a backtick execution '`', a php.ini line "name =" at the
+ * start of a line, an open tag
+ * "<?", a wrapper "://", a serialized object "O:" / "C:", a BBCode or
+ * Smarty tag "[php]" "{php}" "[/php]" "[\\php]" "{/php}", pieces
+ * concatenated into a name ('sys'.'tem', [sys].[tem]) a '.' and a quote
+ * or a bracket. */
+static int may_score(const unsigned char *u, size_t n)
+{
+    int dot = 0, quote = 0;
+    for (size_t i = 0; i < n; i++) {
+        switch (php_byte[u[i]]) {
+        case 0:
+            break;
+        case PB_ANY:
+            return 1;
+        case PB_EQ:
+            if (ini_eq(u, i))
+                return 1;
+            break;
+        case PB_LT:
+            if (i + 1 < n && u[i + 1] == '?')
+                return 1;
+            break;
+        case PB_COLON:
+            if ((i + 2 < n && u[i + 1] == '/' && u[i + 2] == '/') ||
+                (i > 0 && (u[i - 1] == 'O' || u[i - 1] == 'o' || u[i - 1] == 'C' ||
+                           u[i - 1] == 'c')))
+                return 1;
+            break;
+        case PB_BRACKET:
+            if (i + 1 < n && (u[i + 1] == 'p' || u[i + 1] == 'P' || u[i + 1] == '/' ||
+                              u[i + 1] == '\\'))
+                return 1;
+            quote = 1; /* a bracketed piece counts as a string: [sys].[tem] */
+            if (dot)
+                return 1;
+            break;
+        case PB_DOT:
+            dot = 1;
+            if (quote)
+                return 1;
+            break;
+        default:
+            quote = 1;
+            if (dot)
+                return 1;
+            break;
+        }
+    }
+    return 0;
+}
+
 int rp__waf_php(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -1435,7 +1523,7 @@ int rp__waf_php(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__wa
     m->score = 0;
     m->off = m->len = 0;
     m->evidence[0] = '\0';
-    if (!s || n < 2 || (pt_flags & RP_WAF_PT_NUMBER))
+    if (!s || n < 2 || (pt_flags & RP_WAF_PT_NUMBER) || !may_score(u, n))
         return 0;
     memset(&r, 0, sizeof(r));
     memset(&rf, 0, sizeof(rf));
@@ -1577,9 +1665,11 @@ void rp__waf_php_uploads(const rp_waf_request_t *req, const struct rp__points *p
             rp_str_has_prefix(p, RP_STRLIT("body.multipart.")) && p.n > 24 &&
             memcmp(p.p + p.n - 9, ".filename", 9) == 0)
             is_name = 1;
-        for (size_t k = 0; k < sizeof(hdrs) / sizeof(hdrs[0]) && !is_name; k++)
-            if (rp_str_eq(p, rp_str_c(hdrs[k])))
-                is_name = 1;
+        /* the names are "header.x.." of 13 to 18 bytes */
+        if (!is_name && p.n >= 13 && p.n <= 18 && p.p[7] == 'x' && p.p[0] == 'h')
+            for (size_t k = 0; k < sizeof(hdrs) / sizeof(hdrs[0]) && !is_name; k++)
+                if (rp_str_eq(p, rp_str_c(hdrs[k])))
+                    is_name = 1;
         if (!is_name || pt->value.n == 0)
             continue;
         rp__waf_match_t m;

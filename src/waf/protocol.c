@@ -212,6 +212,19 @@ static int blank(rp_str_t s)
     return rp_str_trim(s).n == 0;
 }
 
+/* "header.<name in lower case>" into path (cut to cap - 1 bytes). */
+static rp_str_t header_path(char *path, size_t cap, rp_str_t name)
+{
+    size_t n = 0;
+    static const char pre[] = "header.";
+    for (; n + 1 < cap && n < sizeof(pre) - 1; n++)
+        path[n] = pre[n];
+    for (size_t j = 0; j < name.n && n + 1 < cap; j++)
+        path[n++] = (char)rp_lower((unsigned char)name.p[j]);
+    path[n] = '\0';
+    return rp_str(path, n);
+}
+
 static void check_headers(pctx_t *c, const rp_waf_request_t *req)
 {
     size_t nhost = 0, nct = 0, ncl = 0;
@@ -220,34 +233,35 @@ static void check_headers(pctx_t *c, const rp_waf_request_t *req)
     char path[80];
     for (size_t i = 0; i < req->nheaders; i++) {
         const rp_waf_header_t *h = &req->headers[i];
-        int n = snprintf(path, sizeof(path), "header.");
-        for (size_t j = 0; j < h->name.n && (size_t)n + 1 < sizeof(path); j++)
-            path[n++] = (char)rp_lower((unsigned char)h->name.p[j]);
-        path[n] = '\0';
-        rp_str_t hp = rp_str(path, (size_t)n);
-        if (ieq(h->name, "host")) {
+        /* the names compared below start with h, c, u or a */
+        int c0 = h->name.n ? rp_lower((unsigned char)h->name.p[0]) : 0;
+        if (c0 == 'h' && ieq(h->name, "host")) {
             if (nhost++ == 0)
                 host = h;
-        } else if (ieq(h->name, "content-type")) {
+        } else if (c0 == 'c' && ieq(h->name, "content-type")) {
             if (nct++ == 1)
                 ct2 = h;
-        } else if (ieq(h->name, "content-length")) {
+        } else if (c0 == 'c' && ieq(h->name, "content-length")) {
             rp_str_t v = rp_str_trim(h->value);
             if (ncl++ == 0)
                 cl = h;
             else if (!rp_str_eq(v, rp_str_trim(cl->value)))
                 cl_differ = 1;
             if (!all_digits(v))
-                report(c, hp, h->value, h->value, 40, 0, "Content-Length is not a number");
-        } else if ((ieq(h->name, "user-agent") || ieq(h->name, "accept")) && blank(h->value)) {
-            report(c, hp, h->value, h->value, 20, 0, "empty %s header", path + 7);
+                report(c, header_path(path, sizeof(path), h->name), h->value, h->value, 40, 0,
+                       "Content-Length is not a number");
+        } else if ((c0 == 'u' || c0 == 'a') &&
+                   (ieq(h->name, "user-agent") || ieq(h->name, "accept")) && blank(h->value)) {
+            report(c, header_path(path, sizeof(path), h->name), h->value, h->value, 20, 0,
+                   "empty %s header", path + 7);
         }
         if (h->value.n > MAX_HEADER_VALUE && !ieq(h->name, "cookie"))
-            report(c, hp, h->value, h->value, 30, 0, "value of %zu bytes in %s", h->value.n, path);
+            report(c, header_path(path, sizeof(path), h->name), h->value, h->value, 30, 0,
+                   "value of %zu bytes in %s", h->value.n, path);
         const char *z = memchr(h->value.p, '\0', h->value.n);
         if (z)
-            report(c, hp, h->value, h->value, 45, (size_t)(z - h->value.p), "NUL byte in %s",
-                   path);
+            report(c, header_path(path, sizeof(path), h->name), h->value, h->value, 45,
+                   (size_t)(z - h->value.p), "NUL byte in %s", path);
     }
     if (req->nheaders > MAX_HEADERS)
         report(c, RP_STRLIT("request.headers"), RP_STR_NULL, RP_STR_NULL, 30, 0, "%zu headers",
@@ -411,6 +425,18 @@ static int raw_fault(rp_str_t raw, int pct, size_t *at)
     return fault;
 }
 
+/* A '%' followed by 'u' or 'U' in raw: what a %uFFxx needs. */
+static int pct_u(rp_str_t raw)
+{
+    const char *p = raw.p, *end = raw.p + raw.n;
+    while (p < end && (p = memchr(p, '%', (size_t)(end - p))) != NULL) {
+        if (p + 1 < end && (p[1] | 0x20) == 'u')
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
 /* Why an anomaly point could not be decoded. */
 static int classify(const rp_waf_point_t *pt, const rp__points_t *pts, size_t *at)
 {
@@ -484,7 +510,8 @@ static void check_points(pctx_t *c, const rp_waf_request_t *req, const rp__point
             /* %uFFxx decodes fine (to a full-width form that some
              * back-ends fold to ASCII): only a raw scan sees it */
             if (pt->depth == 0 && (pt->flags & RP_WAF_PT_DECODED) && pct_syntax(pt) &&
-                raw_fault(pt->raw, 1, &where) == A_FULLWIDTH && count[A_FULLWIDTH]++ == 0) {
+                pct_u(pt->raw) && raw_fault(pt->raw, 1, &where) == A_FULLWIDTH &&
+                count[A_FULLWIDTH]++ == 0) {
                 first[A_FULLWIDTH] = i;
                 at[A_FULLWIDTH] = where;
             }

@@ -48,8 +48,9 @@
  *    non-hostname byte.
  *
  * Cost: one pass over the User-Agent (at most UA_ITEMS items), the header
- * names once, and per point a memchr() walk over '.' and a memmem() for
- * "acunetix"; no allocation. At most MAX_REPORTS findings per request.
+ * names once, and per point a memchr() walk over '.' and one over 'x' (the
+ * last byte of "acunetix"); no allocation. At most MAX_REPORTS findings
+ * per request.
  */
 #include "waf/waf_int.h"
 
@@ -127,6 +128,21 @@ static const tool_t tools[] = {
     { "zgrab", 65, 0, "zgrab" },
     { "whatweb", 65, 0, "WhatWeb" },
     { "httpx - open-source project", 70, 0, "httpx (ProjectDiscovery)" },
+};
+
+/* The first two bytes of the tool names, lowercased, as a bit matrix:
+ * bit (b & 31) of tool_pairs[a & 31] is set for a name starting "ab".
+ * A filter (digits share bits with letters); test_scanner checks that it
+ * covers the table. */
+static const uint32_t tool_pairs[32] = {
+    0x00000000u, 0x00040008u, 0x00080000u, 0x00008000u,
+    0x00008200u, 0x00000000u, 0x00200060u, 0x00048000u,
+    0x02100002u, 0x00004000u, 0x00008002u, 0x00000000u,
+    0x00000000u, 0x00008022u, 0x00282220u, 0x00010000u,
+    0x00000002u, 0x00200000u, 0x00000000u, 0x00020800u,
+    0x00000000u, 0x00000000u, 0x00000000u, 0x00090160u,
+    0x00080000u, 0x00000000u, 0x00002082u, 0x00000000u,
+    0x00000000u, 0x00000000u, 0x00000000u, 0x00000000u,
 };
 
 /* ---------------------------------------------------------------------- */
@@ -242,6 +258,13 @@ static const tool_t *item_tool(const char *s, size_t n, const rp__ua_item_t *it)
 {
     const char *p = s + it->pos;
     size_t len = it->len, nl = 0;
+    /* every name and phrase has 3 bytes or more, the second not a blank:
+     * its first two bytes must be the item's (lowercased) */
+    if (len == 0 || it->pos + 1 >= n)
+        return NULL;
+    char c0 = (char)rp_lower((unsigned char)p[0]), c1 = (char)rp_lower((unsigned char)p[1]);
+    if (!(tool_pairs[c0 & 31] >> (c1 & 31) & 1u))
+        return NULL;
     /* the name: up to '/', a blank, ':' or '=' */
     while (nl < len && p[nl] != '/' && !is_space((unsigned char)p[nl]) && p[nl] != ':' &&
            p[nl] != '=')
@@ -254,6 +277,8 @@ static const tool_t *item_tool(const char *s, size_t n, const rp__ua_item_t *it)
     for (size_t t = 0; t < RP_ARRAY_SIZE(tools); t++) {
         const tool_t *tl = &tools[t];
         int hit;
+        if (tl->name[0] != c0 || tl->name[1] != c1)
+            continue;
         if (strchr(tl->name, ' '))
             hit = phrase_at(p, n - it->pos, tl->name);
         else
@@ -355,6 +380,22 @@ static int find_oob(rp_str_t v, size_t *off)
     return -1;
 }
 
+/* The first "acunetix" in v starting at or after from (NULL: none): its
+ * 'x', a rare byte, found by memchr, then the 7 bytes before it. */
+static const char *find_acunetix(rp_str_t v, size_t from)
+{
+    if (from + 7 >= v.n)
+        return NULL;
+    const char *end = v.p + v.n;
+    const char *x = v.p + from + 7;
+    while (x < end && (x = memchr(x, 'x', (size_t)(end - x))) != NULL) {
+        if (memcmp(x - 7, "acunetix", 8) == 0)
+            return x - 7;
+        x++;
+    }
+    return NULL;
+}
+
 /* ---------------------------------------------------------------------- */
 /* The request-level check.                                                 */
 
@@ -376,6 +417,19 @@ static void report(sctx_t *c, rp_str_t path, rp_str_t raw, rp_str_t value,
     rp__waf_report(c->ctx, RP_WAF_SCANNER, path, raw, value, m);
 }
 
+/* "header.<name in lower case>" into path (cut to cap - 1 bytes). */
+static rp_str_t header_path(char *path, size_t cap, rp_str_t name)
+{
+    size_t n = 0;
+    static const char pre[] = "header.";
+    for (; n + 1 < cap && n < sizeof(pre) - 1; n++)
+        path[n] = pre[n];
+    for (size_t j = 0; j < name.n && n + 1 < cap; j++)
+        path[n++] = (char)rp_lower((unsigned char)name.p[j]);
+    path[n] = '\0';
+    return rp_str(path, n);
+}
+
 static int header_is(rp_str_t name, const char *lower)
 {
     return name_is(name.p, name.n, lower);
@@ -391,18 +445,19 @@ void rp__waf_scanner_check(const rp_waf_request_t *req, const struct rp__points 
     for (size_t i = 0; i < req->nheaders; i++) {
         const rp_waf_header_t *h = &req->headers[i];
         rp_str_t name = h->name;
-        int n = snprintf(path, sizeof(path), "header.");
-        for (size_t j = 0; j < name.n && (size_t)n + 1 < sizeof(path); j++)
-            path[n++] = (char)rp_lower((unsigned char)name.p[j]);
-        path[n] = '\0';
-        rp_str_t hp = rp_str(path, (size_t)n);
+        /* only these names matter: u.., x.., a.. (a cheap first test) */
+        int c0 = name.n ? rp_lower((unsigned char)name.p[0]) : 0;
+        if (c0 != 'u' && c0 != 'x' && c0 != 'a')
+            continue;
         if (header_is(name, "user-agent") || header_is(name, "x-scanner")) {
             if (rp__waf_scanner_ua(h->value.p, h->value.n, &m) > 0)
-                report(&c, hp, h->value, h->value, &m);
+                report(&c, header_path(path, sizeof(path), name), h->value, h->value, &m);
         } else if (name.n > 9 && rp_str_ieq(rp_str(name.p, 9), RP_STRLIT("acunetix-"))) {
+            rp_str_t hp = header_path(path, sizeof(path), name);
             set_match(&m, 85, 0, h->value.n, "Acunetix header ", path + 7);
             report(&c, hp, h->value, h->value, &m);
         } else if (header_is(name, "x-zap-scan-id")) {
+            rp_str_t hp = header_path(path, sizeof(path), name);
             set_match(&m, 80, 0, h->value.n, "OWASP ZAP header ", path + 7);
             report(&c, hp, h->value, h->value, &m);
         }
@@ -413,14 +468,14 @@ void rp__waf_scanner_check(const rp_waf_request_t *req, const struct rp__points 
         rp_str_t v = pt->value;
         if (v.n < 8)
             continue;
-        /* the markers are written in lower case by the tool: memmem */
-        const char *mk = memmem(v.p, v.n, "acunetix", 8);
+        /* the markers are written in lower case by the tool */
+        const char *mk = find_acunetix(v, 0);
         while (mk) {
             rp_str_t rest = rp_str(mk, (size_t)(v.p + v.n - mk));
             if (rp_str_has_prefix(rest, RP_STRLIT("acunetix-wvs-test-for-some-inexistent-file")) ||
                 rp_str_has_prefix(rest, RP_STRLIT("acunetix_wvs_security_test")))
                 break;
-            mk = memmem(mk + 8, rest.n - 8, "acunetix", 8);
+            mk = find_acunetix(v, (size_t)(mk - v.p) + 8);
         }
         if (mk) {
             m.score = 85;

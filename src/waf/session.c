@@ -59,10 +59,32 @@ static int iprefix(rp_str_t s, const char *w)
     return 1;
 }
 
-/* Case-insensitive search of w (lower case) in s from `from`. */
+/* Case-insensitive search of w (lower case) in s from `from`. A byte of
+ * w that is not a letter is the same in any case: memchr finds where it
+ * is, and only there is w compared. */
 static size_t ifind(rp_str_t s, size_t from, const char *w)
 {
-    size_t k = strlen(w);
+    size_t k = strlen(w), a = 0;
+    while (a < k && w[a] >= 'a' && w[a] <= 'z')
+        a++;
+    if (a < k) {
+        for (size_t q = from + a; q < s.n;) {
+            const char *p = memchr(s.p + q, w[a], s.n - q);
+            if (!p)
+                break;
+            q = (size_t)(p - s.p);
+            size_t i = q - a;
+            if (i + k > s.n)
+                break;
+            size_t j = 0;
+            while (j < k && lc((unsigned char)s.p[i + j]) == w[j])
+                j++;
+            if (j == k)
+                return i;
+            q++;
+        }
+        return (size_t)-1;
+    }
     for (size_t i = from; i + k <= s.n; i++) {
         size_t j = 0;
         while (j < k && lc((unsigned char)s.p[i + j]) == w[j])
@@ -90,8 +112,11 @@ static const char *const generic_names[] = {
 /* 2: a framework cookie name; 1: a generic one; 0: not a session name. */
 static int session_name(rp_str_t k)
 {
+    if (k.n == 0)
+        return 0;
+    char c0 = (char)lc((unsigned char)k.p[0]);
     for (size_t i = 0; framework_names[i]; i++) {
-        if (ieq(k, framework_names[i]))
+        if (framework_names[i][0] == c0 && ieq(k, framework_names[i]))
             return strcmp(framework_names[i], "sessionid") == 0 ? 1 : 2;
     }
     /* ASPSESSIONIDQQGGGNCG: IIS appends eight letters */

@@ -273,11 +273,20 @@ static int path_arg(const char *s, size_t n, xtok_t a, size_t after)
  */
 static void scan(const char *s, size_t n, size_t from, int prev0, int stop_other, xres_t *r)
 {
-    size_t i = from;
-    int prev = prev0;
+    size_t i = from, jc = 0;
+    int prev = prev0, cached = 0;
+    xtok_t nxc = { T_END, 0, 0 };
     memset(r, 0, sizeof(*r));
     for (;;) {
-        xtok_t t = lex(s, n, &i);
+        /* the look-ahead token of the last round is this one */
+        xtok_t t;
+        if (cached) {
+            t = nxc;
+            i = jc;
+            cached = 0;
+        } else {
+            t = lex(s, n, &i);
+        }
         if (t.type == T_END)
             break;
         if (t.type == T_OTHER) {
@@ -288,6 +297,9 @@ static void scan(const char *s, size_t n, size_t from, int prev0, int stop_other
         }
         size_t j = i;
         xtok_t nx = lex(s, n, &j);
+        nxc = nx;
+        jc = j;
+        cached = 1;
         if (t.type == T_NAME && nx.type == T_LP) {
             int nt = in_list(s, t, node_types), fn = in_list(s, t, functions);
             if (nt || fn) {
@@ -369,6 +381,14 @@ int rp__waf_xpath(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__
     m->evidence[0] = '\0';
     if (!s || n < 3 || (pt_flags & RP_WAF_PT_NUMBER))
         return 0;
+    /* every feature needs a '(' (a call), a '/' (a path) or "::" (an axis) */
+    if (!memchr(s, '(', n) && !memchr(s, '/', n)) {
+        const char *c = memchr(s, ':', n);
+        while (c && !(c + 1 < s + n && c[1] == ':'))
+            c = c + 1 < s + n ? memchr(c + 1, ':', (size_t)(s + n - c - 1)) : NULL;
+        if (!c)
+            return 0;
+    }
 
     int score = 0;
     size_t off = 0, end = 0;

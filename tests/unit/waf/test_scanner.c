@@ -5,7 +5,7 @@
  */
 #include "test.h"
 
-#include "waf/waf_int.h"
+#include "waf/scanner.c" /* the tool table and its filter */
 
 static int ua_detect(const char *s, size_t n, unsigned src, unsigned flags, rp__waf_match_t *m)
 {
@@ -254,6 +254,16 @@ TEST(engine_probes)
     CHECK(!(v.attacks & (1u << RP_WAF_SCANNER)));
 }
 
+TEST(tool_filter)
+{
+    /* every tool name passes the two-byte filter of item_tool */
+    for (size_t t = 0; t < RP_ARRAY_SIZE(tools); t++) {
+        const char *nm = tools[t].name;
+        CHECK(strlen(nm) >= 3 && nm[1] != ' ');
+        CHECK(tool_pairs[nm[0] & 31] >> (nm[1] & 31) & 1u);
+    }
+}
+
 TEST(engine_big)
 {
     /* 1 MiB of dots and "oast" in a body, a 1 MiB User-Agent: fast */
@@ -283,6 +293,7 @@ int main(void)
     RUN(engine_user_agent);
     RUN(engine_headers);
     RUN(engine_probes);
+    RUN(tool_filter);
     RUN(engine_big);
     rp_waf_scratch_free(scr);
     rp_waf_free(waf);
