@@ -10,6 +10,7 @@
  */
 #include "waf/waf_int.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,10 +160,25 @@ static void copy_str(char *dst, size_t cap, const char *src)
     dst[l] = '\0';
 }
 
-static int has_any(rp_str_t v, const char *set)
+/* The bytes a value holds, as a 256-bit set: computed once per point,
+ * then each detector's trigger bytes are looked up in it. */
+typedef struct byteset {
+    uint64_t w[4];
+} byteset_t;
+
+static void byteset_of(rp_str_t v, byteset_t *b)
 {
+    const unsigned char *u = (const unsigned char *)v.p;
+    memset(b, 0, sizeof(*b));
     for (size_t i = 0; i < v.n; i++)
-        if (strchr(set, v.p[i]) && v.p[i] != '\0')
+        b->w[u[i] >> 6] |= 1ull << (u[i] & 63);
+}
+
+/* Does the value hold any byte of set (a NUL-terminated list)? */
+static int has_any(const byteset_t *b, const char *set)
+{
+    for (const unsigned char *c = (const unsigned char *)set; *c; c++)
+        if (b->w[*c >> 6] & (1ull << (*c & 63)))
             return 1;
     return 0;
 }
@@ -314,12 +330,14 @@ int rp_waf_inspect_ex(const rp_waf_t *w, rp_waf_scratch_t *s, const rp_waf_reque
         if ((pt->src & RP_WAF_SRC_HEADER) && pt->depth == 0 && structured_header(pt->path))
             continue;
         unsigned skip = nex ? excluded(pt, ex, nex) : 0;
+        byteset_t bytes;
+        byteset_of(pt->value, &bytes);
         for (size_t k = 0; k < rp__waf_ndetectors; k++) {
             const rp__waf_detector_t *d = &rp__waf_detectors[k];
             if (!(d->sources & pt->src) || !(w->opts.attacks & (1u << d->attack)) ||
                 (skip & (1u << d->attack)))
                 continue;
-            if (d->trigger_bytes && !has_any(pt->value, d->trigger_bytes))
+            if (d->trigger_bytes && !has_any(&bytes, d->trigger_bytes))
                 continue;
             rp__waf_match_t m;
             m.score = 0;
