@@ -7,7 +7,9 @@
  * score is 0..100 and equals m.score; the evidence is NUL-terminated,
  * starts with the class prefix and is empty exactly when the score is 0;
  * off + len <= n; the verdict is deterministic; a JSON number is never
- * flagged.
+ * flagged; a flagged value holds one of the detector's trigger bytes (the
+ * engine skips the detector on values without any: that shortcut must
+ * never change a verdict).
  */
 #ifndef RP_FUZZ_DETECTOR_H
 #define RP_FUZZ_DETECTOR_H
@@ -17,6 +19,23 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The detector's trigger bytes in the engine's table, or NULL. */
+static const char *fuzz_triggers(rp__waf_detect_fn det)
+{
+    for (size_t k = 0; k < rp__waf_ndetectors; k++)
+        if (rp__waf_detectors[k].detect == det)
+            return rp__waf_detectors[k].trigger_bytes;
+    return NULL;
+}
+
+static int fuzz_holds_any(const char *s, size_t n, const char *set)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] && strchr(set, s[i]))
+            return 1;
+    return 0;
+}
 
 static void fuzz_check_match(rp__waf_detect_fn det, const char *prefix, const char *s, size_t n,
                              unsigned src, unsigned flags)
@@ -34,16 +53,30 @@ static void fuzz_check_match(rp__waf_detect_fn det, const char *prefix, const ch
     RP_BUG_ON(m.off > n || m.len > n - m.off);
     if (flags & RP_WAF_PT_NUMBER)
         RP_BUG_ON(sc != 0);
+    const char *trig = fuzz_triggers(det);
+    if (sc != 0 && trig)
+        RP_BUG_ON(!fuzz_holds_any(s, n, trig));
     memset(&m2, 0x5a, sizeof(m2));
     RP_BUG_ON(det(s, n, src, flags, &m2) != sc);
     RP_BUG_ON(m2.off != m.off || m2.len != m.len || strcmp(m2.evidence, m.evidence) != 0);
 }
 
-static int fuzz_detector(rp__waf_detect_fn det, const char *prefix, const uint8_t *data,
-                         size_t size)
+/* The value checks of fuzz_detector() on a decoded input (sel: its first
+ * byte), for targets that check more than the detector. */
+static void fuzz_detector_value(rp__waf_detect_fn det, const char *prefix, unsigned sel,
+                                const char *s, size_t size)
 {
     static const unsigned srcs[] = { RP_WAF_SRC_QUERY, RP_WAF_SRC_PATH, RP_WAF_SRC_HEADER,
                                      RP_WAF_SRC_COOKIE, RP_WAF_SRC_BODY };
+    unsigned src = srcs[(sel >> 4) % 5];
+    fuzz_check_match(det, prefix, s, size, src, 0);
+    fuzz_check_match(det, prefix, s, size, src, (sel & 1) ? RP_WAF_PT_KEY : RP_WAF_PT_DECODED);
+    fuzz_check_match(det, prefix, s, size, src, RP_WAF_PT_NUMBER);
+}
+
+static int fuzz_detector(rp__waf_detect_fn det, const char *prefix, const uint8_t *data,
+                         size_t size)
+{
     unsigned sel = size ? data[0] : 0;
     if (size) {
         data++;
@@ -54,10 +87,7 @@ static int fuzz_detector(rp__waf_detect_fn det, const char *prefix, const uint8_
         return 0;
     if (size)
         memcpy(s, data, size);
-    unsigned src = srcs[(sel >> 4) % 5];
-    fuzz_check_match(det, prefix, s, size, src, 0);
-    fuzz_check_match(det, prefix, s, size, src, (sel & 1) ? RP_WAF_PT_KEY : RP_WAF_PT_DECODED);
-    fuzz_check_match(det, prefix, s, size, src, RP_WAF_PT_NUMBER);
+    fuzz_detector_value(det, prefix, sel, s, size);
     free(s);
     return 0;
 }

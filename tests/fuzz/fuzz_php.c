@@ -9,7 +9,7 @@
  * with "php" and is empty exactly when the score is 0; off + len <= n; the
  * verdict is deterministic; a JSON number is never flagged.
  */
-#include "waf/waf_int.h"
+#include "fuzz_detector.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,30 +17,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_match(const char *s, size_t n, unsigned src, unsigned flags)
-{
-    rp__waf_match_t m, m2;
-    int sc;
-
-    memset(&m, 0xa5, sizeof(m));
-    sc = rp__waf_php(s, n, src, flags, &m);
-    RP_BUG_ON(sc < 0 || sc > 100);
-    RP_BUG_ON(sc != m.score);
-    RP_BUG_ON(memchr(m.evidence, '\0', sizeof(m.evidence)) == NULL);
-    RP_BUG_ON((sc == 0) != (m.evidence[0] == '\0'));
-    RP_BUG_ON(sc != 0 && strncmp(m.evidence, "php", 3) != 0);
-    RP_BUG_ON(m.off > n || m.len > n - m.off);
-    if (flags & RP_WAF_PT_NUMBER)
-        RP_BUG_ON(sc != 0);
-    memset(&m2, 0x5a, sizeof(m2));
-    RP_BUG_ON(rp__waf_php(s, n, src, flags, &m2) != sc);
-    RP_BUG_ON(m2.off != m.off || m2.len != m.len || strcmp(m2.evidence, m.evidence) != 0);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const unsigned srcs[] = { RP_WAF_SRC_QUERY, RP_WAF_SRC_PATH, RP_WAF_SRC_HEADER,
-                                     RP_WAF_SRC_COOKIE, RP_WAF_SRC_BODY };
     unsigned sel = size ? data[0] : 0;
     if (size) {
         data++;
@@ -51,10 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (size)
         memcpy(s, data, size);
-    unsigned src = srcs[(sel >> 4) % 5];
-    check_match(s, size, src, 0);
-    check_match(s, size, src, (sel & 1) ? RP_WAF_PT_KEY : RP_WAF_PT_DECODED);
-    check_match(s, size, src, RP_WAF_PT_NUMBER);
+    fuzz_detector_value(rp__waf_php, "php", sel, s, size);
     {
         rp__waf_match_t m;
         int sc = rp__php_filename(s, size, &m);
