@@ -24,6 +24,8 @@ typedef struct rp_str {
 } rp_str_t;
 
 #define RP_STRLIT(s) ((rp_str_t){ (s), sizeof(s) - 1 })
+/* The same as an initializer, for static tables of literals. */
+#define RP_STRINIT(s) { (s), sizeof(s) - 1 }
 #define RP_STR_NULL ((rp_str_t){ NULL, 0 })
 #define RP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define RP_MIN(a, b) ((a) < (b) ? (a) : (b))

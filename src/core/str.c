@@ -5,9 +5,12 @@ int rp_str_ieq(rp_str_t a, rp_str_t b)
 {
     if (a.n != b.n)
         return 0;
-    for (size_t i = 0; i < a.n; i++)
-        if (rp_lower((unsigned char)a.p[i]) != rp_lower((unsigned char)b.p[i]))
+    for (size_t i = 0; i < a.n; i++) {
+        unsigned x = (unsigned char)a.p[i], y = (unsigned char)b.p[i];
+        /* equal, or the same ASCII letter in the other case */
+        if (x != y && ((x ^ y) != 0x20 || (unsigned)((x | 0x20) - 'a') >= 26))
             return 0;
+    }
     return 1;
 }
 

@@ -38,10 +38,8 @@ static int tchar(int c)
            (c && strchr("!#$%&'*+-.^_`|~", c) != NULL);
 }
 
-static int ieq(rp_str_t s, const char *w)
-{
-    return rp_str_ieq(s, rp_str_c(w));
-}
+/* s equals the literal w, in any case */
+#define ieq(s, w) rp_str_ieq((s), RP_STRLIT(w))
 
 /* Case-insensitive search of w (lower case) in s; offset or (size_t)-1. */
 static size_t ifind(rp_str_t s, const char *w)

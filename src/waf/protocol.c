@@ -116,21 +116,17 @@ static const char *printable(char *buf, size_t cap, rp_str_t s)
 
 #define PATHF(s_) (int)RP_MIN((s_).n, (size_t)72), (s_).p
 
-static int ieq(rp_str_t s, const char *lit)
-{
-    return rp_str_ieq(s, rp_str_c(lit));
-}
+/* s equals the literal lit, in any case */
+#define ieq(s, lit) rp_str_ieq((s), RP_STRLIT(lit))
 
 /* ---------------------------------------------------------------------- */
 /* Method.                                                                  */
 
-static int in_list(rp_str_t m, const char *const *l, size_t n, int ci)
+static int in_list(rp_str_t m, const rp_str_t *l, size_t n, int ci)
 {
-    for (size_t i = 0; i < n; i++) {
-        rp_str_t k = rp_str_c(l[i]);
-        if (ci ? rp_str_ieq(m, k) : rp_str_eq(m, k))
+    for (size_t i = 0; i < n; i++)
+        if (ci ? rp_str_ieq(m, l[i]) : rp_str_eq(m, l[i]))
             return 1;
-    }
     return 0;
 }
 
@@ -142,15 +138,18 @@ static int is_tchar(int c)
 
 static void check_method(pctx_t *c, rp_str_t m)
 {
-    static const char *const api[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" };
-    static const char *const diag[] = { "TRACE", "TRACK", "DEBUG" };
-    static const char *const dav[] = {
-        "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "SEARCH",
-        "REPORT", "MKACTIVITY", "CHECKOUT", "CHECKIN", "MERGE", "VERSION-CONTROL",
-        "MKWORKSPACE", "UPDATE", "LABEL", "BASELINE-CONTROL", "MKCALENDAR", "ACL",
-        "ORDERPATCH", "BIND", "UNBIND", "REBIND", "UNCHECKOUT", "MKREDIRECTREF",
-        "UPDATEREDIRECTREF",
+#define S RP_STRINIT
+    static const rp_str_t api[] = { S("GET"), S("HEAD"), S("POST"), S("PUT"),
+                                    S("PATCH"), S("DELETE"), S("OPTIONS") };
+    static const rp_str_t diag[] = { S("TRACE"), S("TRACK"), S("DEBUG") };
+    static const rp_str_t dav[] = {
+        S("PROPFIND"), S("PROPPATCH"), S("MKCOL"), S("COPY"), S("MOVE"), S("LOCK"),
+        S("UNLOCK"), S("SEARCH"), S("REPORT"), S("MKACTIVITY"), S("CHECKOUT"), S("CHECKIN"),
+        S("MERGE"), S("VERSION-CONTROL"), S("MKWORKSPACE"), S("UPDATE"), S("LABEL"),
+        S("BASELINE-CONTROL"), S("MKCALENDAR"), S("ACL"), S("ORDERPATCH"), S("BIND"),
+        S("UNBIND"), S("REBIND"), S("UNCHECKOUT"), S("MKREDIRECTREF"), S("UPDATEREDIRECTREF"),
     };
+#undef S
     rp_str_t path = RP_STRLIT("request.method");
     char buf[40];
     if (m.n == 0 || in_list(m, api, RP_ARRAY_SIZE(api), 0))

@@ -252,7 +252,8 @@ static void report(rp__waf_ctx_t *ctx, const rp_waf_point_t *pt, size_t off, siz
 static void cookie_setter(rp__waf_ctx_t *ctx, const rp_waf_point_t *pt)
 {
     rp_str_t v = pt->value;
-    size_t at = ifind(v, 0, "http-equiv");
+    /* "http-equiv" needs a '-', ".cookie" a '.': most values have neither */
+    size_t at = memchr(v.p, '-', v.n) ? ifind(v, 0, "http-equiv") : (size_t)-1;
     if (at != (size_t)-1) {
         size_t k = at + 10;
         while (k < v.n && k < at + 16 && !(lc((unsigned char)v.p[k]) >= 'a' && lc((unsigned char)v.p[k]) <= 'z'))
@@ -262,7 +263,8 @@ static void cookie_setter(rp__waf_ctx_t *ctx, const rp_waf_point_t *pt)
             return;
         }
     }
-    for (size_t from = 0; from < v.n;) {
+    const char *dot = memchr(v.p, '.', v.n);
+    for (size_t from = dot ? (size_t)(dot - v.p) : v.n; from < v.n;) {
         at = ifind(v, from, ".cookie");
         if (at == (size_t)-1)
             return;

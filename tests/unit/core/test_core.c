@@ -13,6 +13,21 @@ TEST(str_basics)
     CHECK_STR(rp_str_trim(RP_STRLIT("   ")), "");
 }
 
+/* Case folding is ASCII letters only: every pair of bytes agrees with
+ * rp_lower(), so '@' and '`' ([ and {, bytes >= 0x80) stay distinct. */
+TEST(str_ieq_every_byte_pair)
+{
+    for (int x = 0; x < 256; x++)
+        for (int y = 0; y < 256; y++) {
+            char a = (char)x, b = (char)y;
+            int want = rp_lower(x) == rp_lower(y);
+            if (rp_str_ieq(rp_str(&a, 1), rp_str(&b, 1)) != want) {
+                CHECK_EQ_INT(x * 256 + y, -1);
+                return;
+            }
+        }
+}
+
 TEST(str_to_u64)
 {
     uint64_t v = 0;
@@ -152,6 +167,7 @@ TEST(clock_and_time)
 int main(void)
 {
     RUN(str_basics);
+    RUN(str_ieq_every_byte_pair);
     RUN(str_to_u64);
     RUN(list_elements);
     RUN(arena);
