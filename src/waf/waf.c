@@ -296,23 +296,11 @@ static int structured_header(rp_str_t path)
     rp_str_t name = rp_str(path.p + 7, path.n - 7);
     if (name.n >= 4 && memcmp(name.p, "sec-", 4) == 0)
         return 1; /* sec-fetch-*, sec-ch-ua*: browser-set */
-    size_t lo = 0, hi = RP_ARRAY_SIZE(structured_headers);
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const char *k = structured_headers[mid].p;
-        size_t kn = structured_headers[mid].n, m = RP_MIN(name.n, kn), j = 0;
-        /* memcmp over the shorter length, then the shorter first */
-        while (j < m && name.p[j] == k[j])
-            j++;
-        int c = j < m ? (int)(unsigned char)name.p[j] - (int)(unsigned char)k[j]
-                      : (name.n < kn ? -1 : name.n > kn);
-        if (c == 0)
+    /* lengths and first bytes rule out all but one or two names */
+    for (size_t i = 0; i < RP_ARRAY_SIZE(structured_headers); i++)
+        if (structured_headers[i].n == name.n && structured_headers[i].p[0] == name.p[0] &&
+            memcmp(structured_headers[i].p, name.p, name.n) == 0)
             return 1;
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
     return 0;
 }
 
