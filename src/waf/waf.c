@@ -123,28 +123,39 @@ const rp_waf_point_t *rp_waf_points(const rp_waf_scratch_t *s, size_t *n)
  * (and backslash) as \xNN; cut at cap-1, with "..." marking a cut. */
 static void excerpt(char *out, size_t cap, const char *p, size_t n)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)p[i];
-        int plain = ch >= 0x20 && ch < 0x7f && ch != '\\';
-        size_t need = plain ? 1 : 4;
-        if (o + need + 4 > cap) {
-            memcpy(out + o, "...", 3);
-            o += 3;
-            break;
+    /* a byte needing `need` output bytes fits while o + need + 4 <= cap
+     * (room left for "..." and the NUL) */
+    size_t o = 0, i = 0;
+    while (i < n) {
+        size_t j = i, end = RP_MIN(n, i + cap); /* a longer run is cut anyway */
+        while (j < end && (unsigned char)p[j] >= 0x20 && (unsigned char)p[j] < 0x7f && p[j] != '\\')
+            j++;
+        if (j > i) {
+            /* a run of plain bytes: as many as fit, at once */
+            size_t fit = o + 5 <= cap ? cap - 4 - o : 0;
+            size_t k = RP_MIN(j - i, fit);
+            memcpy(out + o, p + i, k);
+            o += k;
+            i += k;
+            if (i < j)
+                goto cut;
+            continue;
         }
-        if (plain) {
-            out[o++] = (char)ch;
-        } else {
-            static const char hex[] = "0123456789abcdef";
-            out[o] = '\\';                /* as "\\x%02x" */
-            out[o + 1] = 'x';
-            out[o + 2] = hex[ch >> 4];
-            out[o + 3] = hex[ch & 15];
-            o += 4;
-        }
+        if (o + 8 > cap)
+            goto cut;
+        static const char hex[] = "0123456789abcdef";
+        unsigned char ch = (unsigned char)p[i++];
+        out[o] = '\\';                /* as "\\x%02x" */
+        out[o + 1] = 'x';
+        out[o + 2] = hex[ch >> 4];
+        out[o + 3] = hex[ch & 15];
+        o += 4;
     }
     out[o] = '\0';
+    return;
+cut:
+    memcpy(out + o, "...", 3);
+    out[o + 3] = '\0';
 }
 
 /* The decoded excerpt: a window around the match, starting a little
