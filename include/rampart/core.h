@@ -40,7 +40,11 @@ static inline int rp_str_eq(rp_str_t a, rp_str_t b)
 }
 /* ASCII case-insensitive equality (header names, methods, tokens). */
 int rp_str_ieq(rp_str_t a, rp_str_t b);
-int rp_str_has_prefix(rp_str_t s, rp_str_t prefix);
+/* Inline: with a literal prefix the compare is a few instructions. */
+static inline int rp_str_has_prefix(rp_str_t s, rp_str_t prefix)
+{
+    return s.n >= prefix.n && (prefix.n == 0 || memcmp(s.p, prefix.p, prefix.n) == 0);
+}
 int rp_str_ihas_suffix(rp_str_t s, rp_str_t suffix);
 /* Strips leading/trailing SP and HTAB. */
 rp_str_t rp_str_trim(rp_str_t s);

@@ -14,11 +14,6 @@ int rp_str_ieq(rp_str_t a, rp_str_t b)
     return 1;
 }
 
-int rp_str_has_prefix(rp_str_t s, rp_str_t prefix)
-{
-    return s.n >= prefix.n && (prefix.n == 0 || memcmp(s.p, prefix.p, prefix.n) == 0);
-}
-
 int rp_str_ihas_suffix(rp_str_t s, rp_str_t suffix)
 {
     if (s.n < suffix.n)
