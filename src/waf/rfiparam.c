@@ -35,10 +35,12 @@ static int iprefix(rp_str_t s, const char *w)
 }
 
 /* Parameter names of known RFI sinks (lower case, as sent). */
-static const char *const rfi_names[] = {
-    "mosconfig_absolute_path", "_conf[path]", "_server[document_root]", "gallery_basedir",
-    "path[docroot]", "appserv_root", "config[root_dir]", NULL,
+#define S RP_STRINIT
+static const rp_str_t rfi_names[] = {
+    S("mosconfig_absolute_path"), S("_conf[path]"), S("_server[document_root]"),
+    S("gallery_basedir"), S("path[docroot]"), S("appserv_root"), S("config[root_dir]"),
 };
+#undef S
 
 static const char *const schemes[] = { "http://", "https://", "ftp://", "ftps://", "file://", NULL };
 
@@ -51,8 +53,8 @@ void rp__waf_rfi_params(const rp_waf_request_t *req, const struct rp__points *pt
         if (!(pt->flags & RP_WAF_PT_KEY) || !(pt->src & (RP_WAF_SRC_QUERY | RP_WAF_SRC_BODY)))
             continue;
         int known = 0;
-        for (size_t k = 0; rfi_names[k] && !known; k++)
-            known = rp_str_ieq(pt->value, rp_str_c(rfi_names[k]));
+        for (size_t k = 0; k < RP_ARRAY_SIZE(rfi_names) && !known; k++)
+            known = rp_str_ieq(pt->value, rfi_names[k]);
         if (!known)
             continue;
         const rp_waf_point_t *val = &pts->v[i + 1];

@@ -96,18 +96,21 @@ static size_t ifind(rp_str_t s, size_t from, const char *w)
 }
 
 /* Session cookie names of web frameworks (lower case). */
-static const char *const framework_names[] = {
-    "jsessionid", "phpsessid", "phpsession", "asp.net_sessionid", "aspsessionid",
-    "laravel_session", "connect.sid", "_flask_session", "next-auth.session-token",
-    "__host-next-auth.session-token", "__secure-next-auth.session-token", "meteor_login_token",
-    "rack.session", "play_session", "sails.sid", "cakephp", "ci_session", "koa.sess",
-    "koa:sess", "cfid", "cftoken", "cfsid", "zend_session_id", "shiny-token",
-    "weblogicsession", "_rails_session", "jservsession", "jwsession", "sessionid", NULL,
+#define S RP_STRINIT
+static const rp_str_t framework_names[] = {
+    S("jsessionid"), S("phpsessid"), S("phpsession"), S("asp.net_sessionid"), S("aspsessionid"),
+    S("laravel_session"), S("connect.sid"), S("_flask_session"), S("next-auth.session-token"),
+    S("__host-next-auth.session-token"), S("__secure-next-auth.session-token"),
+    S("meteor_login_token"), S("rack.session"), S("play_session"), S("sails.sid"), S("cakephp"),
+    S("ci_session"), S("koa.sess"), S("koa:sess"), S("cfid"), S("cftoken"), S("cfsid"),
+    S("zend_session_id"), S("shiny-token"), S("weblogicsession"), S("_rails_session"),
+    S("jservsession"), S("jwsession"), S("sessionid"),
 };
 
-static const char *const generic_names[] = {
-    "session_id", "session-id", "_session_id", "sid", "sessid", "session", NULL,
+static const rp_str_t generic_names[] = {
+    S("session_id"), S("session-id"), S("_session_id"), S("sid"), S("sessid"), S("session"),
 };
+#undef S
 
 /* 2: a framework cookie name; 1: a generic one; 0: not a session name. */
 static int session_name(rp_str_t k)
@@ -115,15 +118,16 @@ static int session_name(rp_str_t k)
     if (k.n == 0)
         return 0;
     char c0 = (char)lc((unsigned char)k.p[0]);
-    for (size_t i = 0; framework_names[i]; i++) {
-        if (framework_names[i][0] == c0 && ieq(k, framework_names[i]))
-            return strcmp(framework_names[i], "sessionid") == 0 ? 1 : 2;
+    for (size_t i = 0; i < RP_ARRAY_SIZE(framework_names); i++) {
+        const rp_str_t *f = &framework_names[i];
+        if (f->n == k.n && f->p[0] == c0 && rp_str_ieq(k, *f))
+            return rp_str_eq(*f, RP_STRLIT("sessionid")) ? 1 : 2;
     }
     /* ASPSESSIONIDQQGGGNCG: IIS appends eight letters */
     if (iprefix(k, "aspsessionid"))
         return 2;
-    for (size_t i = 0; generic_names[i]; i++)
-        if (ieq(k, generic_names[i]))
+    for (size_t i = 0; i < RP_ARRAY_SIZE(generic_names); i++)
+        if (rp_str_ieq(k, generic_names[i]))
             return 1;
     return 0;
 }
