@@ -9,16 +9,17 @@ import os
 import re
 import sys
 
-SLOTS = 1024
+SLOTS_LOG2 = 10
+SLOTS = 1 << SLOTS_LOG2
 
 
 def kw_hash(word):
-    # must match kw_hash() in sqli.c
-    h = len(word)
-    for c in word.encode():
-        h = (h * 31 + c) & 0xFFFFFFFF
-    h ^= h >> 11
-    return h
+    # must match kw_hash() in sqli.c: the length and the first two and last
+    # two bytes (names are upper case already)
+    b = word.encode()
+    n = len(b)
+    key = (b[0] << 24) | (b[1] << 16) | (b[n - 2] << 8) | b[n - 1]
+    return ((key * 0x9E3779B1 + n * 0x85EBCA77) & 0xFFFFFFFF) >> (32 - SLOTS_LOG2)
 
 
 def main():
