@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Prints the keyword hash table of src/waf/sqli.c (kw_slots) from its
-sql_keywords[] table. Run it after editing the keyword list and paste the
-output over the old kw_slots; test_sqli fails until the two agree.
+"""Prints the keyword hash table of src/waf/sqli.c (kw_slots) and the
+keyword lengths by first letter (kw_lens) from its sql_keywords[] table.
+Run it after editing the keyword list and paste the output over the old
+tables; test_sqli fails until they agree.
 
     python3 bench/gen_sqli_kw_hash.py
 """
@@ -38,6 +39,13 @@ def main():
     out.write("static const uint16_t kw_slots[KW_SLOTS] = {\n")
     for i in range(0, SLOTS, 16):
         out.write("    " + ", ".join(str(v) for v in slots[i:i + 16]) + ",\n")
+    out.write("};\n")
+    lens = [0] * 32
+    for k in kws:
+        lens[ord(k[0]) & 31] |= 1 << len(k)
+    out.write("\nstatic const uint32_t kw_lens[32] = {\n")
+    for i in range(0, 32, 8):
+        out.write("    " + ", ".join("0x%08x" % v for v in lens[i:i + 8]) + ",\n")
     out.write("};\n")
 
 
