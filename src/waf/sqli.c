@@ -2676,15 +2676,19 @@ static void run_ctx(const unsigned char *s, size_t n, char ctx, int bs, sql_res_
  * any run could become such a token, conservatively: a run equal to a
  * keyword (or to the head of a dotted one: SYS.TABLES) in any case, a
  * number run ending in a word that lex_number splits off (1union), the
- * word "e"; or a byte ' " ` $, or a doubled & or |. Splitting at '.', '@'
- * and non-ASCII bytes only makes more runs than the lexer's words: a
- * lexer word is a keyword only when its runs are (classify_word: the
- * whole name, its first part, its last part; '@' and non-ASCII bytes
- * make it a plain bareword).
+ * word "e"; or a byte ' " ` $, a doubled & or |, or the opener of a MySQL
+ * executable comment (its version digits are taken from the run that
+ * follows: the rest of it is lexed on its own, 50000select). Splitting at
+ * '.', '@' and non-ASCII bytes only makes more runs than the lexer's
+ * words: a lexer word is a keyword only when its runs are (classify_word:
+ * the whole name, its first part, its last part; '@' and non-ASCII bytes
+ * make it a plain bareword). Every other token starts and ends at a run's
+ * edges or inside punctuation, or swallows bytes (comments) without
+ * making a keyword of them.
  */
 
 /* The precheck's byte classes. */
-enum { PC_RUN = 1, PC_STOP = 2, PC_TWICE = 4 };
+enum { PC_RUN = 1, PC_STOP = 2, PC_TWICE = 4, PC_SLASH = 8 };
 static const unsigned char pre_class[256] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
     ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
@@ -2694,7 +2698,7 @@ static const unsigned char pre_class[256] = {
     ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
     ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1, ['_'] = 1,
     ['\''] = PC_STOP, ['"'] = PC_STOP, ['`'] = PC_STOP, ['$'] = PC_STOP,
-    ['&'] = PC_TWICE, ['|'] = PC_TWICE,
+    ['&'] = PC_TWICE, ['|'] = PC_TWICE, ['/'] = PC_SLASH,
 };
 
 /* The run s[st..e) (of [A-Za-z0-9_]) may become a token that a rule needs. */
@@ -2735,6 +2739,10 @@ static int sql_inert(const unsigned char *s, size_t n)
         } else if (k == PC_TWICE) {
             if (i + 1 < n && s[i + 1] == s[i])
                 return 0;                 /* && || */
+            i++;
+        } else if (k == PC_SLASH) {
+            if (i + 2 < n && s[i + 1] == '*' && s[i + 2] == '!')
+                return 0;                 /* slash-star-!: eats a run's digits */
             i++;
         } else {
             return 0;                     /* ' " ` $ */
