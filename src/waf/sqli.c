@@ -48,9 +48,12 @@
  * 80..90 for the unambiguous shapes (UNION SELECT, stacked DROP, delays,
  * INTO OUTFILE).
  *
- * Cost: no allocation; tokens live in fixed arrays on the stack and long
- * values are processed in overlapping chunks of SQL_CHUNK tokens, at most
- * SQL_MAX_TOKENS tokens per context; every step moves forward and a rule
+ * Cost: most values (words, numbers, URLs, dates: no quote and no run of
+ * letters that is a keyword) are proven unable to match by one pass over
+ * their bytes, without the lexer (sql_inert). Otherwise no allocation;
+ * tokens live in fixed arrays on the stack and long values are processed
+ * in overlapping chunks of SQL_CHUNK tokens, at most SQL_MAX_TOKENS
+ * tokens per context; every step moves forward and a rule
  * looks at most SQL_BUDGET tokens past its anchor, so the time is linear
  * in n (and bounded whatever n).
  */
@@ -2687,7 +2690,7 @@ static void run_ctx(const unsigned char *s, size_t n, char ctx, int bs, sql_res_
  * making a keyword of them.
  */
 
-/* The precheck's byte classes. */
+/* The precheck's byte classes (1 = PC_RUN: [A-Za-z0-9_]). */
 enum { PC_RUN = 1, PC_STOP = 2, PC_TWICE = 4, PC_SLASH = 8 };
 static const unsigned char pre_class[256] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1,
