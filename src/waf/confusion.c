@@ -41,11 +41,22 @@ static int tchar(int c)
 /* s equals the literal w, in any case */
 #define ieq(s, w) rp_str_ieq((s), RP_STRLIT(w))
 
+/* s starts with w (lower case), in any case. */
+static int iprefix(rp_str_t s, rp_str_t w)
+{
+    return s.n >= w.n && rp_str_ieq(rp_str(s.p, w.n), w);
+}
+
 /* Case-insensitive search of w (lower case) in s; offset or (size_t)-1. */
 static size_t ifind(rp_str_t s, const char *w)
 {
     size_t k = strlen(w);
+    /* c | 0x20 is lc(c) for letters: a cheap first-byte filter, then the
+     * exact compare */
+    unsigned w0 = (unsigned char)w[0] | 0x20;
     for (size_t i = 0; i + k <= s.n; i++) {
+        if (((unsigned char)s.p[i] | 0x20) != w0)
+            continue;
         size_t j = 0;
         while (j < k && lc((unsigned char)s.p[i + j]) == w[j])
             j++;
@@ -90,7 +101,7 @@ static void content_type(rp__waf_ctx_t *ctx, rp_str_t ct)
     const char *semi = memchr(ct.p, ';', ct.n);
     rp_str_t main = rp_str_trim(semi ? rp_str(ct.p, (size_t)(semi - ct.p)) : ct);
     /* parameters that name a media type by design */
-    int typed = ifind(main, "multipart/") == 0 || ieq(main, "application/xop+xml") ||
+    int typed = iprefix(main, RP_STRLIT("multipart/")) || ieq(main, "application/xop+xml") ||
                 ieq(main, "message/external-body");
     size_t i = semi ? (size_t)(semi - ct.p) + 1 : ct.n;
     while (i < ct.n) {
@@ -137,7 +148,7 @@ static void content_type(rp__waf_ctx_t *ctx, rp_str_t ct)
 static void cookie_version(rp__waf_ctx_t *ctx, rp_str_t c)
 {
     rp_str_t t = rp_str_trim(c);
-    if (ifind(t, "$version") != 0)
+    if (!iprefix(t, RP_STRLIT("$version")))
         return;
     size_t k = 8;
     while (k < t.n && (t.p[k] == ' ' || t.p[k] == '\t'))
