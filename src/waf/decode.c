@@ -91,28 +91,47 @@ unsigned rp__scan_specials_scalar(const char *s, size_t n)
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
-static inline __m128i special16(__m128i v)
+/* One accumulator per class, so the answer comes out of the vector pass
+ * whole: no second, byte-by-byte pass over values that have a special
+ * byte (most header values have '=' or '+', and then that second pass
+ * cost more than the first). */
+typedef struct sb_acc {
+    __m128i pct, amp, bsl, plus, eq, high;
+} sb_acc_t;
+
+static inline void sb_add(sb_acc_t *a, __m128i v)
 {
-    __m128i r = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('%')),
-                             _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
-    r = _mm_or_si128(r, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-    r = _mm_or_si128(r, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
-    r = _mm_or_si128(r, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
-    return _mm_or_si128(r, v);   /* high bit: a byte >= 0x80 */
+    a->pct = _mm_or_si128(a->pct, _mm_cmpeq_epi8(v, _mm_set1_epi8('%')));
+    a->amp = _mm_or_si128(a->amp, _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
+    a->bsl = _mm_or_si128(a->bsl, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    a->plus = _mm_or_si128(a->plus, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
+    a->eq = _mm_or_si128(a->eq, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+    a->high = _mm_or_si128(a->high, v);   /* high bit: a byte >= 0x80 */
 }
 
 unsigned rp__scan_specials(const char *s, size_t n)
 {
-    if (n < 16)
-        return rp__scan_specials_scalar(s, n);
-    __m128i acc = _mm_setzero_si128();
-    for (size_t i = 0; i + 16 <= n; i += 16)
-        acc = _mm_or_si128(acc, special16(_mm_loadu_si128((const __m128i *)(const void *)(s + i))));
-    __m128i last = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));   /* overlapping */
-    acc = _mm_or_si128(acc, special16(last));
-    if (!_mm_movemask_epi8(acc))
-        return 0;
-    return bytes_bits((const unsigned char *)s, n);
+    if (n < 8)
+        return bytes_bits((const unsigned char *)s, n);
+    sb_acc_t a;
+    a.pct = a.amp = a.bsl = a.plus = a.eq = a.high = _mm_setzero_si128();
+    if (n < 16) {
+        /* two 8-byte loads, overlapping when n < 16: one vector step */
+        __m128i lo = _mm_loadl_epi64((const __m128i *)(const void *)s);
+        __m128i hi = _mm_loadl_epi64((const __m128i *)(const void *)(s + n - 8));
+        sb_add(&a, _mm_unpacklo_epi64(lo, hi));
+    } else {
+        for (size_t i = 0; i + 16 <= n; i += 16)
+            sb_add(&a, _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+        if (n % 16)   /* the tail, overlapping */
+            sb_add(&a, _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
+    }
+    return (_mm_movemask_epi8(a.pct) ? RP__SB_PCT : 0u) |
+           (_mm_movemask_epi8(a.amp) ? RP__SB_AMP : 0u) |
+           (_mm_movemask_epi8(a.bsl) ? RP__SB_BSL : 0u) |
+           (_mm_movemask_epi8(a.plus) ? RP__SB_PLUS : 0u) |
+           (_mm_movemask_epi8(a.eq) ? RP__SB_EQ : 0u) |
+           (_mm_movemask_epi8(a.high) ? RP__SB_HIGH : 0u);
 }
 #else
 unsigned rp__scan_specials(const char *s, size_t n)
@@ -615,14 +634,12 @@ static const unsigned char b64_class[256] = {
 /* Bytes of the decoded prefix looked at by the plausibility test. */
 #define B64_PROBE 192
 
-int rp__base64_plausible(const char *s, size_t n)
+/* The cheap rejections of the plausibility test, in one pass: a byte
+ * outside the alphabets (text with blanks or dots, most values, stops at
+ * once); text of one class only ("ABCDEFGHIJKLMNOP", all digits); hex
+ * with dashes (digests, UUIDs). 1 when s survives them. */
+static int b64_classes_ok_scalar(const char *s, size_t n)
 {
-    if (n < 16)
-        return 0;
-    /* One pass for the cheap rejections: a byte outside the alphabets
-     * (text with blanks or dots, most values, stops at once); text of
-     * one class only ("ABCDEFGHIJKLMNOP", all digits); hex with dashes
-     * (digests, UUIDs). */
     unsigned any = 0, all = K_HEX;
     for (size_t i = 0; i < n; i++) {
         unsigned c = b64_class[(unsigned char)s[i]];
@@ -631,9 +648,74 @@ int rp__base64_plausible(const char *s, size_t n)
         any |= c;
         all &= c;
     }
-    if (((any & K_LOWER) != 0) + ((any & K_UPPER) != 0) + ((any & K_DIGIT) != 0) < 2 ||
-        (all & K_HEX))
-        return 0;
+    return ((any & K_LOWER) != 0) + ((any & K_UPPER) != 0) + ((any & K_DIGIT) != 0) >= 2 &&
+           !(all & K_HEX);
+}
+
+#if defined(__SSE2__)
+/* bytes of v in [lo, hi] (ASCII bounds: bytes >= 0x80 compare negative
+ * and never match) */
+static inline __m128i in_range(__m128i v, char lo, char hi)
+{
+    return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1))),
+                         _mm_cmplt_epi8(v, _mm_set1_epi8((char)(hi + 1))));
+}
+
+/* b64_classes_ok_scalar() sixteen bytes per step; n >= 16. Long tokens
+ * of the alphabet (ids, hex digests, numbers) are common and were the
+ * cost of the byte loop. */
+static int b64_classes_ok(const char *s, size_t n)
+{
+    __m128i lower_any = _mm_setzero_si128(), upper_any = lower_any, digit_any = lower_any;
+    __m128i hex_all = _mm_set1_epi8((char)0xff);
+    size_t i = 0;
+    for (;;) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i lower = in_range(v, 'a', 'z'), upper = in_range(v, 'A', 'Z');
+        __m128i digit = in_range(v, '0', '9'), dash = _mm_cmpeq_epi8(v, _mm_set1_epi8('-'));
+        __m128i sym = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')),
+                                                _mm_cmpeq_epi8(v, _mm_set1_epi8('/'))),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
+                                                _mm_cmpeq_epi8(v, _mm_set1_epi8('='))));
+        __m128i ok = _mm_or_si128(_mm_or_si128(lower, upper), _mm_or_si128(digit, dash));
+        if (_mm_movemask_epi8(_mm_or_si128(ok, sym)) != 0xffff)
+            return 0;
+        lower_any = _mm_or_si128(lower_any, lower);
+        upper_any = _mm_or_si128(upper_any, upper);
+        digit_any = _mm_or_si128(digit_any, digit);
+        /* hex: digits, '-', a-f either case (v | 0x20 folds only A-F onto a-f) */
+        __m128i hexl = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'f');
+        hex_all = _mm_and_si128(hex_all, _mm_or_si128(_mm_or_si128(digit, dash), hexl));
+        if (i + 16 >= n)
+            break;
+        i = RP_MIN(i + 16, n - 16);   /* the last step overlaps the one before */
+    }
+    return (_mm_movemask_epi8(lower_any) != 0) + (_mm_movemask_epi8(upper_any) != 0) +
+               (_mm_movemask_epi8(digit_any) != 0) >= 2 &&
+           _mm_movemask_epi8(hex_all) != 0xffff;
+}
+#else
+static int b64_classes_ok(const char *s, size_t n)
+{
+    return b64_classes_ok_scalar(s, n);
+}
+#endif
+
+/* The test once the bytes passed the cheap rejections. */
+static int b64_plausible_rest(const char *s, size_t n);
+
+int rp__base64_plausible(const char *s, size_t n)
+{
+    return n >= 16 && b64_classes_ok(s, n) && b64_plausible_rest(s, n);
+}
+
+int rp__base64_plausible_scalar(const char *s, size_t n)
+{
+    return n >= 16 && b64_classes_ok_scalar(s, n) && b64_plausible_rest(s, n);
+}
+
+static int b64_plausible_rest(const char *s, size_t n)
+{
     size_t m = b64_shape(s, n);
     if (m == (size_t)-1)
         return 0;

@@ -231,7 +231,36 @@ static void path_seg(pb_t *b, char sep, const char *s, size_t n)
     b->plen += n;
 }
 
-static void path_lit(pb_t *b, const char *s) { path_seg(b, 0, s, strlen(s)); }
+/* A literal: its length known at compile time, no strlen per call. */
+#define path_lit(b, lit) path_seg((b), 0, (lit), sizeof(lit) - 1)
+
+/* Copies n bytes of s to out with 'A'..'Z' lower-cased (as rp_lower),
+ * eight bytes per step. */
+static void lower_copy(char *out, const char *s, size_t n)
+{
+    size_t i = 0;
+    if (n < 8) {
+        for (; i < n; i++)
+            out[i] = (char)rp_lower((unsigned char)s[i]);
+        return;
+    }
+    for (;;) {
+        /* +0x20 on the bytes in 'A'..'Z' */
+        uint64_t v, low;
+        memcpy(&v, s + i, 8);
+        low = v & 0x7f7f7f7f7f7f7f7full;
+        uint64_t ge_a = low + 0x3f3f3f3f3f3f3f3full;   /* high bit: >= 'A' */
+        uint64_t gt_z = low + 0x2525252525252525ull;   /* high bit: > 'Z' */
+        v |= (ge_a & ~gt_z & ~v & 0x8080808080808080ull) >> 2;
+        memcpy(out + i, &v, 8);
+        if (i + 8 == n)
+            break;
+        i = RP_MIN(i + 8, n - 8);   /* the last step overlaps the one before */
+    }
+}
+
+/* s equals the lower-case literal lit; s already lower-cased. */
+#define IS_LIT(s, n, lit) ((n) == sizeof(lit) - 1 && memcmp((s), (lit), sizeof(lit) - 1) == 0)
 
 static rp_str_t cur_path(const pb_t *b) { return rp_str(b->path, b->plen); }
 
@@ -422,6 +451,12 @@ enum {
     B_PLUS = RP__SB_PLUS,
     B_HIGH = RP__SB_HIGH,
     B_EQ = RP__SB_EQ,
+    /* decode_value: the bits describe the value before the overlong
+     * UTF-8 folding, which rewrote it (B_EQ is still what decides the
+     * form check, as it always did) */
+    B_STALE = 1u << 7,
+    /* bytes outside both base64 alphabets */
+    B_NOT_B64 = B_PCT | B_AMP | B_BSL | B_HIGH,
 };
 
 static inline unsigned scan_bits(rp_str_t s) { return rp__scan_specials(s.p, s.n); }
@@ -503,6 +538,7 @@ static int decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *
             cur = rp_str(buf, rp__utf8_unoverlong(cur.p, cur.n, buf));
             u = rp__utf8_check(cur.p, cur.n);
             *flags |= RP_WAF_PT_ANOMALY;
+            bits |= B_STALE;
         }
         if (u)
             *flags |= RP_WAF_PT_ANOMALY;
@@ -608,7 +644,10 @@ static int add_string(pb_t *b, rp_str_t raw, rp_str_t val, int how, unsigned fla
         return 0;
     size_t keep = b->plen;
     char c0 = v.p[0];
-    if (v.n >= 16 && rp__base64_plausible(v.p, v.n)) {
+    /* base64 only when no byte rules it out: the scan decode_value made
+     * says so for most values at no cost */
+    if (v.n >= 16 && ((bits & B_STALE) || !(bits & B_NOT_B64)) &&
+        rp__base64_plausible(v.p, v.n)) {
         nested_base64(b, v, depth + 1);
     } else if ((c0 == '{' || c0 == '[' || c0 == ' ' || c0 == '\t' || c0 == '\r' || c0 == '\n') &&
                looks_json(v) && json_valid(b, v)) {
@@ -1072,22 +1111,35 @@ static int body_kind(rp_str_t ct)
         return K_OTHER;
     rp_str_t type = rp_str(mt.p, (size_t)(sl - mt.p));
     rp_str_t sub = rp_str(sl + 1, mt.n - type.n - 1);
-    if (rp_str_ieq(mt, RP_STRLIT("application/x-www-form-urlencoded")))
-        return K_FORM;
-    if (rp_str_ieq(type, RP_STRLIT("multipart")))
-        return K_MULTIPART;
-    if (rp_str_ieq(mt, RP_STRLIT("application/graphql")))
-        return K_GRAPHQL;
-    if (rp_str_ieq(sub, RP_STRLIT("x-ndjson")) || rp_str_ieq(sub, RP_STRLIT("ndjson")) ||
-        rp_str_ieq(sub, RP_STRLIT("jsonl")) || rp_str_ieq(sub, RP_STRLIT("x-jsonlines")) ||
-        rp_str_ieq(sub, RP_STRLIT("json-seq")))
-        return K_NDJSON;
-    if (rp_str_ieq(sub, RP_STRLIT("json")) || rp_str_ihas_suffix(sub, RP_STRLIT("+json")) ||
-        rp_str_ieq(sub, RP_STRLIT("x-json")) || rp_str_ieq(sub, RP_STRLIT("csp-report")))
-        return K_JSON;
-    if (rp_str_ieq(sub, RP_STRLIT("xml")) || rp_str_ihas_suffix(sub, RP_STRLIT("+xml")))
-        return K_XML;
-    return K_OTHER;
+    /* Compared lower-cased, once: the start of the media type (enough for
+     * every whole name below, the longest is 33 bytes) and the end of the
+     * subtype (enough for every subtype name and suffix, 11 bytes at most). */
+    char m[40], e[16];
+    size_t en = RP_MIN(sub.n, sizeof(e));
+    const char *ue = e + en;   /* the subtype ends here */
+    lower_copy(m, mt.p, RP_MIN(mt.n, sizeof(m)));
+    lower_copy(e, sub.p + sub.n - en, en);
+#define MT_IS(lit) IS_LIT(m, mt.n, lit)
+#define SUB_IS(lit) IS_LIT(ue - RP_MIN(sub.n, sizeof(lit) - 1), sub.n, lit)
+#define SUB_ENDS(lit) (sub.n >= sizeof(lit) - 1 && memcmp(ue - (sizeof(lit) - 1), lit, sizeof(lit) - 1) == 0)
+    int kind = K_OTHER;
+    if (MT_IS("application/x-www-form-urlencoded"))
+        kind = K_FORM;
+    else if (IS_LIT(m, type.n, "multipart"))
+        kind = K_MULTIPART;
+    else if (MT_IS("application/graphql"))
+        kind = K_GRAPHQL;
+    else if (SUB_IS("x-ndjson") || SUB_IS("ndjson") || SUB_IS("jsonl") || SUB_IS("x-jsonlines") ||
+             SUB_IS("json-seq"))
+        kind = K_NDJSON;
+    else if (SUB_IS("json") || SUB_ENDS("+json") || SUB_IS("x-json") || SUB_IS("csp-report"))
+        kind = K_JSON;
+    else if (SUB_IS("xml") || SUB_ENDS("+xml"))
+        kind = K_XML;
+#undef MT_IS
+#undef SUB_IS
+#undef SUB_ENDS
+    return kind;
 }
 
 /* One JSON document per line (application/x-ndjson, json-seq's RS too). */
@@ -1313,32 +1365,30 @@ static void body_walk(pb_t *b, const rp_waf_request_t *req, rp_str_t ctype, rp_s
 
 /* ---------------------------------------------------------------------- */
 
-static void header_walk(pb_t *b, const rp_waf_header_t *h)
+/* Sets the path "header." + the name lower-cased (cut to SEG_CAP) and
+ * returns that lower-cased name, which the caller classifies with plain
+ * compares: one pass over the name for both. */
+static rp_str_t header_path(pb_t *b, rp_str_t name)
 {
-    size_t n = RP_MIN(h->name.n, (size_t)SEG_CAP), i = 0;
+    size_t n = RP_MIN(name.n, (size_t)SEG_CAP);
     path_set(b, "header.", 7);
-    char *out = b->path + b->plen;
-    for (; i + 8 <= n; i += 8) {
-        /* eight at a time: +0x20 on the bytes in 'A'..'Z' */
-        uint64_t v, low;
-        memcpy(&v, h->name.p + i, 8);
-        low = v & 0x7f7f7f7f7f7f7f7full;
-        uint64_t ge_a = low + 0x3f3f3f3f3f3f3f3full;   /* high bit: >= 'A' */
-        uint64_t gt_z = low + 0x2525252525252525ull;   /* high bit: > 'Z' */
-        v |= (ge_a & ~gt_z & ~v & 0x8080808080808080ull) >> 2;
-        memcpy(out + i, &v, 8);
-    }
-    for (; i < n; i++)
-        out[i] = (char)rp_lower((unsigned char)h->name.p[i]);
+    lower_copy(b->path + b->plen, name.p, n);
     b->plen += n;
+    return rp_str(b->path + 7, n);
+}
+
+/* A header other than Cookie; the path is set (header_path). lname: its
+ * name lower-cased. */
+static void header_walk(pb_t *b, const rp_waf_header_t *h, rp_str_t lname)
+{
     section(b, RP_WAF_SRC_HEADER, h->value);
     if (add_string(b, h->value, h->value, HOW_TEXT, 0, 0, 1) < 0)
         return;
     /* Authorization: Basic base64(user:password) */
     if (h->value.n > 6 && (h->value.p[0] | 0x20) == 'b' &&
         rp_str_ieq(rp_str(h->value.p, 6), RP_STRLIT("basic ")) &&
-        (rp_str_ieq(h->name, RP_STRLIT("authorization")) ||
-         rp_str_ieq(h->name, RP_STRLIT("proxy-authorization")))) {
+        (IS_LIT(lname.p, h->name.n, "authorization") ||
+         IS_LIT(lname.p, h->name.n, "proxy-authorization"))) {
         rp_str_t cred = rp_str_trim(rp_str(h->value.p + 6, h->value.n - 6));
         if (cred.n && cred.n <= b->lim.max_value)
             nested_base64(b, cred, 1);
@@ -1385,21 +1435,22 @@ int rp__waf_points_build(rp__points_t *pts, const rp_waf_request_t *req)
     int have_ct = 0, have_ce = 0;
     for (size_t i = 0; i < req->nheaders && !b->err; i++) {
         const rp_waf_header_t *h = &req->headers[i];
-        if (h->name.n == 6 && rp_str_ieq(h->name, RP_STRLIT("cookie"))) {
+        /* (names of 6..19 bytes are whole in lname: SEG_CAP is more) */
+        rp_str_t lname = header_path(b, h->name);
+        if (IS_LIT(lname.p, h->name.n, "cookie")) {
             path_set(b, "cookie", 6);
             section(b, RP_WAF_SRC_COOKIE, h->value);
             cookie_walk(b, h->value);
             continue;
         }
-        if (!have_ct && h->name.n == 12 && rp_str_ieq(h->name, RP_STRLIT("content-type"))) {
+        if (!have_ct && IS_LIT(lname.p, h->name.n, "content-type")) {
             ctype = rp_str_trim(h->value);
             have_ct = 1;
-        } else if (!have_ce && h->name.n == 16 &&
-                   rp_str_ieq(h->name, RP_STRLIT("content-encoding"))) {
+        } else if (!have_ce && IS_LIT(lname.p, h->name.n, "content-encoding")) {
             cenc = h->value;
             have_ce = 1;
         }
-        header_walk(b, h);
+        header_walk(b, h, lname);
     }
 
     /* body */

@@ -55,8 +55,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)rp__pct_decode_ex(in, n, out, sel & 1, &ch, &bad);
     size_t k = rp__base64_decode(in, n, out);
     RP_BUG_ON(k != (size_t)-1 && k > n / 4 * 3 + 3);
-    if (rp__base64_plausible(in, n))
+    int plausible = rp__base64_plausible(in, n);
+    if (plausible)
         RP_BUG_ON(k == (size_t)-1);
+    RP_BUG_ON(plausible != rp__base64_plausible_scalar(in, n));
     free(out);
 
     unsigned u = rp__utf8_check(in, n);

@@ -144,6 +144,36 @@ TEST(base64)
     CHECK(rp__base64_plausible("H4sIAAAAAAAAA8tIzcnJBwCGphA2BQAAAA==", 36));
 }
 
+TEST(base64_plausible_paths)
+{
+    /* the SSE2 path and the portable one agree, whatever byte sits where
+     * (each byte changes a class, the alphabet, the padding or hex-ness) */
+    static const char base[] = "eyJjbWQiOiJscyB-bGEgL3RtcCJ9eyJjbWQiOiJscyJ9PHNjcmlwdD4x";
+    static const char bytes[] = { 'A', 'z', '0', '+', '/', '-', '_', '=', ' ', '.', 'f', '9',
+                                  '@', '[', '`', '{', (char)0x80, (char)0xc3, 0 };
+    char buf[64];
+    for (size_t len = 0; len < sizeof(base); len++) {
+        for (size_t at = 0; at < len; at++) {
+            for (size_t k = 0; k < sizeof(bytes); k++) {
+                memcpy(buf, base, len);
+                buf[at] = bytes[k];
+                int a = rp__base64_plausible(buf, len), b = rp__base64_plausible_scalar(buf, len);
+                if (a != b) {
+                    CHECK_EQ_INT(a, b);
+                    fprintf(stderr, "  len %zu at %zu byte %02x\n", len, at, (unsigned char)bytes[k]);
+                }
+            }
+        }
+    }
+    /* hex and digits only, in every length: rejected by both */
+    memset(buf, '7', sizeof(buf));
+    for (size_t len = 16; len <= sizeof(buf); len++) {
+        buf[len / 2] = 'c';
+        CHECK(!rp__base64_plausible(buf, len));
+        CHECK(!rp__base64_plausible_scalar(buf, len));
+    }
+}
+
 TEST(utf8)
 {
     CHECK_EQ_INT(rp__utf8_check("abc", 3), 0);
@@ -499,6 +529,7 @@ int main(void)
     RUN(html);
     RUN(js);
     RUN(base64);
+    RUN(base64_plausible_paths);
     RUN(utf8);
     RUN(scan_specials);
     RUN(html_many_ampersands);
