@@ -608,7 +608,12 @@ int rp__looks_compressed(const char *s, size_t n)
 }
 
 /* Classes of the bytes of both base64 alphabets (0: not one of them). */
-enum { K_B64 = 1, K_LOWER = 2, K_UPPER = 4, K_DIGIT = 8, K_HEX = 16 };
+enum {
+    K_B64 = 1, K_LOWER = 2, K_UPPER = 4, K_DIGIT = 8, K_HEX = 16,
+    K_STD = 32,   /* '+' '/': the standard alphabet */
+    K_URL = 64,   /* '-' '_': the URL one */
+    K_PAD = 128,  /* '=' */
+};
 #define LO (K_B64 | K_LOWER)
 #define UP (K_B64 | K_UPPER)
 #define DI (K_B64 | K_DIGIT | K_HEX)
@@ -625,7 +630,8 @@ static const unsigned char b64_class[256] = {
     ['Y'] = UP, ['Z'] = UP,
     ['0'] = DI, ['1'] = DI, ['2'] = DI, ['3'] = DI, ['4'] = DI, ['5'] = DI, ['6'] = DI,
     ['7'] = DI, ['8'] = DI, ['9'] = DI,
-    ['+'] = K_B64, ['/'] = K_B64, ['_'] = K_B64, ['-'] = K_B64 | K_HEX, ['='] = K_B64,
+    ['+'] = K_B64 | K_STD, ['/'] = K_B64 | K_STD, ['_'] = K_B64 | K_URL,
+    ['-'] = K_B64 | K_URL | K_HEX, ['='] = K_B64 | K_PAD,
 };
 #undef LO
 #undef UP
@@ -634,11 +640,12 @@ static const unsigned char b64_class[256] = {
 /* Bytes of the decoded prefix looked at by the plausibility test. */
 #define B64_PROBE 192
 
-/* The cheap rejections of the plausibility test, in one pass: a byte
+/* The first pass of the plausibility test: the cheap rejections, a byte
  * outside the alphabets (text with blanks or dots, most values, stops at
- * once); text of one class only ("ABCDEFGHIJKLMNOP", all digits); hex
- * with dashes (digests, UUIDs). 1 when s survives them. */
-static int b64_classes_ok_scalar(const char *s, size_t n)
+ * once), text of one class only ("ABCDEFGHIJKLMNOP", all digits), hex
+ * with dashes (digests, UUIDs). Returns 0 for those, else the K_* classes
+ * present, from which b64_plausible_rest() also reads the shape. */
+static unsigned b64_classes_scalar(const char *s, size_t n)
 {
     unsigned any = 0, all = K_HEX;
     for (size_t i = 0; i < n; i++) {
@@ -648,8 +655,10 @@ static int b64_classes_ok_scalar(const char *s, size_t n)
         any |= c;
         all &= c;
     }
-    return ((any & K_LOWER) != 0) + ((any & K_UPPER) != 0) + ((any & K_DIGIT) != 0) >= 2 &&
-           !(all & K_HEX);
+    if (((any & K_LOWER) != 0) + ((any & K_UPPER) != 0) + ((any & K_DIGIT) != 0) < 2 ||
+        (all & K_HEX))
+        return 0;
+    return any;
 }
 
 #if defined(__SSE2__)
@@ -661,28 +670,32 @@ static inline __m128i in_range(__m128i v, char lo, char hi)
                          _mm_cmplt_epi8(v, _mm_set1_epi8((char)(hi + 1))));
 }
 
-/* b64_classes_ok_scalar() sixteen bytes per step; n >= 16. Long tokens
- * of the alphabet (ids, hex digests, numbers) are common and were the
- * cost of the byte loop. */
-static int b64_classes_ok(const char *s, size_t n)
+/* b64_classes_scalar() sixteen bytes per step; n >= 16. Long tokens of
+ * the alphabet (ids, hex digests, numbers) are common, and were the cost
+ * of the byte loop. */
+static unsigned b64_classes(const char *s, size_t n)
 {
     __m128i lower_any = _mm_setzero_si128(), upper_any = lower_any, digit_any = lower_any;
+    __m128i std_any = lower_any, url_any = lower_any, pad_any = lower_any;
     __m128i hex_all = _mm_set1_epi8((char)0xff);
     size_t i = 0;
     for (;;) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
         __m128i lower = in_range(v, 'a', 'z'), upper = in_range(v, 'A', 'Z');
         __m128i digit = in_range(v, '0', '9'), dash = _mm_cmpeq_epi8(v, _mm_set1_epi8('-'));
-        __m128i sym = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')),
-                                                _mm_cmpeq_epi8(v, _mm_set1_epi8('/'))),
-                                   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')),
-                                                _mm_cmpeq_epi8(v, _mm_set1_epi8('='))));
-        __m128i ok = _mm_or_si128(_mm_or_si128(lower, upper), _mm_or_si128(digit, dash));
-        if (_mm_movemask_epi8(_mm_or_si128(ok, sym)) != 0xffff)
+        __m128i std = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')),
+                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
+        __m128i url = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')), dash);
+        __m128i pad = _mm_cmpeq_epi8(v, _mm_set1_epi8('='));
+        __m128i ok = _mm_or_si128(_mm_or_si128(lower, upper), _mm_or_si128(digit, pad));
+        if (_mm_movemask_epi8(_mm_or_si128(ok, _mm_or_si128(std, url))) != 0xffff)
             return 0;
         lower_any = _mm_or_si128(lower_any, lower);
         upper_any = _mm_or_si128(upper_any, upper);
         digit_any = _mm_or_si128(digit_any, digit);
+        std_any = _mm_or_si128(std_any, std);
+        url_any = _mm_or_si128(url_any, url);
+        pad_any = _mm_or_si128(pad_any, pad);
         /* hex: digits, '-', a-f either case (v | 0x20 folds only A-F onto a-f) */
         __m128i hexl = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'f');
         hex_all = _mm_and_si128(hex_all, _mm_or_si128(_mm_or_si128(digit, dash), hexl));
@@ -690,34 +703,35 @@ static int b64_classes_ok(const char *s, size_t n)
             break;
         i = RP_MIN(i + 16, n - 16);   /* the last step overlaps the one before */
     }
-    return (_mm_movemask_epi8(lower_any) != 0) + (_mm_movemask_epi8(upper_any) != 0) +
-               (_mm_movemask_epi8(digit_any) != 0) >= 2 &&
-           _mm_movemask_epi8(hex_all) != 0xffff;
+    unsigned any = (_mm_movemask_epi8(lower_any) ? K_LOWER : 0u) |
+                   (_mm_movemask_epi8(upper_any) ? K_UPPER : 0u) |
+                   (_mm_movemask_epi8(digit_any) ? K_DIGIT : 0u);
+    if (any == K_LOWER || any == K_UPPER || any == K_DIGIT || any == 0 ||
+        _mm_movemask_epi8(hex_all) == 0xffff)
+        return 0;
+    return any | K_B64 | (_mm_movemask_epi8(std_any) ? K_STD : 0u) |
+           (_mm_movemask_epi8(url_any) ? K_URL : 0u) | (_mm_movemask_epi8(pad_any) ? K_PAD : 0u);
 }
 #else
-static int b64_classes_ok(const char *s, size_t n)
+static unsigned b64_classes(const char *s, size_t n)
 {
-    return b64_classes_ok_scalar(s, n);
+    return b64_classes_scalar(s, n);
 }
 #endif
 
-/* The test once the bytes passed the cheap rejections. */
-static int b64_plausible_rest(const char *s, size_t n);
-
-int rp__base64_plausible(const char *s, size_t n)
+/* The rest of the test, for s whose bytes are all in the alphabets with
+ * the classes `any`: b64_shape() without its byte loop (what it checks
+ * byte by byte, `any` says), then the decoded prefix must look like text
+ * or compressed data. */
+static int b64_plausible_rest(const char *s, size_t n, unsigned any)
 {
-    return n >= 16 && b64_classes_ok(s, n) && b64_plausible_rest(s, n);
-}
-
-int rp__base64_plausible_scalar(const char *s, size_t n)
-{
-    return n >= 16 && b64_classes_ok_scalar(s, n) && b64_plausible_rest(s, n);
-}
-
-static int b64_plausible_rest(const char *s, size_t n)
-{
-    size_t m = b64_shape(s, n);
-    if (m == (size_t)-1)
+    size_t m = n;
+    while (m > 0 && s[m - 1] == '=' && n - m < 2)
+        m--;
+    if ((m < n && n % 4 != 0) || m % 4 == 1)
+        return 0;
+    /* '=' only as the padding; one alphabet, not both */
+    if (((any & K_PAD) && memchr(s, '=', m)) || ((any & K_STD) && (any & K_URL)))
         return 0;
     char buf[B64_PROBE / 4 * 3];
     size_t probe = RP_MIN(m, (size_t)B64_PROBE) & ~(size_t)3;
@@ -726,8 +740,10 @@ static int b64_plausible_rest(const char *s, size_t n)
     size_t len = b64_decode_data(s, probe, buf);
     if (rp__looks_compressed(buf, len))
         return 1;
-    /* Mostly text: printable ASCII, blanks, or valid UTF-8 sequences. */
-    size_t good = 0;
+    /* Mostly text: printable ASCII, blanks, or valid UTF-8 sequences; at
+     * most 5% of the bytes rejected, so the test ends at the byte that
+     * makes it more (random bytes, most tokens, within a few). */
+    size_t good = 0, bad = 0;
     for (size_t i = 0; i < len;) {
         unsigned char c = (unsigned char)buf[i];
         if ((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r') {
@@ -746,8 +762,22 @@ static int b64_plausible_rest(const char *s, size_t n)
             break;
         }
         i++;
+        if (++bad * 100 > len * 5)   /* good ends below 95% of len */
+            return 0;
     }
     return len > 0 && good * 100 >= len * 95;
+}
+
+int rp__base64_plausible(const char *s, size_t n)
+{
+    unsigned any = n >= 16 ? b64_classes(s, n) : 0;
+    return any && b64_plausible_rest(s, n, any);
+}
+
+int rp__base64_plausible_scalar(const char *s, size_t n)
+{
+    unsigned any = n >= 16 ? b64_classes_scalar(s, n) : 0;
+    return any && b64_plausible_rest(s, n, any);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -234,29 +234,30 @@ static void path_seg(pb_t *b, char sep, const char *s, size_t n)
 /* A literal: its length known at compile time, no strlen per call. */
 #define path_lit(b, lit) path_seg((b), 0, (lit), sizeof(lit) - 1)
 
-/* Copies n bytes of s to out with 'A'..'Z' lower-cased (as rp_lower),
- * eight bytes per step. */
-static void lower_copy(char *out, const char *s, size_t n)
+/* One word of lower_copy(): +0x20 on the bytes in 'A'..'Z'. */
+static inline void lower8(char *out, const char *s)
 {
-    size_t i = 0;
+    uint64_t v, low;
+    memcpy(&v, s, 8);
+    low = v & 0x7f7f7f7f7f7f7f7full;
+    uint64_t ge_a = low + 0x3f3f3f3f3f3f3f3full;   /* high bit: >= 'A' */
+    uint64_t gt_z = low + 0x2525252525252525ull;   /* high bit: > 'Z' */
+    v |= (ge_a & ~gt_z & ~v & 0x8080808080808080ull) >> 2;
+    memcpy(out, &v, 8);
+}
+
+/* Copies n bytes of s to out with 'A'..'Z' lower-cased (as rp_lower),
+ * eight bytes per step, the last step overlapping the one before. */
+static inline void lower_copy(char *out, const char *s, size_t n)
+{
     if (n < 8) {
-        for (; i < n; i++)
+        for (size_t i = 0; i < n; i++)
             out[i] = (char)rp_lower((unsigned char)s[i]);
         return;
     }
-    for (;;) {
-        /* +0x20 on the bytes in 'A'..'Z' */
-        uint64_t v, low;
-        memcpy(&v, s + i, 8);
-        low = v & 0x7f7f7f7f7f7f7f7full;
-        uint64_t ge_a = low + 0x3f3f3f3f3f3f3f3full;   /* high bit: >= 'A' */
-        uint64_t gt_z = low + 0x2525252525252525ull;   /* high bit: > 'Z' */
-        v |= (ge_a & ~gt_z & ~v & 0x8080808080808080ull) >> 2;
-        memcpy(out + i, &v, 8);
-        if (i + 8 == n)
-            break;
-        i = RP_MIN(i + 8, n - 8);   /* the last step overlaps the one before */
-    }
+    for (size_t i = 0; i + 8 < n; i += 8)
+        lower8(out + i, s + i);
+    lower8(out + n - 8, s + n - 8);
 }
 
 /* s equals the lower-case literal lit; s already lower-cased. */
