@@ -238,39 +238,71 @@ typedef struct entity {
 } entity_t;
 
 #define E(n, leg, v) { n, sizeof(n) - 1, leg, v }
-/* Sorted by nothing in particular: the table is small and looked up by
- * length first. Every replacement is shorter than "&name", so decoding
- * never grows the text. */
-static const entity_t entities[] = {
-    E("lt", 1, "<"), E("LT", 1, "<"), E("gt", 1, ">"), E("GT", 1, ">"),
-    E("amp", 1, "&"), E("AMP", 1, "&"), E("quot", 1, "\""), E("QUOT", 1, "\""),
-    E("apos", 0, "'"), E("nbsp", 1, "\xc2\xa0"), E("NonBreakingSpace", 0, "\xc2\xa0"),
-    E("colon", 0, ":"), E("Tab", 0, "\t"), E("tab", 0, "\t"), E("NewLine", 0, "\n"),
-    E("newline", 0, "\n"), E("lpar", 0, "("), E("rpar", 0, ")"), E("sol", 0, "/"),
-    E("bsol", 0, "\\"), E("lsqb", 0, "["), E("rsqb", 0, "]"), E("lbrack", 0, "["),
-    E("rbrack", 0, "]"), E("lcub", 0, "{"), E("rcub", 0, "}"), E("lbrace", 0, "{"),
-    E("rbrace", 0, "}"), E("semi", 0, ";"), E("comma", 0, ","), E("period", 0, "."),
-    E("excl", 0, "!"), E("quest", 0, "?"), E("equals", 0, "="), E("num", 0, "#"),
-    E("grave", 0, "`"), E("DiacriticalGrave", 0, "`"), E("Hat", 0, "^"),
-    E("dollar", 0, "$"), E("percnt", 0, "%"), E("ast", 0, "*"), E("midast", 0, "*"),
-    E("commat", 0, "@"), E("lowbar", 0, "_"), E("UnderBar", 0, "_"), E("verbar", 0, "|"),
-    E("vert", 0, "|"), E("VerticalLine", 0, "|"), E("plus", 0, "+"), E("hyphen", 0, "-"),
-    E("dash", 0, "-"), E("copy", 1, "\xc2\xa9"), E("reg", 1, "\xc2\xae"),
-    E("shy", 1, "\xc2\xad"), E("laquo", 1, "\xc2\xab"), E("raquo", 1, "\xc2\xbb"),
-    E("lsquo", 0, "\xe2\x80\x98"), E("rsquo", 0, "\xe2\x80\x99"),
-    E("ldquo", 0, "\xe2\x80\x9c"), E("rdquo", 0, "\xe2\x80\x9d"),
-    E("zwj", 0, "\xe2\x80\x8d"), E("zwnj", 0, "\xe2\x80\x8c"),
+/* One array per name length (a name in the wrong one would never match:
+ * test_decode decodes every name), each in no particular order: a lookup
+ * compares only names of the right length, where one table walked whole
+ * cost more than the rest of the decoding. Every replacement is shorter
+ * than "&name", so decoding never grows the text. */
+static const entity_t ent2[] = {
+    E("lt", 1, "<"), E("LT", 1, "<"), E("gt", 1, ">"), E("GT", 1, ">")
+};
+static const entity_t ent3[] = {
+    E("amp", 1, "&"), E("AMP", 1, "&"), E("Tab", 0, "\t"), E("tab", 0, "\t"), E("sol", 0, "/"),
+    E("num", 0, "#"), E("Hat", 0, "^"), E("ast", 0, "*"), E("reg", 1, "\xc2\xae"),
+    E("shy", 1, "\xc2\xad"), E("zwj", 0, "\xe2\x80\x8d")
+};
+static const entity_t ent4[] = {
+    E("quot", 1, "\""), E("QUOT", 1, "\""), E("apos", 0, "'"), E("nbsp", 1, "\xc2\xa0"),
+    E("lpar", 0, "("), E("rpar", 0, ")"), E("bsol", 0, "\\"), E("lsqb", 0, "["), E("rsqb", 0, "]"),
+    E("lcub", 0, "{"), E("rcub", 0, "}"), E("semi", 0, ";"), E("excl", 0, "!"), E("vert", 0, "|"),
+    E("plus", 0, "+"), E("dash", 0, "-"), E("copy", 1, "\xc2\xa9"), E("zwnj", 0, "\xe2\x80\x8c")
+};
+static const entity_t ent5[] = {
+    E("colon", 0, ":"), E("comma", 0, ","), E("quest", 0, "?"), E("grave", 0, "`"),
+    E("laquo", 1, "\xc2\xab"), E("raquo", 1, "\xc2\xbb"), E("lsquo", 0, "\xe2\x80\x98"),
+    E("rsquo", 0, "\xe2\x80\x99"), E("ldquo", 0, "\xe2\x80\x9c"), E("rdquo", 0, "\xe2\x80\x9d")
+};
+static const entity_t ent6[] = {
+    E("lbrack", 0, "["), E("rbrack", 0, "]"), E("lbrace", 0, "{"), E("rbrace", 0, "}"),
+    E("period", 0, "."), E("equals", 0, "="), E("dollar", 0, "$"), E("percnt", 0, "%"),
+    E("midast", 0, "*"), E("commat", 0, "@"), E("lowbar", 0, "_"), E("verbar", 0, "|"),
+    E("hyphen", 0, "-")
+};
+static const entity_t ent7[] = {
+    E("NewLine", 0, "\n"), E("newline", 0, "\n")
+};
+static const entity_t ent8[] = {
+    E("UnderBar", 0, "_")
+};
+static const entity_t ent12[] = {
+    E("VerticalLine", 0, "|")
+};
+static const entity_t ent16[] = {
+    E("NonBreakingSpace", 0, "\xc2\xa0"), E("DiacriticalGrave", 0, "`")
 };
 #undef E
 
 #define ENTITY_NAME_MAX 16   /* "NonBreakingSpace" */
 #define LEGACY_NAME_MAX 5    /* "laquo" */
 
+#define BY_LEN(n) [n] = { ent##n, RP_ARRAY_SIZE(ent##n) }
+static const struct {
+    const entity_t *v;
+    size_t n;
+} entities_by_len[ENTITY_NAME_MAX + 1] = {
+    BY_LEN(2), BY_LEN(3), BY_LEN(4), BY_LEN(5), BY_LEN(6), BY_LEN(7), BY_LEN(8), BY_LEN(12),
+    BY_LEN(16)
+};
+#undef BY_LEN
+
 static const entity_t *entity_find(const char *p, size_t len, int legacy_only)
 {
-    for (size_t k = 0; k < RP_ARRAY_SIZE(entities); k++) {
-        const entity_t *e = &entities[k];
-        if (e->len == len && (!legacy_only || e->legacy) && memcmp(e->name, p, len) == 0)
+    if (len > ENTITY_NAME_MAX)
+        return NULL;
+    const entity_t *e = entities_by_len[len].v;
+    for (size_t k = 0; k < entities_by_len[len].n; k++, e++) {
+        if (e->name[0] == p[0] && e->len == len && (!legacy_only || e->legacy) &&
+            memcmp(e->name, p, len) == 0)
             return e;
     }
     return NULL;

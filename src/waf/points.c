@@ -480,27 +480,18 @@ static int has_js_escape(rp_str_t s)
     return 0;
 }
 
-/*
- * Decodes val (raw: the original bytes) as described at the top: the result
- * in *out, RP_WAF_PT_DECODED / RP_WAF_PT_ANOMALY in *flags. Returns 0, or
- * -1 when memory ran out.
- */
-static int decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *out,
-                        unsigned *flags, unsigned *bits_out)
+/* RP_WAF_PT_DECODED when the value is not the raw text (both cut to
+ * max_value already). */
+static inline unsigned decoded_flag(rp_str_t cur, rp_str_t raw)
 {
-    rp_str_t cur = cut(val, b->lim.max_value);
+    return (cur.p != raw.p || cur.n != raw.n) && !rp_str_eq(cur, raw) ? RP_WAF_PT_DECODED : 0;
+}
+
+/* decode_value() for a value with something to decode; bits: its scan. */
+static int decode_layers(pb_t *b, rp_str_t raw, rp_str_t cur, int how, unsigned bits,
+                         rp_str_t *out, unsigned *flags, unsigned *bits_out)
+{
     char *buf = NULL;
-    unsigned bits = scan_bits(cur);
-    if (!(bits & ~B_EQ)) {
-        /* nothing to decode: the common case */
-        raw = cut(raw, b->lim.max_value);
-        if ((cur.p != raw.p || cur.n != raw.n) && !rp_str_eq(cur, raw))
-            *flags |= RP_WAF_PT_DECODED;
-        *out = cur;
-        if (bits_out)
-            *bits_out = bits;
-        return 0;
-    }
     int first = how != HOW_TEXT;
     unsigned pass;
     for (pass = 0; pass < b->lim.max_depth; pass++) {
@@ -544,9 +535,30 @@ static int decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *
         if (u)
             *flags |= RP_WAF_PT_ANOMALY;
     }
-    raw = cut(raw, b->lim.max_value);
-    if ((cur.p != raw.p || cur.n != raw.n) && !rp_str_eq(cur, raw))
-        *flags |= RP_WAF_PT_DECODED;
+    *flags |= decoded_flag(cur, cut(raw, b->lim.max_value));
+    *out = cur;
+    if (bits_out)
+        *bits_out = bits;
+    return 0;
+}
+
+/*
+ * Decodes val (raw: the original bytes) as described at the top: the result
+ * in *out, RP_WAF_PT_DECODED / RP_WAF_PT_ANOMALY in *flags, the value's
+ * RP__SB_* bits in *bits_out (when not NULL). Returns 0, or -1 when memory
+ * ran out. Inlined: most values need no decoding, and for them this is
+ * one scan and a compare.
+ */
+static inline __attribute__((always_inline)) int
+decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *out, unsigned *flags,
+             unsigned *bits_out)
+{
+    rp_str_t cur = cut(val, b->lim.max_value);
+    unsigned bits = scan_bits(cur);
+    if (bits & ~B_EQ)
+        return decode_layers(b, raw, cur, how, bits, out, flags, bits_out);
+    /* nothing to decode: the common case */
+    *flags |= decoded_flag(cur, cut(raw, b->lim.max_value));
     *out = cur;
     if (bits_out)
         *bits_out = bits;

@@ -220,6 +220,34 @@ TEST(scan_specials)
                  RP__SB_PCT | RP__SB_AMP | RP__SB_BSL | RP__SB_PLUS | RP__SB_EQ | RP__SB_HIGH);
 }
 
+TEST(html_every_entity)
+{
+    /* every name of decode.c's tables, with and without ';' after it */
+    static const char *const names[][2] = {
+        { "lt", "<" }, { "LT", "<" }, { "gt", ">" }, { "GT", ">" }, { "amp", "&" }, { "AMP", "&" },
+        { "quot", "\"" }, { "QUOT", "\"" }, { "apos", "'" }, { "nbsp", "\xc2\xa0" },
+        { "NonBreakingSpace", "\xc2\xa0" }, { "colon", ":" }, { "Tab", "\t" }, { "tab", "\t" },
+        { "NewLine", "\n" }, { "newline", "\n" }, { "lpar", "(" }, { "rpar", ")" }, { "sol", "/" },
+        { "bsol", "\\" }, { "lsqb", "[" }, { "rsqb", "]" }, { "lbrack", "[" }, { "rbrack", "]" },
+        { "lcub", "{" }, { "rcub", "}" }, { "lbrace", "{" }, { "rbrace", "}" }, { "semi", ";" },
+        { "comma", "," }, { "period", "." }, { "excl", "!" }, { "quest", "?" }, { "equals", "=" },
+        { "num", "#" }, { "grave", "`" }, { "DiacriticalGrave", "`" }, { "Hat", "^" },
+        { "dollar", "$" }, { "percnt", "%" }, { "ast", "*" }, { "midast", "*" }, { "commat", "@" },
+        { "lowbar", "_" }, { "UnderBar", "_" }, { "verbar", "|" }, { "vert", "|" },
+        { "VerticalLine", "|" }, { "plus", "+" }, { "hyphen", "-" }, { "dash", "-" },
+        { "copy", "\xc2\xa9" }, { "reg", "\xc2\xae" }, { "shy", "\xc2\xad" },
+        { "laquo", "\xc2\xab" }, { "raquo", "\xc2\xbb" }, { "lsquo", "\xe2\x80\x98" },
+        { "rsquo", "\xe2\x80\x99" }, { "ldquo", "\xe2\x80\x9c" }, { "rdquo", "\xe2\x80\x9d" },
+        { "zwj", "\xe2\x80\x8d" }, { "zwnj", "\xe2\x80\x8c" },
+    };
+    for (size_t i = 0; i < RP_ARRAY_SIZE(names); i++) {
+        char in[40], want[40];
+        snprintf(in, sizeof(in), "x&%s;y&%s", names[i][0], names[i][0]);
+        snprintf(want, sizeof(want), "x%sy%s", names[i][1], names[i][1]);
+        CHECK_STR(dec(rp__html_unescape, in), want);
+    }
+}
+
 TEST(html_many_ampersands)
 {
     /* bounded work per '&' whatever follows it */
@@ -532,6 +560,7 @@ int main(void)
     RUN(base64_plausible_paths);
     RUN(utf8);
     RUN(scan_specials);
+    RUN(html_every_entity);
     RUN(html_many_ampersands);
     RUN(inflate);
     RUN(form);
