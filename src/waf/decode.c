@@ -158,6 +158,26 @@ static long pct_u(const char *s, size_t n, size_t i)
     return v;
 }
 
+/* The first offset at or after i where s holds a or b, or n: sixteen
+ * bytes per step with SSE2 (form values have long runs between their
+ * '+' and '%'). Reads nothing before i (in-place decoding wrote there). */
+static size_t find2(const char *s, size_t i, size_t n, char a, char b)
+{
+#if defined(__SSE2__)
+    __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+    for (; n - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)));
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < n && s[i] != a && s[i] != b)
+        i++;
+    return i;
+}
+
 size_t rp__pct_decode_ex(const char *s, size_t n, char *out, int plus_space, int *changed,
                          int *bad)
 {
@@ -167,8 +187,7 @@ size_t rp__pct_decode_ex(const char *s, size_t n, char *out, int plus_space, int
         /* Copy the run up to the next byte that may need work. */
         size_t j = i;
         if (plus_space) {
-            while (j < n && s[j] != '%' && s[j] != '+')
-                j++;
+            j = find2(s, i, n, '%', '+');
         } else {
             const char *q = memchr(s + i, '%', n - i);
             j = q ? (size_t)(q - s) : n;
@@ -601,21 +620,24 @@ static size_t b64_shape(const char *s, size_t n)
     return m;
 }
 
+/* Decodes m data characters already checked (b64_shape: no padding, no
+ * byte outside the alphabets), so the table's values serve as they are. */
 static size_t b64_decode_data(const char *s, size_t m, char *out)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t o = 0, i = 0;
     for (; i + 4 <= m; i += 4) {
-        uint32_t v = b64_of((unsigned char)s[i]) << 18 | b64_of((unsigned char)s[i + 1]) << 12 |
-                     b64_of((unsigned char)s[i + 2]) << 6 | b64_of((unsigned char)s[i + 3]);
+        uint32_t v = (uint32_t)b64v[u[i]] << 18 | (uint32_t)b64v[u[i + 1]] << 12 |
+                     (uint32_t)b64v[u[i + 2]] << 6 | b64v[u[i + 3]];
         out[o++] = (char)(v >> 16);
         out[o++] = (char)(v >> 8);
         out[o++] = (char)v;
     }
     size_t rest = m - i;
     if (rest >= 2) {
-        uint32_t v = b64_of((unsigned char)s[i]) << 18 | b64_of((unsigned char)s[i + 1]) << 12;
+        uint32_t v = (uint32_t)b64v[u[i]] << 18 | (uint32_t)b64v[u[i + 1]] << 12;
         if (rest == 3)
-            v |= b64_of((unsigned char)s[i + 2]) << 6;
+            v |= (uint32_t)b64v[u[i + 2]] << 6;
         out[o++] = (char)(v >> 16);
         if (rest == 3)
             out[o++] = (char)(v >> 8);
@@ -765,11 +787,17 @@ static int b64_plausible_rest(const char *s, size_t n, unsigned any)
     /* '=' only as the padding; one alphabet, not both */
     if (((any & K_PAD) && memchr(s, '=', m)) || ((any & K_STD) && (any & K_URL)))
         return 0;
+    /* The probe: whole quanta (n >= 16 leaves m >= 14: at least three),
+     * decoded as the test below reaches them, 18 bytes at a time (random
+     * bytes fail it within about as many). */
     char buf[B64_PROBE / 4 * 3];
     size_t probe = RP_MIN(m, (size_t)B64_PROBE) & ~(size_t)3;
-    if (probe == 0)
-        probe = m;
-    size_t len = b64_decode_data(s, probe, buf);
+    size_t len = probe / 4 * 3;
+    size_t dec = b64_decode_data(s, RP_MIN((size_t)24, probe), buf);
+#define DECODE_AHEAD(upto)                                                          \
+    while (dec < (upto))                                                            \
+        dec += b64_decode_data(s + dec / 3 * 4, RP_MIN((size_t)24, probe - dec / 3 * 4), \
+                               buf + dec)
     if (rp__looks_compressed(buf, len))
         return 1;
     /* Mostly text: printable ASCII, blanks, or valid UTF-8 sequences; at
@@ -777,6 +805,7 @@ static int b64_plausible_rest(const char *s, size_t n, unsigned any)
      * makes it more (random bytes, most tokens, within a few). */
     size_t good = 0, bad = 0;
     for (size_t i = 0; i < len;) {
+        DECODE_AHEAD(RP_MIN(i + 4, len));   /* a UTF-8 sequence is 4 bytes at most */
         unsigned char c = (unsigned char)buf[i];
         if ((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r') {
             good++;
@@ -798,6 +827,7 @@ static int b64_plausible_rest(const char *s, size_t n, unsigned any)
             return 0;
     }
     return len > 0 && good * 100 >= len * 95;
+#undef DECODE_AHEAD
 }
 
 int rp__base64_plausible(const char *s, size_t n)

@@ -246,11 +246,27 @@ static inline void lower8(char *out, const char *s)
     memcpy(out, &v, 8);
 }
 
+/* lower8() on four bytes. */
+static inline void lower4(char *out, const char *s)
+{
+    uint32_t v, low;
+    memcpy(&v, s, 4);
+    low = v & 0x7f7f7f7fu;
+    uint32_t ge_a = low + 0x3f3f3f3fu, gt_z = low + 0x25252525u;
+    v |= (ge_a & ~gt_z & ~v & 0x80808080u) >> 2;
+    memcpy(out, &v, 4);
+}
+
 /* Copies n bytes of s to out with 'A'..'Z' lower-cased (as rp_lower),
  * eight bytes per step, the last step overlapping the one before. */
 static inline void lower_copy(char *out, const char *s, size_t n)
 {
     if (n < 8) {
+        if (n >= 4) {   /* "Host", "Accept": two words, overlapping */
+            lower4(out, s);
+            lower4(out + n - 4, s + n - 4);
+            return;
+        }
         for (size_t i = 0; i < n; i++)
             out[i] = (char)rp_lower((unsigned char)s[i]);
         return;
@@ -1125,9 +1141,9 @@ static int body_kind(rp_str_t ct)
     rp_str_t type = rp_str(mt.p, (size_t)(sl - mt.p));
     rp_str_t sub = rp_str(sl + 1, mt.n - type.n - 1);
     /* Compared lower-cased, once: the start of the media type (enough for
-     * every whole name below, the longest is 33 bytes) and the end of the
-     * subtype (enough for every subtype name and suffix, 11 bytes at most). */
-    char m[40], e[16];
+     * every whole name below: the longest is 33 bytes) and the end of the
+     * subtype (enough for every subtype name and suffix: 11 bytes at most). */
+    char m[33], e[11];
     size_t en = RP_MIN(sub.n, sizeof(e));
     const char *ue = e + en;   /* the subtype ends here */
     lower_copy(m, mt.p, RP_MIN(mt.n, sizeof(m)));
