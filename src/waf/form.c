@@ -45,8 +45,8 @@ int rp__cookie_next(rp_str_t s, size_t *pos, rp__kv_t *kv)
 {
     while (*pos < s.n) {
         size_t start = *pos, i = start;
-        while (i < s.n && s.p[i] != ';')
-            i++;
+        const char *semi = memchr(s.p + i, ';', s.n - i);
+        i = semi ? (size_t)(semi - s.p) : s.n;
         *pos = i < s.n ? i + 1 : i;
         size_t a = start, b = i;
         while (a < b && is_blank(s.p[a]))

@@ -395,7 +395,15 @@ static uint64_t hash_more(uint64_t h, rp_str_t s)
         h ^= h >> 29;
     }
     uint64_t w = 0;
-    for (size_t i = 0; i < n; i++)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n && s.n >= 8) {
+        /* the same value from one load ending at the end, shifted */
+        memcpy(&w, p + n - 8, 8);
+        w >>= 8 * (8 - n);
+        n = 0;
+    }
+#endif
+    for (size_t i = 0; i < n; i++)   /* the last n < 8 bytes, p[0] lowest */
         w |= (uint64_t)p[i] << (8 * i);
     h = (h ^ w ^ ((uint64_t)s.n << 56)) * 0xbf58476d1ce4e5b9ull;
     return h ^ (h >> 31);
