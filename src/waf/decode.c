@@ -13,17 +13,17 @@
 
 #include <zlib.h>
 
-static inline int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
+/* 1 + the value of a hex digit, 0 for any other byte (a table: escapes
+ * are most of what encoded attack payloads are made of). */
+static const unsigned char hex1[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+    ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
-static inline int is_hex(unsigned char c) { return hexval(c) >= 0; }
+static inline int hexval(unsigned char c) { return (int)hex1[c] - 1; }
+
+static inline int is_hex(unsigned char c) { return hex1[c] != 0; }
 
 /* Maps surrogates and out-of-range values to U+FFFD. */
 static inline uint32_t cp_sane(uint32_t cp)
