@@ -13,17 +13,17 @@
 
 #include <zlib.h>
 
-static inline int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c |= 0x20;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
+/* 1 + the value of a hex digit, 0 for any other byte (a table: escapes
+ * are most of what encoded attack payloads are made of). */
+static const unsigned char hex1[256] = {
+    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+    ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
-static inline int is_hex(unsigned char c) { return hexval(c) >= 0; }
+static inline int hexval(unsigned char c) { return (int)hex1[c] - 1; }
+
+static inline int is_hex(unsigned char c) { return hex1[c] != 0; }
 
 /* Maps surrogates and out-of-range values to U+FFFD. */
 static inline uint32_t cp_sane(uint32_t cp)
@@ -91,28 +91,47 @@ unsigned rp__scan_specials_scalar(const char *s, size_t n)
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
-static inline __m128i special16(__m128i v)
+/* One accumulator per class, so the answer comes out of the vector pass
+ * whole: no second, byte-by-byte pass over values that have a special
+ * byte (most header values have '=' or '+', and then that second pass
+ * cost more than the first). */
+typedef struct sb_acc {
+    __m128i pct, amp, bsl, plus, eq, high;
+} sb_acc_t;
+
+static inline void sb_add(sb_acc_t *a, __m128i v)
 {
-    __m128i r = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('%')),
-                             _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
-    r = _mm_or_si128(r, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
-    r = _mm_or_si128(r, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
-    r = _mm_or_si128(r, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
-    return _mm_or_si128(r, v);   /* high bit: a byte >= 0x80 */
+    a->pct = _mm_or_si128(a->pct, _mm_cmpeq_epi8(v, _mm_set1_epi8('%')));
+    a->amp = _mm_or_si128(a->amp, _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
+    a->bsl = _mm_or_si128(a->bsl, _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+    a->plus = _mm_or_si128(a->plus, _mm_cmpeq_epi8(v, _mm_set1_epi8('+')));
+    a->eq = _mm_or_si128(a->eq, _mm_cmpeq_epi8(v, _mm_set1_epi8('=')));
+    a->high = _mm_or_si128(a->high, v);   /* high bit: a byte >= 0x80 */
 }
 
 unsigned rp__scan_specials(const char *s, size_t n)
 {
-    if (n < 16)
-        return rp__scan_specials_scalar(s, n);
-    __m128i acc = _mm_setzero_si128();
-    for (size_t i = 0; i + 16 <= n; i += 16)
-        acc = _mm_or_si128(acc, special16(_mm_loadu_si128((const __m128i *)(const void *)(s + i))));
-    __m128i last = _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16));   /* overlapping */
-    acc = _mm_or_si128(acc, special16(last));
-    if (!_mm_movemask_epi8(acc))
-        return 0;
-    return bytes_bits((const unsigned char *)s, n);
+    if (n < 8)
+        return bytes_bits((const unsigned char *)s, n);
+    sb_acc_t a;
+    a.pct = a.amp = a.bsl = a.plus = a.eq = a.high = _mm_setzero_si128();
+    if (n < 16) {
+        /* two 8-byte loads, overlapping when n < 16: one vector step */
+        __m128i lo = _mm_loadl_epi64((const __m128i *)(const void *)s);
+        __m128i hi = _mm_loadl_epi64((const __m128i *)(const void *)(s + n - 8));
+        sb_add(&a, _mm_unpacklo_epi64(lo, hi));
+    } else {
+        for (size_t i = 0; i + 16 <= n; i += 16)
+            sb_add(&a, _mm_loadu_si128((const __m128i *)(const void *)(s + i)));
+        if (n % 16)   /* the tail, overlapping */
+            sb_add(&a, _mm_loadu_si128((const __m128i *)(const void *)(s + n - 16)));
+    }
+    return (_mm_movemask_epi8(a.pct) ? RP__SB_PCT : 0u) |
+           (_mm_movemask_epi8(a.amp) ? RP__SB_AMP : 0u) |
+           (_mm_movemask_epi8(a.bsl) ? RP__SB_BSL : 0u) |
+           (_mm_movemask_epi8(a.plus) ? RP__SB_PLUS : 0u) |
+           (_mm_movemask_epi8(a.eq) ? RP__SB_EQ : 0u) |
+           (_mm_movemask_epi8(a.high) ? RP__SB_HIGH : 0u);
 }
 #else
 unsigned rp__scan_specials(const char *s, size_t n)
@@ -139,6 +158,26 @@ static long pct_u(const char *s, size_t n, size_t i)
     return v;
 }
 
+/* The first offset at or after i where s holds a or b, or n: sixteen
+ * bytes per step with SSE2 (form values have long runs between their
+ * '+' and '%'). Reads nothing before i (in-place decoding wrote there). */
+static size_t find2(const char *s, size_t i, size_t n, char a, char b)
+{
+#if defined(__SSE2__)
+    __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+    for (; n - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)));
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+    }
+#endif
+    while (i < n && s[i] != a && s[i] != b)
+        i++;
+    return i;
+}
+
 size_t rp__pct_decode_ex(const char *s, size_t n, char *out, int plus_space, int *changed,
                          int *bad)
 {
@@ -148,8 +187,7 @@ size_t rp__pct_decode_ex(const char *s, size_t n, char *out, int plus_space, int
         /* Copy the run up to the next byte that may need work. */
         size_t j = i;
         if (plus_space) {
-            while (j < n && s[j] != '%' && s[j] != '+')
-                j++;
+            j = find2(s, i, n, '%', '+');
         } else {
             const char *q = memchr(s + i, '%', n - i);
             j = q ? (size_t)(q - s) : n;
@@ -219,39 +257,71 @@ typedef struct entity {
 } entity_t;
 
 #define E(n, leg, v) { n, sizeof(n) - 1, leg, v }
-/* Sorted by nothing in particular: the table is small and looked up by
- * length first. Every replacement is shorter than "&name", so decoding
- * never grows the text. */
-static const entity_t entities[] = {
-    E("lt", 1, "<"), E("LT", 1, "<"), E("gt", 1, ">"), E("GT", 1, ">"),
-    E("amp", 1, "&"), E("AMP", 1, "&"), E("quot", 1, "\""), E("QUOT", 1, "\""),
-    E("apos", 0, "'"), E("nbsp", 1, "\xc2\xa0"), E("NonBreakingSpace", 0, "\xc2\xa0"),
-    E("colon", 0, ":"), E("Tab", 0, "\t"), E("tab", 0, "\t"), E("NewLine", 0, "\n"),
-    E("newline", 0, "\n"), E("lpar", 0, "("), E("rpar", 0, ")"), E("sol", 0, "/"),
-    E("bsol", 0, "\\"), E("lsqb", 0, "["), E("rsqb", 0, "]"), E("lbrack", 0, "["),
-    E("rbrack", 0, "]"), E("lcub", 0, "{"), E("rcub", 0, "}"), E("lbrace", 0, "{"),
-    E("rbrace", 0, "}"), E("semi", 0, ";"), E("comma", 0, ","), E("period", 0, "."),
-    E("excl", 0, "!"), E("quest", 0, "?"), E("equals", 0, "="), E("num", 0, "#"),
-    E("grave", 0, "`"), E("DiacriticalGrave", 0, "`"), E("Hat", 0, "^"),
-    E("dollar", 0, "$"), E("percnt", 0, "%"), E("ast", 0, "*"), E("midast", 0, "*"),
-    E("commat", 0, "@"), E("lowbar", 0, "_"), E("UnderBar", 0, "_"), E("verbar", 0, "|"),
-    E("vert", 0, "|"), E("VerticalLine", 0, "|"), E("plus", 0, "+"), E("hyphen", 0, "-"),
-    E("dash", 0, "-"), E("copy", 1, "\xc2\xa9"), E("reg", 1, "\xc2\xae"),
-    E("shy", 1, "\xc2\xad"), E("laquo", 1, "\xc2\xab"), E("raquo", 1, "\xc2\xbb"),
-    E("lsquo", 0, "\xe2\x80\x98"), E("rsquo", 0, "\xe2\x80\x99"),
-    E("ldquo", 0, "\xe2\x80\x9c"), E("rdquo", 0, "\xe2\x80\x9d"),
-    E("zwj", 0, "\xe2\x80\x8d"), E("zwnj", 0, "\xe2\x80\x8c"),
+/* One array per name length (a name in the wrong one would never match:
+ * test_decode decodes every name), each in no particular order: a lookup
+ * compares only names of the right length, where one table walked whole
+ * cost more than the rest of the decoding. Every replacement is shorter
+ * than "&name", so decoding never grows the text. */
+static const entity_t ent2[] = {
+    E("lt", 1, "<"), E("LT", 1, "<"), E("gt", 1, ">"), E("GT", 1, ">")
+};
+static const entity_t ent3[] = {
+    E("amp", 1, "&"), E("AMP", 1, "&"), E("Tab", 0, "\t"), E("tab", 0, "\t"), E("sol", 0, "/"),
+    E("num", 0, "#"), E("Hat", 0, "^"), E("ast", 0, "*"), E("reg", 1, "\xc2\xae"),
+    E("shy", 1, "\xc2\xad"), E("zwj", 0, "\xe2\x80\x8d")
+};
+static const entity_t ent4[] = {
+    E("quot", 1, "\""), E("QUOT", 1, "\""), E("apos", 0, "'"), E("nbsp", 1, "\xc2\xa0"),
+    E("lpar", 0, "("), E("rpar", 0, ")"), E("bsol", 0, "\\"), E("lsqb", 0, "["), E("rsqb", 0, "]"),
+    E("lcub", 0, "{"), E("rcub", 0, "}"), E("semi", 0, ";"), E("excl", 0, "!"), E("vert", 0, "|"),
+    E("plus", 0, "+"), E("dash", 0, "-"), E("copy", 1, "\xc2\xa9"), E("zwnj", 0, "\xe2\x80\x8c")
+};
+static const entity_t ent5[] = {
+    E("colon", 0, ":"), E("comma", 0, ","), E("quest", 0, "?"), E("grave", 0, "`"),
+    E("laquo", 1, "\xc2\xab"), E("raquo", 1, "\xc2\xbb"), E("lsquo", 0, "\xe2\x80\x98"),
+    E("rsquo", 0, "\xe2\x80\x99"), E("ldquo", 0, "\xe2\x80\x9c"), E("rdquo", 0, "\xe2\x80\x9d")
+};
+static const entity_t ent6[] = {
+    E("lbrack", 0, "["), E("rbrack", 0, "]"), E("lbrace", 0, "{"), E("rbrace", 0, "}"),
+    E("period", 0, "."), E("equals", 0, "="), E("dollar", 0, "$"), E("percnt", 0, "%"),
+    E("midast", 0, "*"), E("commat", 0, "@"), E("lowbar", 0, "_"), E("verbar", 0, "|"),
+    E("hyphen", 0, "-")
+};
+static const entity_t ent7[] = {
+    E("NewLine", 0, "\n"), E("newline", 0, "\n")
+};
+static const entity_t ent8[] = {
+    E("UnderBar", 0, "_")
+};
+static const entity_t ent12[] = {
+    E("VerticalLine", 0, "|")
+};
+static const entity_t ent16[] = {
+    E("NonBreakingSpace", 0, "\xc2\xa0"), E("DiacriticalGrave", 0, "`")
 };
 #undef E
 
 #define ENTITY_NAME_MAX 16   /* "NonBreakingSpace" */
 #define LEGACY_NAME_MAX 5    /* "laquo" */
 
+#define BY_LEN(n) [n] = { ent##n, RP_ARRAY_SIZE(ent##n) }
+static const struct {
+    const entity_t *v;
+    size_t n;
+} entities_by_len[ENTITY_NAME_MAX + 1] = {
+    BY_LEN(2), BY_LEN(3), BY_LEN(4), BY_LEN(5), BY_LEN(6), BY_LEN(7), BY_LEN(8), BY_LEN(12),
+    BY_LEN(16)
+};
+#undef BY_LEN
+
 static const entity_t *entity_find(const char *p, size_t len, int legacy_only)
 {
-    for (size_t k = 0; k < RP_ARRAY_SIZE(entities); k++) {
-        const entity_t *e = &entities[k];
-        if (e->len == len && (!legacy_only || e->legacy) && memcmp(e->name, p, len) == 0)
+    if (len > ENTITY_NAME_MAX)
+        return NULL;
+    const entity_t *e = entities_by_len[len].v;
+    for (size_t k = 0; k < entities_by_len[len].n; k++, e++) {
+        if (e->name[0] == p[0] && e->len == len && (!legacy_only || e->legacy) &&
+            memcmp(e->name, p, len) == 0)
             return e;
     }
     return NULL;
@@ -550,21 +620,24 @@ static size_t b64_shape(const char *s, size_t n)
     return m;
 }
 
+/* Decodes m data characters already checked (b64_shape: no padding, no
+ * byte outside the alphabets), so the table's values serve as they are. */
 static size_t b64_decode_data(const char *s, size_t m, char *out)
 {
+    const unsigned char *u = (const unsigned char *)s;
     size_t o = 0, i = 0;
     for (; i + 4 <= m; i += 4) {
-        uint32_t v = b64_of((unsigned char)s[i]) << 18 | b64_of((unsigned char)s[i + 1]) << 12 |
-                     b64_of((unsigned char)s[i + 2]) << 6 | b64_of((unsigned char)s[i + 3]);
+        uint32_t v = (uint32_t)b64v[u[i]] << 18 | (uint32_t)b64v[u[i + 1]] << 12 |
+                     (uint32_t)b64v[u[i + 2]] << 6 | b64v[u[i + 3]];
         out[o++] = (char)(v >> 16);
         out[o++] = (char)(v >> 8);
         out[o++] = (char)v;
     }
     size_t rest = m - i;
     if (rest >= 2) {
-        uint32_t v = b64_of((unsigned char)s[i]) << 18 | b64_of((unsigned char)s[i + 1]) << 12;
+        uint32_t v = (uint32_t)b64v[u[i]] << 18 | (uint32_t)b64v[u[i + 1]] << 12;
         if (rest == 3)
-            v |= b64_of((unsigned char)s[i + 2]) << 6;
+            v |= (uint32_t)b64v[u[i + 2]] << 6;
         out[o++] = (char)(v >> 16);
         if (rest == 3)
             out[o++] = (char)(v >> 8);
@@ -589,7 +662,12 @@ int rp__looks_compressed(const char *s, size_t n)
 }
 
 /* Classes of the bytes of both base64 alphabets (0: not one of them). */
-enum { K_B64 = 1, K_LOWER = 2, K_UPPER = 4, K_DIGIT = 8, K_HEX = 16 };
+enum {
+    K_B64 = 1, K_LOWER = 2, K_UPPER = 4, K_DIGIT = 8, K_HEX = 16,
+    K_STD = 32,   /* '+' '/': the standard alphabet */
+    K_URL = 64,   /* '-' '_': the URL one */
+    K_PAD = 128,  /* '=' */
+};
 #define LO (K_B64 | K_LOWER)
 #define UP (K_B64 | K_UPPER)
 #define DI (K_B64 | K_DIGIT | K_HEX)
@@ -606,7 +684,8 @@ static const unsigned char b64_class[256] = {
     ['Y'] = UP, ['Z'] = UP,
     ['0'] = DI, ['1'] = DI, ['2'] = DI, ['3'] = DI, ['4'] = DI, ['5'] = DI, ['6'] = DI,
     ['7'] = DI, ['8'] = DI, ['9'] = DI,
-    ['+'] = K_B64, ['/'] = K_B64, ['_'] = K_B64, ['-'] = K_B64 | K_HEX, ['='] = K_B64,
+    ['+'] = K_B64 | K_STD, ['/'] = K_B64 | K_STD, ['_'] = K_B64 | K_URL,
+    ['-'] = K_B64 | K_URL | K_HEX, ['='] = K_B64 | K_PAD,
 };
 #undef LO
 #undef UP
@@ -615,14 +694,13 @@ static const unsigned char b64_class[256] = {
 /* Bytes of the decoded prefix looked at by the plausibility test. */
 #define B64_PROBE 192
 
-int rp__base64_plausible(const char *s, size_t n)
+/* The first pass of the plausibility test: the cheap rejections, a byte
+ * outside the alphabets (text with blanks or dots, most values, stops at
+ * once), text of one class only ("ABCDEFGHIJKLMNOP", all digits), hex
+ * with dashes (digests, UUIDs). Returns 0 for those, else the K_* classes
+ * present, from which b64_plausible_rest() also reads the shape. */
+static unsigned b64_classes_scalar(const char *s, size_t n)
 {
-    if (n < 16)
-        return 0;
-    /* One pass for the cheap rejections: a byte outside the alphabets
-     * (text with blanks or dots, most values, stops at once); text of
-     * one class only ("ABCDEFGHIJKLMNOP", all digits); hex with dashes
-     * (digests, UUIDs). */
     unsigned any = 0, all = K_HEX;
     for (size_t i = 0; i < n; i++) {
         unsigned c = b64_class[(unsigned char)s[i]];
@@ -634,19 +712,100 @@ int rp__base64_plausible(const char *s, size_t n)
     if (((any & K_LOWER) != 0) + ((any & K_UPPER) != 0) + ((any & K_DIGIT) != 0) < 2 ||
         (all & K_HEX))
         return 0;
-    size_t m = b64_shape(s, n);
-    if (m == (size_t)-1)
+    return any;
+}
+
+#if defined(__SSE2__)
+/* bytes of v in [lo, hi] (ASCII bounds: bytes >= 0x80 compare negative
+ * and never match) */
+static inline __m128i in_range(__m128i v, char lo, char hi)
+{
+    return _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)(lo - 1))),
+                         _mm_cmplt_epi8(v, _mm_set1_epi8((char)(hi + 1))));
+}
+
+/* b64_classes_scalar() sixteen bytes per step; n >= 16. Long tokens of
+ * the alphabet (ids, hex digests, numbers) are common, and were the cost
+ * of the byte loop. */
+static unsigned b64_classes(const char *s, size_t n)
+{
+    __m128i lower_any = _mm_setzero_si128(), upper_any = lower_any, digit_any = lower_any;
+    __m128i std_any = lower_any, url_any = lower_any, pad_any = lower_any;
+    __m128i hex_all = _mm_set1_epi8((char)0xff);
+    size_t i = 0;
+    for (;;) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i lower = in_range(v, 'a', 'z'), upper = in_range(v, 'A', 'Z');
+        __m128i digit = in_range(v, '0', '9'), dash = _mm_cmpeq_epi8(v, _mm_set1_epi8('-'));
+        __m128i std = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('+')),
+                                   _mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
+        __m128i url = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('_')), dash);
+        __m128i pad = _mm_cmpeq_epi8(v, _mm_set1_epi8('='));
+        __m128i ok = _mm_or_si128(_mm_or_si128(lower, upper), _mm_or_si128(digit, pad));
+        if (_mm_movemask_epi8(_mm_or_si128(ok, _mm_or_si128(std, url))) != 0xffff)
+            return 0;
+        lower_any = _mm_or_si128(lower_any, lower);
+        upper_any = _mm_or_si128(upper_any, upper);
+        digit_any = _mm_or_si128(digit_any, digit);
+        std_any = _mm_or_si128(std_any, std);
+        url_any = _mm_or_si128(url_any, url);
+        pad_any = _mm_or_si128(pad_any, pad);
+        /* hex: digits, '-', a-f either case (v | 0x20 folds only A-F onto a-f) */
+        __m128i hexl = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'f');
+        hex_all = _mm_and_si128(hex_all, _mm_or_si128(_mm_or_si128(digit, dash), hexl));
+        if (i + 16 >= n)
+            break;
+        i = RP_MIN(i + 16, n - 16);   /* the last step overlaps the one before */
+    }
+    unsigned any = (_mm_movemask_epi8(lower_any) ? K_LOWER : 0u) |
+                   (_mm_movemask_epi8(upper_any) ? K_UPPER : 0u) |
+                   (_mm_movemask_epi8(digit_any) ? K_DIGIT : 0u);
+    if (any == K_LOWER || any == K_UPPER || any == K_DIGIT || any == 0 ||
+        _mm_movemask_epi8(hex_all) == 0xffff)
         return 0;
+    return any | K_B64 | (_mm_movemask_epi8(std_any) ? K_STD : 0u) |
+           (_mm_movemask_epi8(url_any) ? K_URL : 0u) | (_mm_movemask_epi8(pad_any) ? K_PAD : 0u);
+}
+#else
+static unsigned b64_classes(const char *s, size_t n)
+{
+    return b64_classes_scalar(s, n);
+}
+#endif
+
+/* The rest of the test, for s whose bytes are all in the alphabets with
+ * the classes `any`: b64_shape() without its byte loop (what it checks
+ * byte by byte, `any` says), then the decoded prefix must look like text
+ * or compressed data. */
+static int b64_plausible_rest(const char *s, size_t n, unsigned any)
+{
+    size_t m = n;
+    while (m > 0 && s[m - 1] == '=' && n - m < 2)
+        m--;
+    if ((m < n && n % 4 != 0) || m % 4 == 1)
+        return 0;
+    /* '=' only as the padding; one alphabet, not both */
+    if (((any & K_PAD) && memchr(s, '=', m)) || ((any & K_STD) && (any & K_URL)))
+        return 0;
+    /* The probe: whole quanta (n >= 16 leaves m >= 14: at least three),
+     * decoded as the test below reaches them, 18 bytes at a time (random
+     * bytes fail it within about as many). */
     char buf[B64_PROBE / 4 * 3];
     size_t probe = RP_MIN(m, (size_t)B64_PROBE) & ~(size_t)3;
-    if (probe == 0)
-        probe = m;
-    size_t len = b64_decode_data(s, probe, buf);
+    size_t len = probe / 4 * 3;
+    size_t dec = b64_decode_data(s, RP_MIN((size_t)24, probe), buf);
+#define DECODE_AHEAD(upto)                                                          \
+    while (dec < (upto))                                                            \
+        dec += b64_decode_data(s + dec / 3 * 4, RP_MIN((size_t)24, probe - dec / 3 * 4), \
+                               buf + dec)
     if (rp__looks_compressed(buf, len))
         return 1;
-    /* Mostly text: printable ASCII, blanks, or valid UTF-8 sequences. */
-    size_t good = 0;
+    /* Mostly text: printable ASCII, blanks, or valid UTF-8 sequences; at
+     * most 5% of the bytes rejected, so the test ends at the byte that
+     * makes it more (random bytes, most tokens, within a few). */
+    size_t good = 0, bad = 0;
     for (size_t i = 0; i < len;) {
+        DECODE_AHEAD(RP_MIN(i + 4, len));   /* a UTF-8 sequence is 4 bytes at most */
         unsigned char c = (unsigned char)buf[i];
         if ((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r') {
             good++;
@@ -664,8 +823,23 @@ int rp__base64_plausible(const char *s, size_t n)
             break;
         }
         i++;
+        if (++bad * 100 > len * 5)   /* good ends below 95% of len */
+            return 0;
     }
     return len > 0 && good * 100 >= len * 95;
+#undef DECODE_AHEAD
+}
+
+int rp__base64_plausible(const char *s, size_t n)
+{
+    unsigned any = n >= 16 ? b64_classes(s, n) : 0;
+    return any && b64_plausible_rest(s, n, any);
+}
+
+int rp__base64_plausible_scalar(const char *s, size_t n)
+{
+    unsigned any = n >= 16 ? b64_classes_scalar(s, n) : 0;
+    return any && b64_plausible_rest(s, n, any);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -88,6 +88,10 @@ enum {
 unsigned rp__scan_specials(const char *s, size_t n);
 unsigned rp__scan_specials_scalar(const char *s, size_t n);
 
+/* rp__base64_plausible() (waf_int.h) without SSE2, for tests comparing
+ * both paths. */
+int rp__base64_plausible_scalar(const char *s, size_t n);
+
 /* 1 when s starts like a gzip member (1f 8b 08) or a zlib stream. */
 int rp__looks_compressed(const char *s, size_t n);
 

@@ -45,8 +45,8 @@ int rp__cookie_next(rp_str_t s, size_t *pos, rp__kv_t *kv)
 {
     while (*pos < s.n) {
         size_t start = *pos, i = start;
-        while (i < s.n && s.p[i] != ';')
-            i++;
+        const char *semi = memchr(s.p + i, ';', s.n - i);
+        i = semi ? (size_t)(semi - s.p) : s.n;
         *pos = i < s.n ? i + 1 : i;
         size_t a = start, b = i;
         while (a < b && is_blank(s.p[a]))
@@ -85,37 +85,70 @@ int rp__cookie_next(rp_str_t s, size_t *pos, rp__kv_t *kv)
     return 0;
 }
 
-/* Bytes that may appear in a parameter name of a form we sniff. */
-static int name_char(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.' || c == '[' || c == ']' || c == '%' || c == '$' ||
-           c == ':' || c == '@' || c == '~' || c == '+' || c == '*' || c == '!';
-}
+/* Byte classes of the form sniffing test. */
+enum {
+    FP_NAME = 1,   /* may appear in a parameter name of a form we sniff */
+    FP_BAD = 2,    /* may not appear in a value (see below) */
+};
 
+#define NM FP_NAME
+static const unsigned char fp_class[256] = {
+    ['a'] = NM, ['b'] = NM, ['c'] = NM, ['d'] = NM, ['e'] = NM, ['f'] = NM, ['g'] = NM,
+    ['h'] = NM, ['i'] = NM, ['j'] = NM, ['k'] = NM, ['l'] = NM, ['m'] = NM, ['n'] = NM,
+    ['o'] = NM, ['p'] = NM, ['q'] = NM, ['r'] = NM, ['s'] = NM, ['t'] = NM, ['u'] = NM,
+    ['v'] = NM, ['w'] = NM, ['x'] = NM, ['y'] = NM, ['z'] = NM,
+    ['A'] = NM, ['B'] = NM, ['C'] = NM, ['D'] = NM, ['E'] = NM, ['F'] = NM, ['G'] = NM,
+    ['H'] = NM, ['I'] = NM, ['J'] = NM, ['K'] = NM, ['L'] = NM, ['M'] = NM, ['N'] = NM,
+    ['O'] = NM, ['P'] = NM, ['Q'] = NM, ['R'] = NM, ['S'] = NM, ['T'] = NM, ['U'] = NM,
+    ['V'] = NM, ['W'] = NM, ['X'] = NM, ['Y'] = NM, ['Z'] = NM,
+    ['0'] = NM, ['1'] = NM, ['2'] = NM, ['3'] = NM, ['4'] = NM, ['5'] = NM, ['6'] = NM,
+    ['7'] = NM, ['8'] = NM, ['9'] = NM,
+    ['_'] = NM, ['-'] = NM, ['.'] = NM, ['['] = NM, [']'] = NM, ['%'] = NM, ['$'] = NM,
+    [':'] = NM, ['@'] = NM, ['~'] = NM, ['+'] = NM, ['*'] = NM, ['!'] = NM,
+    /* values of a real form are encoded: raw blanks, quotes, '<', line
+     * breaks or a second '=' mean prose, code or base64 padding
+     * ("sid=x=y==") that merely contains '=' */
+    [0] = FP_BAD, [1] = FP_BAD, [2] = FP_BAD, [3] = FP_BAD, [4] = FP_BAD, [5] = FP_BAD,
+    [6] = FP_BAD, [7] = FP_BAD, [8] = FP_BAD, [9] = FP_BAD, [10] = FP_BAD, [11] = FP_BAD,
+    [12] = FP_BAD, [13] = FP_BAD, [14] = FP_BAD, [15] = FP_BAD, [16] = FP_BAD, [17] = FP_BAD,
+    [18] = FP_BAD, [19] = FP_BAD, [20] = FP_BAD, [21] = FP_BAD, [22] = FP_BAD, [23] = FP_BAD,
+    [24] = FP_BAD, [25] = FP_BAD, [26] = FP_BAD, [27] = FP_BAD, [28] = FP_BAD, [29] = FP_BAD,
+    [30] = FP_BAD, [31] = FP_BAD, [' '] = FP_BAD, ['"'] = FP_BAD, ['<'] = FP_BAD,
+    ['>'] = FP_BAD, ['\\'] = FP_BAD, ['`'] = FP_BAD, ['='] = FP_BAD,
+};
+#undef NM
+
+/*
+ * One pass over the bytes, no pair splitting first: the answer is a
+ * property of every pair (separated by '&', empty ones skipped), so it
+ * can stop at the first byte that breaks it, which for most values that
+ * merely contain '=' (header values, prose, code) comes within a few
+ * bytes.
+ */
 int rp__form_plausible(const char *s, size_t n)
 {
-    rp_str_t str = rp_str(s, n);
-    size_t pos = 0, npairs = 0, neq = 0;
-    rp__kv_t kv;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, npairs = 0, neq = 0;
     if (n < 2)
         return 0;
-    while (rp__form_next(str, &pos, 0, &kv)) {
-        if (kv.key.n == 0)
-            return 0;
-        for (size_t i = 0; i < kv.key.n; i++)
-            if (!name_char((unsigned char)kv.key.p[i]))
-                return 0;
-        /* Values of a real form are encoded: raw blanks, quotes, '<',
-         * line breaks or a second '=' mean prose, code or base64 padding
-         * ("sid=x=y==") that merely contains '='. */
-        for (size_t i = 0; i < kv.value.n; i++) {
-            unsigned char c = (unsigned char)kv.value.p[i];
-            if (c <= ' ' || c == '"' || c == '<' || c == '>' || c == '\\' || c == '`' || c == '=')
-                return 0;
+    while (i < n) {
+        if (p[i] == '&') {
+            i++;
+            continue;
         }
+        /* a pair: the name up to '=' or '&', not empty */
+        if (p[i] == '=')
+            return 0;
+        for (; i < n && p[i] != '=' && p[i] != '&'; i++)
+            if (!(fp_class[p[i]] & FP_NAME))
+                return 0;
         npairs++;
-        neq += (size_t)kv.has_eq;
+        if (i < n && p[i] == '=') {
+            neq++;
+            for (i++; i < n && p[i] != '&'; i++)
+                if (fp_class[p[i]] & FP_BAD)
+                    return 0;
+        }
     }
     return npairs > 0 && neq > 0;
 }

@@ -49,9 +49,16 @@ static const unsigned char *scan_plain(const unsigned char *p, const unsigned ch
         uint64_t v;
         memcpy(&v, p, 8);
         uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
-        uint64_t t = ((q - ONES) & ~q) | ((b - ONES) & ~b) | ((v - ONES * 0x20) & ~v);
-        if (t & HIGHS)
+        uint64_t t = (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((v - ONES * 0x20) & ~v)) & HIGHS;
+        if (t) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* the lowest flagged byte is exact (a borrow only flags bytes
+             * above a real match): it is the first one */
+            return p + __builtin_ctzll(t) / 8;
+#else
             break;
+#endif
+        }
         p += 8;
     }
     while (p < end && !(cls[*p] & C_STR))

@@ -98,17 +98,26 @@ void rp__multipart_init(rp__multipart_t *m, rp_str_t boundary, rp_str_t body)
 }
 
 /* Offset of the next delimiter at or after `from` that starts a line (at
- * the very start of the body or right after '\n'), or (size_t)-1. */
+ * the very start of the body or right after '\n'), or (size_t)-1. Only
+ * line starts can hold one: jump from '\n' to '\n' (memchr) and compare
+ * there, rather than search the delimiter everywhere (memmem) and look
+ * back at what precedes each match. */
 static size_t find_delim(const rp__multipart_t *m, size_t from)
 {
-    while (from < m->n && m->n - from >= m->dashn) {
-        const char *q = memmem(m->p + from, m->n - from, m->dash, m->dashn);
-        if (!q)
+    if (from >= m->n || m->n - from < m->dashn)
+        return (size_t)-1;
+    if (from == 0 && memcmp(m->p, m->dash, m->dashn) == 0)
+        return 0;
+    /* a delimiter at off >= from has its '\n' at off - 1 >= from - 1 */
+    size_t at = from ? from - 1 : 0;
+    const char *q;
+    while ((q = memchr(m->p + at, '\n', m->n - at)) != NULL) {
+        size_t off = (size_t)(q - m->p) + 1;
+        if (m->n - off < m->dashn)
             return (size_t)-1;
-        size_t off = (size_t)(q - m->p);
-        if (off == 0 || m->p[off - 1] == '\n')
+        if (memcmp(m->p + off, m->dash, m->dashn) == 0)
             return off;
-        from = off + 1;
+        at = off;
     }
     return (size_t)-1;
 }

@@ -231,7 +231,53 @@ static void path_seg(pb_t *b, char sep, const char *s, size_t n)
     b->plen += n;
 }
 
-static void path_lit(pb_t *b, const char *s) { path_seg(b, 0, s, strlen(s)); }
+/* A literal: its length known at compile time, no strlen per call. */
+#define path_lit(b, lit) path_seg((b), 0, (lit), sizeof(lit) - 1)
+
+/* One word of lower_copy(): +0x20 on the bytes in 'A'..'Z'. */
+static inline void lower8(char *out, const char *s)
+{
+    uint64_t v, low;
+    memcpy(&v, s, 8);
+    low = v & 0x7f7f7f7f7f7f7f7full;
+    uint64_t ge_a = low + 0x3f3f3f3f3f3f3f3full;   /* high bit: >= 'A' */
+    uint64_t gt_z = low + 0x2525252525252525ull;   /* high bit: > 'Z' */
+    v |= (ge_a & ~gt_z & ~v & 0x8080808080808080ull) >> 2;
+    memcpy(out, &v, 8);
+}
+
+/* lower8() on four bytes. */
+static inline void lower4(char *out, const char *s)
+{
+    uint32_t v, low;
+    memcpy(&v, s, 4);
+    low = v & 0x7f7f7f7fu;
+    uint32_t ge_a = low + 0x3f3f3f3fu, gt_z = low + 0x25252525u;
+    v |= (ge_a & ~gt_z & ~v & 0x80808080u) >> 2;
+    memcpy(out, &v, 4);
+}
+
+/* Copies n bytes of s to out with 'A'..'Z' lower-cased (as rp_lower),
+ * eight bytes per step, the last step overlapping the one before. */
+static inline void lower_copy(char *out, const char *s, size_t n)
+{
+    if (n < 8) {
+        if (n >= 4) {   /* "Host", "Accept": two words, overlapping */
+            lower4(out, s);
+            lower4(out + n - 4, s + n - 4);
+            return;
+        }
+        for (size_t i = 0; i < n; i++)
+            out[i] = (char)rp_lower((unsigned char)s[i]);
+        return;
+    }
+    for (size_t i = 0; i + 8 < n; i += 8)
+        lower8(out + i, s + i);
+    lower8(out + n - 8, s + n - 8);
+}
+
+/* s equals the lower-case literal lit; s already lower-cased. */
+#define IS_LIT(s, n, lit) ((n) == sizeof(lit) - 1 && memcmp((s), (lit), sizeof(lit) - 1) == 0)
 
 static rp_str_t cur_path(const pb_t *b) { return rp_str(b->path, b->plen); }
 
@@ -349,7 +395,15 @@ static uint64_t hash_more(uint64_t h, rp_str_t s)
         h ^= h >> 29;
     }
     uint64_t w = 0;
-    for (size_t i = 0; i < n; i++)
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n && s.n >= 8) {
+        /* the same value from one load ending at the end, shifted */
+        memcpy(&w, p + n - 8, 8);
+        w >>= 8 * (8 - n);
+        n = 0;
+    }
+#endif
+    for (size_t i = 0; i < n; i++)   /* the last n < 8 bytes, p[0] lowest */
         w |= (uint64_t)p[i] << (8 * i);
     h = (h ^ w ^ ((uint64_t)s.n << 56)) * 0xbf58476d1ce4e5b9ull;
     return h ^ (h >> 31);
@@ -422,6 +476,12 @@ enum {
     B_PLUS = RP__SB_PLUS,
     B_HIGH = RP__SB_HIGH,
     B_EQ = RP__SB_EQ,
+    /* decode_value: the bits describe the value before the overlong
+     * UTF-8 folding, which rewrote it (B_EQ is still what decides the
+     * form check, as it always did) */
+    B_STALE = 1u << 7,
+    /* bytes outside both base64 alphabets */
+    B_NOT_B64 = B_PCT | B_AMP | B_BSL | B_HIGH,
 };
 
 static inline unsigned scan_bits(rp_str_t s) { return rp__scan_specials(s.p, s.n); }
@@ -444,27 +504,18 @@ static int has_js_escape(rp_str_t s)
     return 0;
 }
 
-/*
- * Decodes val (raw: the original bytes) as described at the top: the result
- * in *out, RP_WAF_PT_DECODED / RP_WAF_PT_ANOMALY in *flags. Returns 0, or
- * -1 when memory ran out.
- */
-static int decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *out,
-                        unsigned *flags, unsigned *bits_out)
+/* RP_WAF_PT_DECODED when the value is not the raw text (both cut to
+ * max_value already). */
+static inline unsigned decoded_flag(rp_str_t cur, rp_str_t raw)
 {
-    rp_str_t cur = cut(val, b->lim.max_value);
+    return (cur.p != raw.p || cur.n != raw.n) && !rp_str_eq(cur, raw) ? RP_WAF_PT_DECODED : 0;
+}
+
+/* decode_value() for a value with something to decode; bits: its scan. */
+static int decode_layers(pb_t *b, rp_str_t raw, rp_str_t cur, int how, unsigned bits,
+                         rp_str_t *out, unsigned *flags, unsigned *bits_out)
+{
     char *buf = NULL;
-    unsigned bits = scan_bits(cur);
-    if (!(bits & ~B_EQ)) {
-        /* nothing to decode: the common case */
-        raw = cut(raw, b->lim.max_value);
-        if ((cur.p != raw.p || cur.n != raw.n) && !rp_str_eq(cur, raw))
-            *flags |= RP_WAF_PT_DECODED;
-        *out = cur;
-        if (bits_out)
-            *bits_out = bits;
-        return 0;
-    }
     int first = how != HOW_TEXT;
     unsigned pass;
     for (pass = 0; pass < b->lim.max_depth; pass++) {
@@ -503,13 +554,35 @@ static int decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *
             cur = rp_str(buf, rp__utf8_unoverlong(cur.p, cur.n, buf));
             u = rp__utf8_check(cur.p, cur.n);
             *flags |= RP_WAF_PT_ANOMALY;
+            bits |= B_STALE;
         }
         if (u)
             *flags |= RP_WAF_PT_ANOMALY;
     }
-    raw = cut(raw, b->lim.max_value);
-    if ((cur.p != raw.p || cur.n != raw.n) && !rp_str_eq(cur, raw))
-        *flags |= RP_WAF_PT_DECODED;
+    *flags |= decoded_flag(cur, cut(raw, b->lim.max_value));
+    *out = cur;
+    if (bits_out)
+        *bits_out = bits;
+    return 0;
+}
+
+/*
+ * Decodes val (raw: the original bytes) as described at the top: the result
+ * in *out, RP_WAF_PT_DECODED / RP_WAF_PT_ANOMALY in *flags, the value's
+ * RP__SB_* bits in *bits_out (when not NULL). Returns 0, or -1 when memory
+ * ran out. Inlined: most values need no decoding, and for them this is
+ * one scan and a compare.
+ */
+static inline __attribute__((always_inline)) int
+decode_value(pb_t *b, rp_str_t raw, rp_str_t val, int how, rp_str_t *out, unsigned *flags,
+             unsigned *bits_out)
+{
+    rp_str_t cur = cut(val, b->lim.max_value);
+    unsigned bits = scan_bits(cur);
+    if (bits & ~B_EQ)
+        return decode_layers(b, raw, cur, how, bits, out, flags, bits_out);
+    /* nothing to decode: the common case */
+    *flags |= decoded_flag(cur, cut(raw, b->lim.max_value));
     *out = cur;
     if (bits_out)
         *bits_out = bits;
@@ -608,7 +681,10 @@ static int add_string(pb_t *b, rp_str_t raw, rp_str_t val, int how, unsigned fla
         return 0;
     size_t keep = b->plen;
     char c0 = v.p[0];
-    if (v.n >= 16 && rp__base64_plausible(v.p, v.n)) {
+    /* base64 only when no byte rules it out: the scan decode_value made
+     * says so for most values at no cost */
+    if (v.n >= 16 && ((bits & B_STALE) || !(bits & B_NOT_B64)) &&
+        rp__base64_plausible(v.p, v.n)) {
         nested_base64(b, v, depth + 1);
     } else if ((c0 == '{' || c0 == '[' || c0 == ' ' || c0 == '\t' || c0 == '\r' || c0 == '\n') &&
                looks_json(v) && json_valid(b, v)) {
@@ -1072,22 +1148,35 @@ static int body_kind(rp_str_t ct)
         return K_OTHER;
     rp_str_t type = rp_str(mt.p, (size_t)(sl - mt.p));
     rp_str_t sub = rp_str(sl + 1, mt.n - type.n - 1);
-    if (rp_str_ieq(mt, RP_STRLIT("application/x-www-form-urlencoded")))
-        return K_FORM;
-    if (rp_str_ieq(type, RP_STRLIT("multipart")))
-        return K_MULTIPART;
-    if (rp_str_ieq(mt, RP_STRLIT("application/graphql")))
-        return K_GRAPHQL;
-    if (rp_str_ieq(sub, RP_STRLIT("x-ndjson")) || rp_str_ieq(sub, RP_STRLIT("ndjson")) ||
-        rp_str_ieq(sub, RP_STRLIT("jsonl")) || rp_str_ieq(sub, RP_STRLIT("x-jsonlines")) ||
-        rp_str_ieq(sub, RP_STRLIT("json-seq")))
-        return K_NDJSON;
-    if (rp_str_ieq(sub, RP_STRLIT("json")) || rp_str_ihas_suffix(sub, RP_STRLIT("+json")) ||
-        rp_str_ieq(sub, RP_STRLIT("x-json")) || rp_str_ieq(sub, RP_STRLIT("csp-report")))
-        return K_JSON;
-    if (rp_str_ieq(sub, RP_STRLIT("xml")) || rp_str_ihas_suffix(sub, RP_STRLIT("+xml")))
-        return K_XML;
-    return K_OTHER;
+    /* Compared lower-cased, once: the start of the media type (enough for
+     * every whole name below: the longest is 33 bytes) and the end of the
+     * subtype (enough for every subtype name and suffix: 11 bytes at most). */
+    char m[33], e[11];
+    size_t en = RP_MIN(sub.n, sizeof(e));
+    const char *ue = e + en;   /* the subtype ends here */
+    lower_copy(m, mt.p, RP_MIN(mt.n, sizeof(m)));
+    lower_copy(e, sub.p + sub.n - en, en);
+#define MT_IS(lit) IS_LIT(m, mt.n, lit)
+#define SUB_IS(lit) IS_LIT(ue - RP_MIN(sub.n, sizeof(lit) - 1), sub.n, lit)
+#define SUB_ENDS(lit) (sub.n >= sizeof(lit) - 1 && memcmp(ue - (sizeof(lit) - 1), lit, sizeof(lit) - 1) == 0)
+    int kind = K_OTHER;
+    if (MT_IS("application/x-www-form-urlencoded"))
+        kind = K_FORM;
+    else if (IS_LIT(m, type.n, "multipart"))
+        kind = K_MULTIPART;
+    else if (MT_IS("application/graphql"))
+        kind = K_GRAPHQL;
+    else if (SUB_IS("x-ndjson") || SUB_IS("ndjson") || SUB_IS("jsonl") || SUB_IS("x-jsonlines") ||
+             SUB_IS("json-seq"))
+        kind = K_NDJSON;
+    else if (SUB_IS("json") || SUB_ENDS("+json") || SUB_IS("x-json") || SUB_IS("csp-report"))
+        kind = K_JSON;
+    else if (SUB_IS("xml") || SUB_ENDS("+xml"))
+        kind = K_XML;
+#undef MT_IS
+#undef SUB_IS
+#undef SUB_ENDS
+    return kind;
 }
 
 /* One JSON document per line (application/x-ndjson, json-seq's RS too). */
@@ -1313,32 +1402,30 @@ static void body_walk(pb_t *b, const rp_waf_request_t *req, rp_str_t ctype, rp_s
 
 /* ---------------------------------------------------------------------- */
 
-static void header_walk(pb_t *b, const rp_waf_header_t *h)
+/* Sets the path "header." + the name lower-cased (cut to SEG_CAP) and
+ * returns that lower-cased name, which the caller classifies with plain
+ * compares: one pass over the name for both. */
+static rp_str_t header_path(pb_t *b, rp_str_t name)
 {
-    size_t n = RP_MIN(h->name.n, (size_t)SEG_CAP), i = 0;
+    size_t n = RP_MIN(name.n, (size_t)SEG_CAP);
     path_set(b, "header.", 7);
-    char *out = b->path + b->plen;
-    for (; i + 8 <= n; i += 8) {
-        /* eight at a time: +0x20 on the bytes in 'A'..'Z' */
-        uint64_t v, low;
-        memcpy(&v, h->name.p + i, 8);
-        low = v & 0x7f7f7f7f7f7f7f7full;
-        uint64_t ge_a = low + 0x3f3f3f3f3f3f3f3full;   /* high bit: >= 'A' */
-        uint64_t gt_z = low + 0x2525252525252525ull;   /* high bit: > 'Z' */
-        v |= (ge_a & ~gt_z & ~v & 0x8080808080808080ull) >> 2;
-        memcpy(out + i, &v, 8);
-    }
-    for (; i < n; i++)
-        out[i] = (char)rp_lower((unsigned char)h->name.p[i]);
+    lower_copy(b->path + b->plen, name.p, n);
     b->plen += n;
+    return rp_str(b->path + 7, n);
+}
+
+/* A header other than Cookie; the path is set (header_path). lname: its
+ * name lower-cased. */
+static void header_walk(pb_t *b, const rp_waf_header_t *h, rp_str_t lname)
+{
     section(b, RP_WAF_SRC_HEADER, h->value);
     if (add_string(b, h->value, h->value, HOW_TEXT, 0, 0, 1) < 0)
         return;
     /* Authorization: Basic base64(user:password) */
     if (h->value.n > 6 && (h->value.p[0] | 0x20) == 'b' &&
         rp_str_ieq(rp_str(h->value.p, 6), RP_STRLIT("basic ")) &&
-        (rp_str_ieq(h->name, RP_STRLIT("authorization")) ||
-         rp_str_ieq(h->name, RP_STRLIT("proxy-authorization")))) {
+        (IS_LIT(lname.p, h->name.n, "authorization") ||
+         IS_LIT(lname.p, h->name.n, "proxy-authorization"))) {
         rp_str_t cred = rp_str_trim(rp_str(h->value.p + 6, h->value.n - 6));
         if (cred.n && cred.n <= b->lim.max_value)
             nested_base64(b, cred, 1);
@@ -1385,21 +1472,22 @@ int rp__waf_points_build(rp__points_t *pts, const rp_waf_request_t *req)
     int have_ct = 0, have_ce = 0;
     for (size_t i = 0; i < req->nheaders && !b->err; i++) {
         const rp_waf_header_t *h = &req->headers[i];
-        if (h->name.n == 6 && rp_str_ieq(h->name, RP_STRLIT("cookie"))) {
+        /* (names of 6..19 bytes are whole in lname: SEG_CAP is more) */
+        rp_str_t lname = header_path(b, h->name);
+        if (IS_LIT(lname.p, h->name.n, "cookie")) {
             path_set(b, "cookie", 6);
             section(b, RP_WAF_SRC_COOKIE, h->value);
             cookie_walk(b, h->value);
             continue;
         }
-        if (!have_ct && h->name.n == 12 && rp_str_ieq(h->name, RP_STRLIT("content-type"))) {
+        if (!have_ct && IS_LIT(lname.p, h->name.n, "content-type")) {
             ctype = rp_str_trim(h->value);
             have_ct = 1;
-        } else if (!have_ce && h->name.n == 16 &&
-                   rp_str_ieq(h->name, RP_STRLIT("content-encoding"))) {
+        } else if (!have_ce && IS_LIT(lname.p, h->name.n, "content-encoding")) {
             cenc = h->value;
             have_ce = 1;
         }
-        header_walk(b, h);
+        header_walk(b, h, lname);
     }
 
     /* body */

@@ -7,6 +7,8 @@
  *     result in place as out of place, and say "changed" iff the output
  *     differs from the input;
  *   - base64: decoding fits n*3/4+3 bytes; a plausible value decodes;
+ *     the plausibility test's SSE2 path, its portable one and a plain
+ *     reference agree;
  *   - UTF-8: folding overlong forms never grows the text, and the result
  *     has no overlong forms left that it could fold;
  *   - the SSE2 and the portable scanners agree;
@@ -37,6 +39,59 @@ static void text_decoder(dec_fn f, const char *in, size_t n)
     free(inplace);
 }
 
+/* The base64 plausibility test as first written (a class pass, the
+ * shape through rp__base64_decode, the whole decoded prefix looked at):
+ * rp__base64_plausible and its scalar path must agree with it. */
+static int ref_base64_plausible(const char *s, size_t n)
+{
+    if (n < 16)
+        return 0;
+    int lower = 0, upper = 0, digit = 0, all_hex = 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int l = c >= 'a' && c <= 'z', u = c >= 'A' && c <= 'Z', d = c >= '0' && c <= '9';
+        if (!l && !u && !d && (!c || !strchr("+/_-=", c)))
+            return 0;
+        lower |= l;
+        upper |= u;
+        digit |= d;
+        all_hex &= d || c == '-' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+    }
+    if (lower + upper + digit < 2 || all_hex)
+        return 0;
+    char *out = malloc(n / 4 * 3 + 3);
+    size_t k = rp__base64_decode(s, n, out), m = n, good = 0;
+    while (m > 0 && s[m - 1] == '=' && n - m < 2)
+        m--;
+    size_t probe = (m < 192 ? m : 192) & ~(size_t)3, len = probe / 4 * 3;
+    int r = 0;
+    if (k != (size_t)-1 && rp__looks_compressed(out, len)) {
+        r = 1;
+    } else if (k != (size_t)-1) {
+        for (size_t i = 0; i < len;) {
+            unsigned char c = (unsigned char)out[i];
+            if ((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r') {
+                good++;
+                i++;
+                continue;
+            }
+            size_t q = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+            if (q && i + q <= len && rp__utf8_check(out + i, q) == 0) {
+                good += q;
+                i += q;
+            } else if (q && i + q > len) {
+                good += len - i;
+                break;
+            } else {
+                i++;
+            }
+        }
+        r = len > 0 && good * 100 >= len * 95;
+    }
+    free(out);
+    return r;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -55,8 +110,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)rp__pct_decode_ex(in, n, out, sel & 1, &ch, &bad);
     size_t k = rp__base64_decode(in, n, out);
     RP_BUG_ON(k != (size_t)-1 && k > n / 4 * 3 + 3);
-    if (rp__base64_plausible(in, n))
+    int plausible = rp__base64_plausible(in, n);
+    if (plausible)
         RP_BUG_ON(k == (size_t)-1);
+    RP_BUG_ON(plausible != rp__base64_plausible_scalar(in, n));
+    RP_BUG_ON(plausible != ref_base64_plausible(in, n));
     free(out);
 
     unsigned u = rp__utf8_check(in, n);

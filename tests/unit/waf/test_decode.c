@@ -144,6 +144,36 @@ TEST(base64)
     CHECK(rp__base64_plausible("H4sIAAAAAAAAA8tIzcnJBwCGphA2BQAAAA==", 36));
 }
 
+TEST(base64_plausible_paths)
+{
+    /* the SSE2 path and the portable one agree, whatever byte sits where
+     * (each byte changes a class, the alphabet, the padding or hex-ness) */
+    static const char base[] = "eyJjbWQiOiJscyB-bGEgL3RtcCJ9eyJjbWQiOiJscyJ9PHNjcmlwdD4x";
+    static const char bytes[] = { 'A', 'z', '0', '+', '/', '-', '_', '=', ' ', '.', 'f', '9',
+                                  '@', '[', '`', '{', (char)0x80, (char)0xc3, 0 };
+    char buf[64];
+    for (size_t len = 0; len < sizeof(base); len++) {
+        for (size_t at = 0; at < len; at++) {
+            for (size_t k = 0; k < sizeof(bytes); k++) {
+                memcpy(buf, base, len);
+                buf[at] = bytes[k];
+                int a = rp__base64_plausible(buf, len), b = rp__base64_plausible_scalar(buf, len);
+                if (a != b) {
+                    CHECK_EQ_INT(a, b);
+                    fprintf(stderr, "  len %zu at %zu byte %02x\n", len, at, (unsigned char)bytes[k]);
+                }
+            }
+        }
+    }
+    /* hex and digits only, in every length: rejected by both */
+    memset(buf, '7', sizeof(buf));
+    for (size_t len = 16; len <= sizeof(buf); len++) {
+        buf[len / 2] = 'c';
+        CHECK(!rp__base64_plausible(buf, len));
+        CHECK(!rp__base64_plausible_scalar(buf, len));
+    }
+}
+
 TEST(utf8)
 {
     CHECK_EQ_INT(rp__utf8_check("abc", 3), 0);
@@ -188,6 +218,34 @@ TEST(scan_specials)
     }
     CHECK_EQ_INT(rp__scan_specials("a%b&c\\d+e=f\xc3\xa9", 13),
                  RP__SB_PCT | RP__SB_AMP | RP__SB_BSL | RP__SB_PLUS | RP__SB_EQ | RP__SB_HIGH);
+}
+
+TEST(html_every_entity)
+{
+    /* every name of decode.c's tables, with and without ';' after it */
+    static const char *const names[][2] = {
+        { "lt", "<" }, { "LT", "<" }, { "gt", ">" }, { "GT", ">" }, { "amp", "&" }, { "AMP", "&" },
+        { "quot", "\"" }, { "QUOT", "\"" }, { "apos", "'" }, { "nbsp", "\xc2\xa0" },
+        { "NonBreakingSpace", "\xc2\xa0" }, { "colon", ":" }, { "Tab", "\t" }, { "tab", "\t" },
+        { "NewLine", "\n" }, { "newline", "\n" }, { "lpar", "(" }, { "rpar", ")" }, { "sol", "/" },
+        { "bsol", "\\" }, { "lsqb", "[" }, { "rsqb", "]" }, { "lbrack", "[" }, { "rbrack", "]" },
+        { "lcub", "{" }, { "rcub", "}" }, { "lbrace", "{" }, { "rbrace", "}" }, { "semi", ";" },
+        { "comma", "," }, { "period", "." }, { "excl", "!" }, { "quest", "?" }, { "equals", "=" },
+        { "num", "#" }, { "grave", "`" }, { "DiacriticalGrave", "`" }, { "Hat", "^" },
+        { "dollar", "$" }, { "percnt", "%" }, { "ast", "*" }, { "midast", "*" }, { "commat", "@" },
+        { "lowbar", "_" }, { "UnderBar", "_" }, { "verbar", "|" }, { "vert", "|" },
+        { "VerticalLine", "|" }, { "plus", "+" }, { "hyphen", "-" }, { "dash", "-" },
+        { "copy", "\xc2\xa9" }, { "reg", "\xc2\xae" }, { "shy", "\xc2\xad" },
+        { "laquo", "\xc2\xab" }, { "raquo", "\xc2\xbb" }, { "lsquo", "\xe2\x80\x98" },
+        { "rsquo", "\xe2\x80\x99" }, { "ldquo", "\xe2\x80\x9c" }, { "rdquo", "\xe2\x80\x9d" },
+        { "zwj", "\xe2\x80\x8d" }, { "zwnj", "\xe2\x80\x8c" },
+    };
+    for (size_t i = 0; i < RP_ARRAY_SIZE(names); i++) {
+        char in[40], want[40];
+        snprintf(in, sizeof(in), "x&%s;y&%s", names[i][0], names[i][0]);
+        snprintf(want, sizeof(want), "x%sy%s", names[i][1], names[i][1]);
+        CHECK_STR(dec(rp__html_unescape, in), want);
+    }
 }
 
 TEST(html_many_ampersands)
@@ -499,8 +557,10 @@ int main(void)
     RUN(html);
     RUN(js);
     RUN(base64);
+    RUN(base64_plausible_paths);
     RUN(utf8);
     RUN(scan_specials);
+    RUN(html_every_entity);
     RUN(html_many_ampersands);
     RUN(inflate);
     RUN(form);
