@@ -116,9 +116,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             RP_BUG_ON(pt->src == 0 || (pt->src & (pt->src - 1)) || (pt->src & ~RP_WAF_SRC_ALL));
             RP_BUG_ON(pt->flags & ~(RP_WAF_PT_KEY | RP_WAF_PT_ANOMALY | RP_WAF_PT_DECODED |
                                     RP_WAF_PT_NUMBER | RP_WAF_PT_STRUCTURED));
-            /* only a parsed GraphQL document is structure */
+            /* only a parsed GraphQL document is structure: a body or a
+             * JSON member (".graphql", ".query"), or a multipart part of
+             * type application/graphql (named by its field) */
             RP_BUG_ON((pt->flags & RP_WAF_PT_STRUCTURED) && !ends_with(pt->path, "graphql") &&
-                      !ends_with(pt->path, "query"));
+                      !ends_with(pt->path, "query") &&
+                      !rp_str_has_prefix(pt->path, RP_STRLIT("body.multipart.")));
             RP_BUG_ON(pt->value.n > lim.max_value || pt->raw.n > lim.max_value);
             RP_BUG_ON(pt->depth > lim.max_depth);
             anomalies += (pt->flags & RP_WAF_PT_ANOMALY) != 0;
