@@ -18,7 +18,7 @@ const rp__waf_detector_t rp__waf_detectors[] = {
     { "nosqli-operator", RP_WAF_NOSQLI, RP_WAF_SRC_ALL, rp__waf_nosqli, "$'\"(=" },
     { "ldapi-filter", RP_WAF_LDAPI, RP_WAF_SRC_ALL, rp__waf_ldapi, ")" },
     { "xpath-expr", RP_WAF_XPATH, RP_WAF_SRC_ALL, rp__waf_xpath, "'\"/(:" },
-    { "php-lexer", RP_WAF_PHP, RP_WAF_SRC_ALL, rp__waf_php, NULL },
+    { "php-lexer", RP_WAF_PHP, RP_WAF_SRC_ALL, rp__waf_php, "($`=<:[{." },
     { "ssi-directive", RP_WAF_SSI, RP_WAF_SRC_ALL, rp__waf_ssi, "<$" },
     { "mail-command", RP_WAF_MAIL, RP_WAF_SRC_ALL, rp__waf_mail, "\r\n" },
     { "code-node", RP_WAF_CODE, RP_WAF_SRC_ALL, rp__waf_code, ".[($@_'\"`" },
