@@ -8,7 +8,7 @@
 const rp__waf_detector_t rp__waf_detectors[] = {
     { "sqli-lexer", RP_WAF_SQLI, RP_WAF_SRC_ALL, rp__waf_sqli, NULL },
     { "xss-html", RP_WAF_XSS, RP_WAF_SRC_ALL, rp__waf_xss, NULL },
-    { "cmdi-shell", RP_WAF_CMDI, RP_WAF_SRC_ALL, rp__waf_cmdi, NULL },
+    { "cmdi-shell", RP_WAF_CMDI, RP_WAF_SRC_ALL, rp__waf_cmdi, " \t\n;|&`$(<>/\\%{~!" },
     { "traversal-path", RP_WAF_TRAVERSAL, RP_WAF_SRC_ALL, rp__waf_traversal, NULL },
     { "ssrf-url", RP_WAF_RFI_SSRF, RP_WAF_SRC_ALL, rp__waf_ssrf, NULL },
     { "java-jndi", RP_WAF_JNDI, RP_WAF_SRC_ALL, rp__waf_jndi, NULL },
