@@ -301,9 +301,13 @@ static int fn_find(const unsigned char *s, size_t n)
  * bytes or more (CRS matches these anywhere). */
 static int fn_suffix(const unsigned char *s, size_t n)
 {
+    int last = lc(s[n - 1]);
     for (size_t k = 0; k < sizeof(fns) / sizeof(fns[0]); k++) {
+        if (!(fns[k].flags & F_DIST) || fns[k].tier < T_M)
+            continue;
         size_t l = strlen(fns[k].name);
-        if (l >= 8 && l < n && (fns[k].flags & F_DIST) && fns[k].tier >= T_M &&
+        /* the last byte first: it rules out nearly every name */
+        if (l >= 8 && l < n && (unsigned char)fns[k].name[l - 1] == last &&
             ci_is(s + n - l, l, fns[k].name))
             return (int)k;
     }
@@ -1684,6 +1688,12 @@ static int may_score(const unsigned char *u, size_t n)
     int paren = 0, dollar = 0, dot = 0, bracket = 0, quote = 0;
     for (size_t i = 0; i < n; i++) {
         size_t b, ns, ne, eq;
+        /* four bytes a test while none of them matters */
+        while (i + 4 <= n &&
+               !(php_byte[u[i]] | php_byte[u[i + 1]] | php_byte[u[i + 2]] | php_byte[u[i + 3]]))
+            i += 4;
+        if (i >= n)
+            break;
         switch (php_byte[u[i]]) {
         case 0:
             break;
