@@ -21,7 +21,7 @@ const rp__waf_detector_t rp__waf_detectors[] = {
     { "php-lexer", RP_WAF_PHP, RP_WAF_SRC_ALL, rp__waf_php, "($`=<:[{." },
     { "ssi-directive", RP_WAF_SSI, RP_WAF_SRC_ALL, rp__waf_ssi, "<$" },
     { "mail-command", RP_WAF_MAIL, RP_WAF_SRC_ALL, rp__waf_mail, "\r\n" },
-    { "code-node", RP_WAF_CODE, RP_WAF_SRC_ALL, rp__waf_code, ".[($@_'\"`" },
+    { "code-node", RP_WAF_CODE, RP_WAF_SRC_ALL, rp__waf_code, ".[($@_" },
     { "proto-pollution", RP_WAF_PROTO_POLLUTION, RP_WAF_SRC_ALL, rp__waf_proto, "_c" },
     { "data-uri", RP_WAF_RFI_SSRF, RP_WAF_SRC_ALL, rp__waf_datauri, ":" },
 };
