@@ -127,10 +127,12 @@ static int is_ident(int c)
 }
 
 /* Bytes that end a word: blanks, newline and ; | & < > ( ) ` { } */
-static const unsigned char stop_byte[256] = {
-    [' '] = 1, ['\t'] = 1, ['\r'] = 1, ['\v'] = 1, ['\f'] = 1, ['\n'] = 1, [';'] = 1, ['|'] = 1,
-    ['&'] = 1, ['<'] = 1, ['>'] = 1, ['('] = 1, [')'] = 1, ['`'] = 1, ['{'] = 1, ['}'] = 1,
-};
+#define STOP_BYTES(v)                                                                          \
+    [' '] = (v), ['\t'] = (v), ['\r'] = (v), ['\v'] = (v), ['\f'] = (v), ['\n'] = (v), [';'] = (v), \
+    ['|'] = (v), ['&'] = (v), ['<'] = (v), ['>'] = (v), ['('] = (v), [')'] = (v), ['`'] = (v),   \
+    ['{'] = (v), ['}'] = (v)
+
+static const unsigned char stop_byte[256] = { STOP_BYTES(1) };
 
 static int is_stop(int c)
 {
@@ -175,10 +177,13 @@ static size_t skip_blanks(const unsigned char *u, size_t n, size_t i, int groups
     }
 }
 
-/* Bytes read_word treats specially (quotes, escapes, variables, globs,
- * the '/' before a basename); stop bytes end the word before this test. */
-static const unsigned char word_special[256] = {
-    ['\''] = 1, ['"'] = 1, ['\\'] = 1, ['$'] = 1, ['?'] = 1, ['['] = 1, ['/'] = 1,
+/* What read_word does with a byte: W_ORD stores it (lowercased), W_STOP
+ * ends the word, W_SPECIAL (quotes, escapes, variables, globs, the '/'
+ * before a basename) needs a look. */
+enum { W_ORD, W_STOP, W_SPECIAL };
+static const unsigned char word_byte[256] = {
+    STOP_BYTES(W_STOP), ['\''] = W_SPECIAL, ['"'] = W_SPECIAL, ['\\'] = W_SPECIAL,
+    ['$'] = W_SPECIAL,  ['?'] = W_SPECIAL,   ['['] = W_SPECIAL, ['/'] = W_SPECIAL,
 };
 
 /* Reads one shell word at i (after quote removal), lowercased. */
@@ -186,15 +191,23 @@ static size_t read_word(const unsigned char *u, size_t n, size_t i, word_t *w)
 {
     memset(w, 0, sizeof(*w));
     w->start = i;
-    while (i < n && !is_stop(u[i])) {
+    while (i < n && word_byte[u[i]] != W_STOP) {
         int c = u[i];
-        if (!word_special[c]) {
-            /* an ordinary byte: itself, lowercased (the end of the loop below) */
-            if (w->wl < WORD_MAX - 1)
-                w->w[w->wl++] = (char)lc(c);
-            else
+        if (word_byte[c] == W_ORD) {
+            /* a run of ordinary bytes: themselves, lowercased, while the
+             * word has room; the rest of the run only moves i */
+            size_t room = WORD_MAX - 1 - w->wl, j = i;
+            size_t lim = n - i < room ? n : i + room;
+            char *o = w->w + w->wl;
+            while (j < lim && word_byte[u[j]] == W_ORD)
+                *o++ = (char)lc(u[j++]);
+            w->wl += j - i;
+            if (j < n && word_byte[u[j]] == W_ORD) {
                 w->trunc = 1;
-            i++;
+                while (j < n && word_byte[u[j]] == W_ORD)
+                    j++;
+            }
+            i = j;
             continue;
         }
         if (c == '\'' || c == '"') {
@@ -294,6 +307,31 @@ static int glob_match(const char *p, const char *s)
     return *p == '\0';
 }
 
+/* The bytes of a name glob_match(p, name) can match: one per byte or
+ * class of p (the parse of glob_match), 0 when a class does not close
+ * (then it matches nothing). */
+static size_t glob_units(const char *p)
+{
+    size_t k = 0;
+    while (*p) {
+        if (*p == '[') {
+            const char *q = p + 1;
+            if (*q == '!' || *q == '^')
+                q++;
+            const char *cls = q;
+            while (*q && (*q != ']' || q == cls))
+                q += q[1] == '-' && q[2] && q[2] != ']' ? 3 : 1;
+            if (*q != ']')
+                return 0;
+            p = q + 1;
+        } else {
+            p++;
+        }
+        k++;
+    }
+    return k;
+}
+
 /* "3.10", "2.7", "5": a version after a command name (python3.10). */
 static int version_suffix(const char *v)
 {
@@ -352,6 +390,10 @@ static int in_table(const char *const *t, size_t nt, const char *b, int glob, in
     if (bl == 0)
         return 0;
     if (glob) {
+        /* only names as long as the pattern has units can match */
+        size_t units = glob_units(b);
+        if (units < 2)
+            return 0; /* the tables hold no name shorter than 2 bytes */
         unsigned char f = (unsigned char)b[0];
         if (f != '?' && f != '[') {
             /* a literal first byte: only the (contiguous) entries starting
@@ -365,14 +407,14 @@ static int in_table(const char *const *t, size_t nt, const char *b, int glob, in
                     hi = mid;
             }
             for (size_t k = lo; k < nt && (unsigned char)t[k][0] == f; k++)
-                if (glob_match(b, t[k])) {
+                if (strlen(t[k]) == units && glob_match(b, t[k])) {
                     *name = t[k];
                     return 1;
                 }
             return 0;
         }
         for (size_t k = 0; k < nt; k++)
-            if (glob_match(b, t[k])) {
+            if (strlen(t[k]) == units && glob_match(b, t[k])) {
                 *name = t[k];
                 return 1;
             }
@@ -1027,6 +1069,10 @@ int rp__waf_cmdi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         ['('] = 1, ['/'] = 1,
     };
     while (i < n && r.score < 90) {
+        /* four bytes a test while none of them acts (most values are
+         * words, numbers and URLs), then byte by byte */
+        while (i + 4 <= n && !(act[u[i]] | act[u[i + 1]] | act[u[i + 2]] | act[u[i + 3]]))
+            i += 4;
         while (i < n && !act[u[i]])
             i++;
         if (i >= n)

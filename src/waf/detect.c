@@ -9,7 +9,7 @@ const rp__waf_detector_t rp__waf_detectors[] = {
     { "sqli-lexer", RP_WAF_SQLI, RP_WAF_SRC_ALL, rp__waf_sqli, NULL },
     /* the bytes of xss.c's xss_bytes table: a value with none is not read */
     { "xss-html", RP_WAF_XSS, RP_WAF_SRC_ALL, rp__waf_xss, "<\"'`:&{([=+\\!/.\xBC\xEF" },
-    { "cmdi-shell", RP_WAF_CMDI, RP_WAF_SRC_ALL, rp__waf_cmdi, NULL },
+    { "cmdi-shell", RP_WAF_CMDI, RP_WAF_SRC_ALL, rp__waf_cmdi, " \t\n;|&`$(<>/\\%{~!" },
     { "traversal-path", RP_WAF_TRAVERSAL, RP_WAF_SRC_ALL, rp__waf_traversal, NULL },
     { "ssrf-url", RP_WAF_RFI_SSRF, RP_WAF_SRC_ALL, rp__waf_ssrf, NULL },
     { "java-jndi", RP_WAF_JNDI, RP_WAF_SRC_ALL, rp__waf_jndi, NULL },
@@ -19,10 +19,10 @@ const rp__waf_detector_t rp__waf_detectors[] = {
     { "nosqli-operator", RP_WAF_NOSQLI, RP_WAF_SRC_ALL, rp__waf_nosqli, "$'\"(=" },
     { "ldapi-filter", RP_WAF_LDAPI, RP_WAF_SRC_ALL, rp__waf_ldapi, ")" },
     { "xpath-expr", RP_WAF_XPATH, RP_WAF_SRC_ALL, rp__waf_xpath, "'\"/(:" },
-    { "php-lexer", RP_WAF_PHP, RP_WAF_SRC_ALL, rp__waf_php, NULL },
+    { "php-lexer", RP_WAF_PHP, RP_WAF_SRC_ALL, rp__waf_php, "($`=<:[{." },
     { "ssi-directive", RP_WAF_SSI, RP_WAF_SRC_ALL, rp__waf_ssi, "<$" },
     { "mail-command", RP_WAF_MAIL, RP_WAF_SRC_ALL, rp__waf_mail, "\r\n" },
-    { "code-node", RP_WAF_CODE, RP_WAF_SRC_ALL, rp__waf_code, ".[($@_'\"`" },
+    { "code-node", RP_WAF_CODE, RP_WAF_SRC_ALL, rp__waf_code, ".[($@_" },
     { "proto-pollution", RP_WAF_PROTO_POLLUTION, RP_WAF_SRC_ALL, rp__waf_proto, "_c" },
     { "data-uri", RP_WAF_RFI_SSRF, RP_WAF_SRC_ALL, rp__waf_datauri, ":" },
 };

@@ -49,10 +49,12 @@
  * filename, an X-Filename header): rp__waf_php_uploads, a request-level
  * check, looks at those.
  *
- * Cost: no allocation; one forward pass (three at most, for the string
- * breakouts); every look-ahead (a string's closing quote, a comment's end)
- * is bounded or resumes where the last one stopped, so the work is linear
- * in n.
+ * Cost: no allocation; a precheck (may_score) that rules most values out
+ * in one pass over the bytes and a few short look-arounds: what a finding
+ * needs (a tag, a wrapper, a call whose callee names a function..) is not
+ * there; then one forward pass (three at most, for the string breakouts);
+ * every look-ahead (a string's closing quote, a comment's end) is bounded
+ * or resumes where the last one stopped, so the work is linear in n.
  */
 #include "waf/waf_int.h"
 
@@ -299,9 +301,13 @@ static int fn_find(const unsigned char *s, size_t n)
  * bytes or more (CRS matches these anywhere). */
 static int fn_suffix(const unsigned char *s, size_t n)
 {
+    int last = lc(s[n - 1]);
     for (size_t k = 0; k < sizeof(fns) / sizeof(fns[0]); k++) {
+        if (!(fns[k].flags & F_DIST) || fns[k].tier < T_M)
+            continue;
         size_t l = strlen(fns[k].name);
-        if (l >= 8 && l < n && (fns[k].flags & F_DIST) && fns[k].tier >= T_M &&
+        /* the last byte first: it rules out nearly every name */
+        if (l >= 8 && l < n && (unsigned char)fns[k].name[l - 1] == last &&
             ci_is(s + n - l, l, fns[k].name))
             return (int)k;
     }
@@ -722,13 +728,16 @@ static void call_end(st_t *s, grp_t *g, int closed, size_t close)
     }
 }
 
-/* Serialized object at i ('O' or 'C'): O:<len>:"<name>":<n>:{ */
-static void serialized(st_t *s, size_t i)
+/* Serialized object at i ('O' or 'C'): O:<len>:"<name>":<n>:{. Returns
+ * its score (0: not one), the end of "{" in *end and the class name in
+ * [*ns, *ne). A function of the bytes from i alone: may_score asks it
+ * too. */
+static int serialized_at(const unsigned char *u, size_t n, size_t i, size_t *end, size_t *ns_out,
+                         size_t *ne_out)
 {
-    const unsigned char *u = s->u;
-    size_t n = s->n, j = i + 2, len = 0, d = 0;
+    size_t j = i + 2, len = 0, d = 0;
     if (j >= n || u[i + 1] != ':')
-        return;
+        return 0;
     if (j < n && (u[j] == '+'))
         j++;
     while (j < n && u[j] >= '0' && u[j] <= '9' && d < 6) {
@@ -737,12 +746,12 @@ static void serialized(st_t *s, size_t i)
         d++;
     }
     if (!d || j + 1 >= n || u[j] != ':' || u[j + 1] != '"')
-        return;
+        return 0;
     size_t ns = j + 2, ne = ns;
     while (ne < n && ne - ns < 256 && (is_idc(u[ne]) || u[ne] == '\\'))
         ne++;
     if (ne == ns || ne + 2 >= n || u[ne] != '"' || u[ne + 1] != ':')
-        return;
+        return 0;
     j = ne + 2;
     d = 0;
     while (j < n && u[j] >= '0' && u[j] <= '9' && d < 9) {
@@ -750,19 +759,30 @@ static void serialized(st_t *s, size_t i)
         d++;
     }
     if (!d || j + 1 >= n || u[j] != ':' || u[j + 1] != '{')
-        return;
-    hit(s->r, len == ne - ns ? 90 : 60, i, j + 2 - i, "serialized PHP object", u + ns, ne - ns);
+        return 0;
+    *end = j + 2;
+    *ns_out = ns;
+    *ne_out = ne;
+    return len == ne - ns ? 90 : 60;
 }
 
-/* A stream wrapper ending at the ':' at i ("php" "://"). */
-static void wrapper(st_t *s, size_t i)
+static void serialized(st_t *s, size_t i)
 {
-    const unsigned char *u = s->u;
+    size_t end, ns, ne;
+    int sc = serialized_at(s->u, s->n, i, &end, &ns, &ne);
+    if (sc)
+        hit(s->r, sc, i, end - i, "serialized PHP object", s->u + ns, ne - ns);
+}
+
+/* A stream wrapper ending at the ':' at i ("php" "://"): its score (0:
+ * none) and where its name starts (*b). Reads only the name before i. */
+static int wrapper_at(const unsigned char *u, size_t i, size_t *b_out)
+{
     size_t b = i;
     while (b > 0 && i - b < 24 && (is_idc(u[b - 1]) || u[b - 1] == '.'))
         b--;
     if (b == i || (b > 0 && (u[b - 1] == '+' || u[b - 1] == '-' || is_idc(u[b - 1]))))
-        return;
+        return 0;
     const unsigned char *w = u + b;
     size_t l = i - b;
     static const struct {
@@ -777,16 +797,28 @@ static void wrapper(st_t *s, size_t i)
     };
     for (size_t k = 0; k < sizeof(wr) / sizeof(wr[0]); k++)
         if (ci_is(w, l, wr[k].name)) {
-            hit(s->r, wr[k].score, b, l + 3, "PHP stream wrapper", w, l);
-            return;
+            *b_out = b;
+            return wr[k].score;
         }
+    return 0;
 }
 
-/* A php.ini directive set at the line starting at i: name [blanks] '='. */
-static void ini_line(st_t *s, size_t i)
+static void wrapper(st_t *s, size_t i)
 {
-    const unsigned char *u = s->u;
-    size_t n = s->n, j = i, dot = 0;
+    size_t b;
+    int sc = wrapper_at(s->u, i, &b);
+    if (sc)
+        hit(s->r, sc, b, i - b + 3, "PHP stream wrapper", s->u + b, i - b);
+}
+
+/* A php.ini directive set at the line starting at i: name [blanks] '='.
+ * Returns the directive's score (0: none; 55, an English word too, needs
+ * the check of ini_line on the value), the name in [*ns, *ne) and the '='
+ * at *eq. Reads the line up to the '=' only: may_score asks it too. */
+static int ini_at(const unsigned char *u, size_t n, size_t i, size_t *ns_out, size_t *ne_out,
+                  size_t *eq_out)
+{
+    size_t j = i, dot = 0;
     while (j < n && (u[j] == ' ' || u[j] == '\t') && j - i < 8)
         j++;
     size_t ns = j;
@@ -799,7 +831,7 @@ static void ini_line(st_t *s, size_t i)
     while (j < n && (u[j] == ' ' || u[j] == '\t'))
         j++;
     if (ne == ns || j >= n || u[j] != '=' || (j + 1 < n && u[j + 1] == '='))
-        return;
+        return 0;
     int sc = 0;
     if (dot) {
         /* ext.directive: a known extension, then a name */
@@ -822,6 +854,17 @@ static void ini_line(st_t *s, size_t i)
                 lo = mid + 1;
         }
     }
+    *ns_out = ns;
+    *ne_out = ne;
+    *eq_out = j;
+    return sc;
+}
+
+static void ini_line(st_t *s, size_t i)
+{
+    const unsigned char *u = s->u;
+    size_t n = s->n, ns, ne, j;
+    int sc = ini_at(u, n, i, &ns, &ne, &j);
     if (sc == 55) {
         /* engine=On, precision=14: English words, so glued and one token */
         size_t v = j + 1;
@@ -1092,6 +1135,24 @@ done:
     s->gap_ws = s->gap_cmt = 0;
 }
 
+/* ${..} or $ {..} with the '{' at k (j: after the '$'): a variable
+ * variable when something is inside. Returns its score (0: none) and the
+ * '}' in *e. */
+static int varvar_at(const unsigned char *u, size_t n, size_t j, size_t k, size_t *e_out)
+{
+    size_t e = k + 1;
+    int q = 0, inner = 0;
+    while (e < n && e - k < 128 && u[e] != '}') {
+        if (u[e] == '\'' || u[e] == '"' || u[e] == '$' || u[e] == '@')
+            q = 1;
+        if (!is_blank(u[e]))
+            inner = 1;
+        e++;
+    }
+    *e_out = e;
+    return e < n && u[e] == '}' && inner && (q || k > j) ? (k > j ? 70 : 75) : 0;
+}
+
 /* A string literal from the quote at i: its end (after the closing quote),
  * or 0 when it does not close within STR_MAX. */
 static size_t string_end(const unsigned char *u, size_t n, size_t i)
@@ -1308,18 +1369,10 @@ static void analyse(const unsigned char *u, size_t n, int after_string, res_t *r
             while (k < n && k - j < 64 && is_blank(u[k]))
                 k++;
             if (k < n && u[k] == '{') {
-                /* ${..}: a variable variable when something is inside */
-                size_t e = k + 1;
-                int q = 0, inner = 0;
-                while (e < n && e - k < 128 && u[e] != '}') {
-                    if (u[e] == '\'' || u[e] == '"' || u[e] == '$' || u[e] == '@')
-                        q = 1;
-                    if (!is_blank(u[e]))
-                        inner = 1;
-                    e++;
-                }
-                if (e < n && u[e] == '}' && inner && (q || k > j))
-                    hit(r, k > j ? 70 : 75, i, e + 1 - i, "PHP variable variable ${..}", NULL, 0);
+                size_t e;
+                int sc = varvar_at(u, n, j, k, &e);
+                if (sc)
+                    hit(r, sc, i, e + 1 - i, "PHP variable variable ${..}", NULL, 0);
                 t.k = K_VAR;
                 t.len = k - i;
                 emit(&s, t);
@@ -1432,14 +1485,20 @@ static void analyse_segment(const unsigned char *u, size_t n, res_t *r)
     }
 }
 
-/* Bytes that can start something the analysis scores (see may_score). */
-enum { PB_ANY = 1, PB_EQ, PB_LT, PB_COLON, PB_BRACKET, PB_DOT, PB_QUOTE };
+/* ---------------------------------------------------------------------- */
+/* The precheck: a necessary condition for any finding, cheaper than the
+ * analysis. Most values hold none of what a finding needs; of those that
+ * hold a '(' or a '.', most are prose, URLs and User-Agents whose brackets
+ * follow no function name. Every test below over-approximates a path of
+ * analyse() to a hit(): on the whole value rather than a segment (the
+ * segments start after a quote or a line break, which end words, and
+ * end at line breaks), ignoring the context the lexer would add.       */
 
-/* The '=' at i may end a php.ini line (ini_line): a name of identifier
- * bytes and dots before it, only blanks around that name back to the
- * start of a line or of a segment analysed apart (after a quote or a
- * fence line). Checked without ini_line's length limits. */
-static int ini_eq(const unsigned char *u, size_t i)
+/* The line start an '=' at i may end a php.ini line from (ini_at): a name
+ * of identifier bytes and dots before it, only blanks around that name
+ * back to the start of a line or of a segment analysed apart (after a
+ * quote or a fence line). (size_t)-1 when none. */
+static size_t ini_start(const unsigned char *u, size_t i)
 {
     size_t b = i;
     while (b > 0 && (u[b - 1] == ' ' || u[b - 1] == '\t'))
@@ -1448,37 +1507,208 @@ static int ini_eq(const unsigned char *u, size_t i)
     while (b > 0 && (is_idc(u[b - 1]) || u[b - 1] == '.'))
         b--;
     if (b == e)
-        return 0;
+        return (size_t)-1;
     while (b > 0 && (u[b - 1] == ' ' || u[b - 1] == '\t'))
         b--;
     /* a line starts the value, follows a '\n', or follows the quote a
      * string breakout is read after (analyse_segment) */
-    return b == 0 || u[b - 1] == '\n' || u[b - 1] == '\'' || u[b - 1] == '"';
+    return b == 0 || u[b - 1] == '\n' || u[b - 1] == '\'' || u[b - 1] == '"' ? b : (size_t)-1;
 }
+
+/* The '$' at i scores without a call: a superglobal or a variable
+ * variable, as analyse() reads them. */
+static int dollar_scores(const unsigned char *u, size_t n, size_t i)
+{
+    size_t j = i + 1, e;
+    if (j < n && is_ids(u[j])) {
+        for (e = j; e < n && is_idc(u[e]); e++)
+            ;
+        return word_in(u + j, e - j, superglobals, sizeof(superglobals) / sizeof(superglobals[0]),
+                       0);
+    }
+    size_t k = j;
+    while (k < n && k - j < 64 && is_blank(u[k]))
+        k++;
+    return j < n && u[j] != '$' && k < n && u[k] == '{' && varvar_at(u, n, j, k, &e);
+}
+
+/* The ':' at i ends a stream wrapper or is the one of a serialized object
+ * (O:8:"stdClass":..). */
+static int colon_scores(const unsigned char *u, size_t n, size_t i)
+{
+    size_t b, e, ns, ne;
+    if (i + 3 < n && u[i + 1] == '/' && u[i + 2] == '/' && !is_blank(u[i + 3]) &&
+        wrapper_at(u, i, &b))
+        return 1;
+    return i > 0 && (u[i - 1] == 'O' || u[i - 1] == 'o' || u[i - 1] == 'C' || u[i - 1] == 'c') &&
+           serialized_at(u, n, i - 1, &e, &ns, &ne);
+}
+
+/* Could the lexer skip a comment: / * .. * /, or # and // up to a line
+ * break? A comment hides what it holds and may stand between a name and
+ * its '(' (name/ *x* /(). */
+static int comment_possible(const unsigned char *u, size_t n)
+{
+    int slashes = 0;
+    for (const unsigned char *p = memchr(u, '/', n); p;
+         p = memchr(p + 1, '/', n - (size_t)(p + 1 - u))) {
+        if (p + 1 < u + n && p[1] == '*')
+            return 1;
+        if (p + 1 < u + n && p[1] == '/')
+            slashes = 1;
+    }
+    return memchr(u, '\n', n) && (slashes || memchr(u, '#', n));
+}
+
+/* Could a string literal open: a quote not glued to a word (an
+ * apostrophe: "don't"), or glued to a keyword (return"x"), with the same
+ * quote after it to close it. */
+static int string_possible(const unsigned char *u, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (u[i] != '\'' && u[i] != '"')
+            continue;
+        if (i > 0 && is_idc(u[i - 1])) {
+            size_t b = i - 1;
+            while (b > 0 && is_idc(u[b - 1]))
+                b--;
+            if (!word_in(u + b, i - b, keywords, sizeof(keywords) / sizeof(keywords[0]), 1))
+                continue;
+        }
+        if (memchr(u + i + 1, u[i], n - i - 1))
+            return 1;
+    }
+    return 0;
+}
+
+/* In a value without strings, comments and variables, the '(' at p may
+ * be a call that scores: what stands before it (blanks skipped) is an
+ * identifier naming a function (in the table, ending with a distinctive
+ * name, of an extension) or a closing bracket (a spelled group:
+ * "(system)(..)", "[x][0](..)"). An identifier the analysis reads is a
+ * whole run of identifier bytes that starts with a non-digit (else a
+ * number). Chains of pieces (sy.stem(..)) are chain_may_spell's. */
+static int callee_may_score(const unsigned char *u, size_t p)
+{
+    size_t e = p;
+    while (e > 0 && is_blank(u[e - 1]))
+        e--;
+    if (e == 0)
+        return 0;
+    int c = u[e - 1];
+    if (c == ')' || c == ']' || c == '}')
+        return 1;
+    if (!is_idc(c))
+        return 0;
+    size_t b = e - 1;
+    while (b > 0 && is_idc(u[b - 1]))
+        b--;
+    size_t l = e - b;
+    return is_ids(u[b]) &&
+           (fn_find(u + b, l) >= 0 || (l > 8 && fn_suffix(u + b, l) >= 0) || ext_name(u + b, l));
+}
+
+/* In a value without strings, comments and variables, a chain of two
+ * pieces or more (spell_piece) joins identifiers, bracketed or not, by
+ * dots: between two pieces stand only blanks, brackets, numbers (an index
+ * [0]) and at least one '.'. Could consecutive identifiers so joined
+ * spell a function name? (A call through that name, or the
+ * concatenation of an exec function's name.) */
+static int chain_may_spell(const unsigned char *u, size_t n)
+{
+    /* the identifiers of the current chain, the last one last; a name is
+     * shorter than SPELL_MAX bytes, so SPELL_MAX of them are enough */
+    size_t pos[SPELL_MAX], len[SPELL_MAX], nr = 0;
+    int dot = 0, broken = 0;
+    size_t i = 0;
+    while (i < n) {
+        int c = u[i];
+        if (!is_idc(c)) {
+            if (c == '.')
+                dot = 1;
+            else if (!is_blank(c) && c != '(' && c != ')' && c != '[' && c != ']' && c != '{' &&
+                     c != '}')
+                broken = 1;
+            i++;
+            continue;
+        }
+        size_t j = i + 1;
+        while (j < n && is_idc(u[j]))
+            j++;
+        if (is_ids(c)) {
+            if (!dot || broken)
+                nr = 0;
+            if (nr == SPELL_MAX) {
+                memmove(pos, pos + 1, (SPELL_MAX - 1) * sizeof(pos[0]));
+                memmove(len, len + 1, (SPELL_MAX - 1) * sizeof(len[0]));
+                nr--;
+            }
+            pos[nr] = i;
+            len[nr] = j - i;
+            nr++;
+            /* the names this identifier ends, from two pieces up */
+            size_t tot = j - i;
+            for (size_t a = nr - 1; a-- > 0;) {
+                tot += len[a];
+                if (tot >= SPELL_MAX)
+                    break;
+                char name[SPELL_MAX];
+                size_t nl = 0;
+                for (size_t k = a; k < nr; k++) {
+                    memcpy(name + nl, u + pos[k], len[k]);
+                    nl += len[k];
+                }
+                if (fn_find((const unsigned char *)name, nl) >= 0)
+                    return 1;
+            }
+            dot = broken = 0;
+        }
+        i = j;
+    }
+    return 0;
+}
+
+/* Bytes the precheck looks at. */
+enum { PB_TICK = 1, PB_PAREN, PB_DOLLAR, PB_EQ, PB_LT, PB_COLON, PB_BRACKET, PB_DOT, PB_QUOTE };
 static const unsigned char php_byte[256] = {
-    ['('] = PB_ANY,     ['$'] = PB_ANY,     ['`'] = PB_ANY,      ['='] = PB_EQ,
-    ['<'] = PB_LT,      [':'] = PB_COLON,   ['['] = PB_BRACKET,  ['{'] = PB_BRACKET,
-    ['.'] = PB_DOT,     ['\''] = PB_QUOTE, ['"'] = PB_QUOTE,
+    ['`'] = PB_TICK, ['('] = PB_PAREN,   ['$'] = PB_DOLLAR, ['='] = PB_EQ,    ['<'] = PB_LT,
+    [':'] = PB_COLON, ['['] = PB_BRACKET, ['{'] = PB_BRACKET, ['.'] = PB_DOT, ['\''] = PB_QUOTE,
+    ['"'] = PB_QUOTE,
 };
 
-/* A necessary condition for any finding: a call or a group needs '(', a
- * variable '$', a backtick execution '`', a php.ini line "name =" at the
- * start of a line, an open tag
- * "<?", a wrapper "://", a serialized object "O:" / "C:", a BBCode or
- * Smarty tag "[php]" "{php}" "[/php]" "[\\php]" "{/php}", pieces
- * concatenated into a name ('sys'.'tem', [sys].[tem]) a '.' and a quote
- * or a bracket. */
+/* A necessary condition for any finding. At once: a backtick (execution,
+ * a string), a superglobal or ${..}, a php.ini line, an open tag "<?", a
+ * wrapper, a serialized object, a BBCode or Smarty tag ("[php]" "{php}"
+ * "[/php]" "[\php]" "{/php}"). Then what needs more than one byte: a call
+ * needs '(' and a callee (callee_may_score, chain_may_spell), pieces
+ * concatenated into a name ('sys'.'tem', [sys].[tem]) a '.' and a string
+ * or a bracket. The bytes of all these are detect.c's trigger bytes. */
 static int may_score(const unsigned char *u, size_t n)
 {
-    int dot = 0, quote = 0;
+    int paren = 0, dollar = 0, dot = 0, bracket = 0, quote = 0;
     for (size_t i = 0; i < n; i++) {
+        size_t b, ns, ne, eq;
+        /* four bytes a test while none of them matters */
+        while (i + 4 <= n &&
+               !(php_byte[u[i]] | php_byte[u[i + 1]] | php_byte[u[i + 2]] | php_byte[u[i + 3]]))
+            i += 4;
+        if (i >= n)
+            break;
         switch (php_byte[u[i]]) {
         case 0:
             break;
-        case PB_ANY:
+        case PB_TICK:
             return 1;
+        case PB_PAREN:
+            paren = 1;
+            break;
+        case PB_DOLLAR:
+            if (dollar_scores(u, n, i))
+                return 1;
+            dollar = 1;
+            break;
         case PB_EQ:
-            if (ini_eq(u, i))
+            if ((b = ini_start(u, i)) != (size_t)-1 && ini_at(u, n, b, &ns, &ne, &eq))
                 return 1;
             break;
         case PB_LT:
@@ -1486,32 +1716,38 @@ static int may_score(const unsigned char *u, size_t n)
                 return 1;
             break;
         case PB_COLON:
-            if ((i + 2 < n && u[i + 1] == '/' && u[i + 2] == '/') ||
-                (i > 0 && (u[i - 1] == 'O' || u[i - 1] == 'o' || u[i - 1] == 'C' ||
-                           u[i - 1] == 'c')))
+            if (colon_scores(u, n, i))
                 return 1;
             break;
         case PB_BRACKET:
             if (i + 1 < n && (u[i + 1] == 'p' || u[i + 1] == 'P' || u[i + 1] == '/' ||
                               u[i + 1] == '\\'))
                 return 1;
-            quote = 1; /* a bracketed piece counts as a string: [sys].[tem] */
-            if (dot)
-                return 1;
+            bracket = 1;
             break;
         case PB_DOT:
             dot = 1;
-            if (quote)
-                return 1;
             break;
         default:
             quote = 1;
-            if (dot)
-                return 1;
             break;
         }
     }
-    return 0;
+    if (!paren && !(dot && (bracket || quote)))
+        return 0;
+    /* a call of a variable: $f(..), $a['x'](..), ($y)(..) */
+    if (paren && dollar)
+        return 1;
+    /* what a string spells or a comment hides is not read here */
+    if (comment_possible(u, n) || (quote && string_possible(u, n)))
+        return 1;
+    /* every piece of a name is an identifier now */
+    if (paren)
+        for (const unsigned char *p = memchr(u, '(', n); p;
+             p = memchr(p + 1, '(', n - (size_t)(p + 1 - u)))
+            if (callee_may_score(u, (size_t)(p - u)))
+                return 1;
+    return dot && (paren || bracket) && chain_may_spell(u, n);
 }
 
 int rp__waf_php(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
