@@ -592,7 +592,13 @@ static unsigned name_lookup(const name_flags_t *t, size_t n, const char *name)
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strcmp(name, t[mid].name);
+        /* strcmp's order, inline: the names are a few bytes long */
+        const unsigned char *a = (const unsigned char *)name, *b = (const unsigned char *)t[mid].name;
+        while (*a && *a == *b) {
+            a++;
+            b++;
+        }
+        int c = (int)*a - (int)*b;
         if (c == 0)
             return t[mid].flags;
         if (c < 0)
@@ -2686,9 +2692,14 @@ static void scheme_scan(xss_t *x)
     unsigned seen = 0;
     while (lead < n && ((unsigned char)s[lead] <= 0x20 || s[lead] == '"' || s[lead] == '\''))
         lead++;
+    /* where a scheme can start: javascript: vbscript: livescript: data:,
+     * or an entity that may spell one */
+    static const unsigned char starts[256] = {
+        ['j'] = 1, ['J'] = 1, ['v'] = 1, ['V'] = 1, ['l'] = 1, ['L'] = 1,
+        ['d'] = 1, ['D'] = 1, ['&'] = 1,
+    };
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = lc((unsigned char)s[i]);
-        if (c != 'j' && c != 'v' && c != 'l' && c != 'd' && c != '&')
+        if (!starts[(unsigned char)s[i]])
             continue;
         if (i > 0) {
             unsigned char p = (unsigned char)s[i - 1];
