@@ -59,6 +59,10 @@ BASE=sqli,xss
         ib=$(ir --classes "$BASE")
         ia=$(ir)
         echo "engine instructions per request: sqli+xss $((ib / nreq)), all $((ia / nreq)), ratio $(echo "scale=2; $ia / $ib" | bc)"
+        # The budget's base: the SQLi+XSS-only engine before the speed work
+        # on detection breadth (c0cd872 with --classes sqli,xss: 39,825 per
+        # request on the --benign 500 corpus of the day, 40,161 on today's).
+        echo "budget 1.30 x 39,825 = 51,772 per request: every class costs $(echo "scale=2; $ia / $nreq / 39825" | bc) x that base"
     fi
 } | tee "$out"
 echo "# saved to $out"
