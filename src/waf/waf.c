@@ -121,6 +121,17 @@ const rp_waf_point_t *rp_waf_points(const rp_waf_scratch_t *s, size_t *n)
 
 /* Copies bytes for a log-safe excerpt: printable ASCII as is, the rest
  * (and backslash) as \xNN; cut at cap-1, with "..." marking a cut. */
+#define P4(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
+#define P16(c) P4(c), P4(c + 4), P4(c + 8), P4(c + 12)
+/* Printable ASCII but the backslash: copied as is. */
+static const unsigned char plain[256] = {
+    P16(0x20), P16(0x30), P16(0x40), P4(0x50), P4(0x54), P4(0x58), [0x5c] = 0, [0x5d] = 1,
+    [0x5e] = 1, [0x5f] = 1, P16(0x60), P4(0x70), P4(0x74), P4(0x78), [0x7c] = 1, [0x7d] = 1,
+    [0x7e] = 1,
+};
+#undef P16
+#undef P4
+
 static void excerpt(char *out, size_t cap, const char *p, size_t n)
 {
     /* a byte needing `need` output bytes fits while o + need + 4 <= cap
@@ -128,7 +139,7 @@ static void excerpt(char *out, size_t cap, const char *p, size_t n)
     size_t o = 0, i = 0;
     while (i < n) {
         size_t j = i, end = RP_MIN(n, i + cap); /* a longer run is cut anyway */
-        while (j < end && (unsigned char)p[j] >= 0x20 && (unsigned char)p[j] < 0x7f && p[j] != '\\')
+        while (j < end && plain[(unsigned char)p[j]])
             j++;
         if (j > i) {
             /* a run of plain bytes: as many as fit, at once */
