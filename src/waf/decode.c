@@ -185,7 +185,7 @@ size_t rp__pct_decode_ex(const char *s, size_t n, char *out, int plus_space, int
     int ch = 0, b = 0;
     while (i < n) {
         /* Copy the run up to the next byte that may need work. */
-        size_t j = i;
+        size_t j;
         if (plus_space) {
             j = find2(s, i, n, '%', '+');
         } else {
@@ -798,7 +798,7 @@ static int b64_plausible_rest(const char *s, size_t n, unsigned any)
     while (dec < (upto))                                                            \
         dec += b64_decode_data(s + dec / 3 * 4, RP_MIN((size_t)24, probe - dec / 3 * 4), \
                                buf + dec)
-    if (rp__looks_compressed(buf, len))
+    if (rp__looks_compressed(buf, RP_MIN(dec, len)))   /* reads 3 bytes; dec >= 9 */
         return 1;
     /* Mostly text: printable ASCII, blanks, or valid UTF-8 sequences; at
      * most 5% of the bytes rejected, so the test ends at the byte that

@@ -121,8 +121,8 @@ const rp_waf_point_t *rp_waf_points(const rp_waf_scratch_t *s, size_t *n)
 
 /* Copies bytes for a log-safe excerpt: printable ASCII as is, the rest
  * (and backslash) as \xNN; cut at cap-1, with "..." marking a cut. */
-#define P4(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1
-#define P16(c) P4(c), P4(c + 4), P4(c + 8), P4(c + 12)
+#define P4(c) [(c)] = 1, [(c) + 1] = 1, [(c) + 2] = 1, [(c) + 3] = 1
+#define P16(c) P4(c), P4((c) + 4), P4((c) + 8), P4((c) + 12)
 /* Printable ASCII but the backslash: copied as is. */
 static const unsigned char plain[256] = {
     P16(0x20), P16(0x30), P16(0x40), P4(0x50), P4(0x54), P4(0x58), [0x5c] = 0, [0x5d] = 1,
