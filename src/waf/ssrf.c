@@ -332,54 +332,69 @@ static int classify_v6(const unsigned char ip[16])
 }
 
 /* h[0..n) ends with the k bytes of suf, as a whole label unless suf
- * starts with '.'. The last byte is compared first (most names fail
- * there). */
+ * starts with '.'. */
 static int ends_with_k(const char *h, size_t n, const char *suf, size_t k)
 {
-    return n >= k && h[n - 1] == suf[k - 1] && memcmp(h + n - k, suf, k) == 0 &&
+    return n >= k && memcmp(h + n - k, suf, k) == 0 &&
            (n == k || h[n - k - 1] == '.' || suf[0] == '.');
 }
 
-#define ENDS_WITH(h, n, lit) ends_with_k((h), (n), (lit), sizeof(lit) - 1)
-
+/* Internal host names, in the order they are tried (the first match
+ * wins: metadata.google.internal is metadata, not just .internal). An
+ * `exact` name is the whole host; the others end it. */
 typedef struct ssrf_name {
     const char *s;
-    size_t len;
+    unsigned char len, exact, cls;
 } ssrf_name_t;
 
-#define SSRF_NAME(lit) { (lit), sizeof(lit) - 1 }
+#define SSRF_NAME(lit, exact, cls) { (lit), sizeof(lit) - 1, (exact), (cls) }
 
-/* Internal host names. */
+static const ssrf_name_t names[] = {
+    SSRF_NAME("metadata.google.internal", 1, H_META), SSRF_NAME("metadata", 1, H_META),
+    SSRF_NAME("metadata.packet.net", 0, H_META), SSRF_NAME("metadata.azure.com", 0, H_META),
+    SSRF_NAME("localhost", 0, H_LOOP), SSRF_NAME("localhost.localdomain", 0, H_LOOP),
+    SSRF_NAME("localhost4", 0, H_LOOP), SSRF_NAME("localhost4.localdomain4", 0, H_LOOP),
+    SSRF_NAME("localhost6", 0, H_LOOP), SSRF_NAME("localhost6.localdomain6", 0, H_LOOP),
+    SSRF_NAME("ip6-localhost", 0, H_LOOP), SSRF_NAME("ip6-loopback", 0, H_LOOP),
+    SSRF_NAME("ipv6-localhost", 0, H_LOOP), SSRF_NAME("ipv6-loopback", 0, H_LOOP),
+    SSRF_NAME("localtest.me", 0, H_LOOP), SSRF_NAME("lvh.me", 0, H_LOOP),
+    SSRF_NAME(".internal", 0, H_PRIVATE), SSRF_NAME(".svc.cluster.local", 0, H_PRIVATE),
+    SSRF_NAME(".cluster.local", 0, H_PRIVATE), SSRF_NAME("kubernetes.default.svc", 0, H_PRIVATE),
+};
+
+#define SSRF_NAME_MIN 6   /* the shortest name ("lvh.me") */
+
+/* The last bytes of the names (rp__ssrf_tables_ok checks it). */
+static const unsigned char name_last[256] = {
+    ['l'] = 1, ['a'] = 1, ['t'] = 1, ['m'] = 1, ['n'] = 1, ['4'] = 1, ['6'] = 1, ['k'] = 1,
+    ['e'] = 1, ['c'] = 1,
+};
+
+/* 1 when name_last and SSRF_NAME_MIN agree with the names (tests). */
+int rp__ssrf_tables_ok(void);
+int rp__ssrf_tables_ok(void)
+{
+    for (size_t k = 0; k < RP_ARRAY_SIZE(names); k++)
+        if (names[k].len < SSRF_NAME_MIN || !name_last[(unsigned char)names[k].s[names[k].len - 1]])
+            return 0;
+    return 1;
+}
+
+/* Internal host names: the class of h[0..n) (trailing dots aside). */
 static int classify_name(const char *h, size_t n)
 {
-    static const ssrf_name_t loop[] = {
-        SSRF_NAME("localhost"), SSRF_NAME("localhost.localdomain"), SSRF_NAME("localhost4"),
-        SSRF_NAME("localhost4.localdomain4"), SSRF_NAME("localhost6"),
-        SSRF_NAME("localhost6.localdomain6"), SSRF_NAME("ip6-localhost"),
-        SSRF_NAME("ip6-loopback"), SSRF_NAME("ipv6-localhost"), SSRF_NAME("ipv6-loopback"),
-        SSRF_NAME("localtest.me"), SSRF_NAME("lvh.me"),
-    };
-    /* the last bytes of the names below */
-    static const unsigned char last[256] = {
-        ['l'] = 1, ['a'] = 1, ['t'] = 1, ['m'] = 1, ['n'] = 1, ['4'] = 1, ['6'] = 1, ['k'] = 1,
-        ['e'] = 1, ['c'] = 1,
-    };
     while (n && h[n - 1] == '.')
         n--;
-    if (n < 6 || !last[(unsigned char)h[n - 1]])
-        return H_NONE;                    /* shorter than every name below, or ends otherwise */
-    if (n == 24 && memcmp(h, "metadata.google.internal", 24) == 0)
-        return H_META;
-    if (n == 8 && memcmp(h, "metadata", 8) == 0)
-        return H_META;
-    if (ENDS_WITH(h, n, "metadata.packet.net") || ENDS_WITH(h, n, "metadata.azure.com"))
-        return H_META;
-    for (size_t k = 0; k < sizeof(loop) / sizeof(loop[0]); k++)
-        if (ends_with_k(h, n, loop[k].s, loop[k].len))
-            return H_LOOP;
-    if (ENDS_WITH(h, n, ".internal") || ENDS_WITH(h, n, ".svc.cluster.local") ||
-        ENDS_WITH(h, n, ".cluster.local") || ENDS_WITH(h, n, "kubernetes.default.svc"))
-        return H_PRIVATE;
+    if (n < SSRF_NAME_MIN || !name_last[(unsigned char)h[n - 1]])
+        return H_NONE;                    /* shorter than every name, or ends otherwise */
+    for (size_t k = 0; k < RP_ARRAY_SIZE(names); k++) {
+        const ssrf_name_t *nm = &names[k];
+        /* the last byte first: most names fail there */
+        if (h[n - 1] != nm->s[nm->len - 1])
+            continue;
+        if (nm->exact ? n == nm->len && memcmp(h, nm->s, n) == 0 : ends_with_k(h, n, nm->s, nm->len))
+            return nm->cls;
+    }
     return H_NONE;
 }
 
@@ -538,9 +553,10 @@ static void check_url(const unsigned char *u, size_t n, size_t ss, size_t colon,
     sch[sl] = '\0';
 
     for (const scheme_rule_t *sr = schemes; sr->name; sr++) {
+        if (sr->name[0] != sch[0] || strcmp(sch, sr->name) != 0)
+            continue;
         size_t al = strlen(sr->after);
-        if (strcmp(sch, sr->name) == 0 && n - p >= al && memcmp(u + p, sr->after, al) == 0 &&
-            (al || p < n)) {
+        if (n - p >= al && memcmp(u + p, sr->after, al) == 0 && (al || p < n)) {
             /* jar: needs an inner URL or a '!' entry */
             if (strcmp(sch, "jar") == 0 && !memchr(u + p, '!', n - p) &&
                 !(n - p > 4 && memchr(u + p, ':', n - p < 12 ? n - p : 12)))
@@ -618,6 +634,31 @@ static void check_url(const unsigned char *u, size_t n, size_t ss, size_t colon,
     }
 }
 
+/*
+ * Can the raw host p[0..n) (before norm_host) be anything classify_host
+ * knows? Without a ':' (no IPv6 literal, no port) it must be an IPv4
+ * number (a digit first), a bracketed literal ('[' first), or a name of
+ * SSRF_NAME_MIN bytes or more whose last byte, trailing dots aside, is in name_last
+ * (the raw host is never shorter than its normalised form). norm_host drops
+ * '\\' and folds only sequences starting at 0xe2 or above: a byte below
+ * stands for itself, lower-cased. Returns 0 only when the host is
+ * certainly none of them, so that most words skip the copy and the
+ * parses; 1 when it may be (or when a folded sequence makes it unsure).
+ */
+static int bare_may_classify(const unsigned char *p, size_t n)
+{
+    size_t i = 0, j = n;
+    if (memchr(p, ':', n))
+        return 1;
+    while (i < n && p[i] == '\\')
+        i++;
+    while (j > i && (p[j - 1] == '.' || p[j - 1] == '\\'))
+        j--;
+    if (j == i || p[i] >= 0xe2 || p[j - 1] >= 0x80)
+        return 1;
+    return is_digit(p[i]) || p[i] == '[' || (j - i >= SSRF_NAME_MIN && name_last[lc(p[j - 1])]);
+}
+
 /* A value that is a bare host with an optional port and path. */
 static void check_bare(const unsigned char *u, size_t n, int header, ssrf_res_t *r)
 {
@@ -633,10 +674,11 @@ static void check_bare(const unsigned char *u, size_t n, int header, ssrf_res_t 
         if (e < n && u[e] == ']')
             e++;
     } else {
-        while (e < n && u[e] != '/' && u[e] != '?' && u[e] != ' ')
+        static const unsigned char host_end[256] = { ['/'] = 1, ['?'] = 1, [' '] = 1 };
+        while (e < n && !host_end[u[e]])
             e++;
     }
-    if (e == s0 || e - s0 >= SSRF_HOST)
+    if (e == s0 || e - s0 >= SSRF_HOST || !bare_may_classify(u + s0, e - s0))
         return;
     char h[SSRF_HOST] = { 0 };
     size_t k = norm_host(u + s0, e - s0, h, sizeof(h));

@@ -210,6 +210,20 @@ static const char *sensitive_at(const unsigned char *u, size_t n, size_t i)
     size_t bl = 0;
     unsigned fl = 0;
     int c;
+    /* The common cases first, without nch. No name starts with '/'. A
+     * byte that nch returns as it is (lower-cased, which leaves the pair
+     * test alone: it reads bits 0..4), then the end of the token: too
+     * short for a name; then a byte that nch returns as it is or '/': the
+     * names they could start are known at once. */
+    if (u[i] == '/' || u[i] == '\\')
+        return NULL;
+    if (seg_plain[u[i]] || u[i] == '.' || u[i] == ';') {
+        if (i + 1 >= n || bclass[u[i + 1]] == CB)
+            return NULL;
+        if ((seg_plain[u[i + 1]] || u[i + 1] == '.' || u[i + 1] == ';' || u[i + 1] == '/') &&
+            !sens_pair(u[i], u[i + 1]))
+            return NULL;
+    }
     size_t stop = n - i > 4 * SENS_PEEK ? i + 4 * SENS_PEEK : n;   /* "////.." stays linear */
     while (bl < SENS_PEEK && (c = nch(u, stop, &i, &fl)) >= 0 && !is_boundary(c)) {
         /* collapse "//" and "/./" so that /etc//passwd and /etc/./passwd match */
@@ -249,20 +263,20 @@ static const char *sensitive_at(const unsigned char *u, size_t n, size_t i)
 /* Can the token at i (raw bytes up to the next boundary) hold a path
  * step or a sensitive name? Every sensitive name has a '/', '.', '_' or
  * '@'; an escape needs dots; encoded forms are "0x2e".., bytes >= 0x80 or
- * control bytes. *end is set to the token's end. */
+ * control bytes. Returns 1 at the first such byte; else 0 with *end set
+ * to the token's end (the caller skips the token whole). */
 static int interesting_token(const unsigned char *u, size_t n, size_t i, size_t *end)
 {
-    int yes = 0;
     size_t k = i;
     for (; k < n; k++) {
         unsigned cl = bclass[u[k]];
         if (cl == CB)
             break;
         if (cl == CI || (u[k] == '0' && k + 1 < n && (u[k + 1] | 32) == 'x'))
-            yes = 1;
+            return 1;
     }
     *end = k;
-    return yes;
+    return 0;
 }
 
 int rp__traversal_table_sorted(void)
@@ -280,6 +294,23 @@ int rp__traversal_table_sorted(void)
         if (strlen(sensitive[k].name) < 3 ||
             !sens_pair((unsigned char)sensitive[k].name[0], (unsigned char)sensitive[k].name[1]))
             return 0;
+    return 1;
+}
+
+/* Is the value one path (*single), or a few words (*shortv)? Counts the
+ * tokens (runs of non-boundary bytes) up to five. Returns 1. */
+static int value_shape(const unsigned char *u, size_t n, int *single, int *shortv)
+{
+    size_t tokens = 0;
+    int in = 0;
+    for (size_t k = 0; k < n && tokens <= 4; k++) {   /* single and shortv need no more */
+        int b = is_boundary(u[k]);
+        if (!b && !in)
+            tokens++;
+        in = !b;
+    }
+    *single = tokens <= 1;
+    *shortv = tokens <= 4 && n <= 100;
     return 1;
 }
 
@@ -327,21 +358,9 @@ int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, 
     size_t best_off = 0, best_len = 0;
     const char *best_what = "", *best_name = NULL;
     long best_esc = 0;
-    size_t tokens = 0;
-    int single;
-    {
-        /* one path, or a few words? */
-        size_t k = 0;
-        int in = 0;
-        for (; k < n && tokens <= 4; k++) {   /* single and shortv need no more */
-            int b = is_boundary(u[k]);
-            if (!b && !in)
-                tokens++;
-            in = !b;
-        }
-        single = tokens <= 1;
-    }
-    int shortv = tokens <= 4 && n <= 100;
+    /* one path, or a few words? Only a finding needs to know: counted at
+     * the first one (shape 0: not yet) */
+    int shape = 0, single = 0, shortv = 0;
 
     size_t i = 0, tok_start = 0;
     unsigned fl = 0, tok_fl = 0;
@@ -368,6 +387,8 @@ int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, 
         if (seg_start && at < n) {
             const char *name = sensitive_at(u, n, at);
             if (name) {
+                if (!shape)
+                    shape = value_shape(u, n, &single, &shortv);
                 long esc = -t.mind;
                 int sc;
                 const char *what;
@@ -412,6 +433,8 @@ int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, 
             t.seg_len = t.seg_dots = t.seg_semi = 0;
             if (c < 0 || is_boundary(c)) {
                 long esc = -t.mind;
+                if (esc > 0 && !shape)
+                    shape = value_shape(u, n, &single, &shortv);
                 if (esc > 0) {
                     int ev = (tok_fl & (F_ENC | F_NUL | F_BSLASH)) || t.esc_evasion;
                     int sc;
