@@ -30,13 +30,14 @@
  * Cost: no allocation; the evaluator writes into a JNDI_BUF stack buffer
  * (longer values: from the first "${"), every pass is linear and the
  * passes are bounded; EL, gadget and class names are found in one pass
- * (a byte table of the needles' first bytes, then the few needles that
- * start with it); the other searches are a few linear scans for short
- * fixed strings.
+ * (the byte pairs at even offsets against the needles' leading pairs,
+ * then the few needles that start where a pair fits); the other forms
+ * are found with memchr from a byte they must hold (':' of "jndi:", the
+ * magic's 0xAC, '5', 'A'), after one pass that says which bytes the
+ * value has.
  */
 #include "waf/waf_int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define JNDI_BUF 2048    /* evaluator output */
@@ -468,71 +469,103 @@ static const uint32_t pairs[32] = {
     0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 };
 
-/* One pass over s: at each position whose byte starts a needle, the
- * needles with that first byte are compared. */
+/* The needles' first two bytes and their second and third, folded
+ * like pairs: bit (b & 31) of pairs01[a & 31] for a needle holding a, b
+ * at offset 0 or 1 (rp__jndi_needles_sorted checks it). */
+static const uint32_t pairs01[32] = {
+    0x00000400, 0x00400000, 0x00080000, 0x80009108, 0x00000020, 0x00900040, 0x00008200, 0x00004020,
+    0x00000602, 0x00005000, 0x00000002, 0x00000000, 0x00008002, 0x00000000, 0x004800a0, 0x00046080,
+    0x00040000, 0x00000000, 0x00208080, 0x00200100, 0x00000100, 0x00004000, 0x00000000, 0x00000100,
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00002000,
+};
+
+#define NEEDLE_MIN 5   /* the shortest needle ("java.") */
+
+/* The needles at s[i..) (whose first byte and pair passed the filters),
+ * in table order. *rt: Runtime/ProcessBuilder seen before; *java_end:
+ * the end of the last java.* name read. */
+static void needles_at(const char *s, size_t n, size_t i, int *rt, size_t *java_end, jres_t *r)
+{
+    int c = lc((unsigned char)s[i]);
+    /* the needles starting with c: a run in the sorted table */
+    size_t lo = 0, hi = RP_ARRAY_SIZE(needles);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((unsigned char)needles[mid].s[0] < (unsigned char)c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < RP_ARRAY_SIZE(needles) && needles[k].s[0] == c; k++) {
+        const jneedle_t *nd = &needles[k];
+        size_t kl = nd->len, e = i + kl;
+        /* the second byte first: most needles of a run differ there */
+        if (kl > n - i || lc((unsigned char)s[i + 1]) != nd->s[1] ||
+            !ci_same(s + i + 2, nd->s + 2, kl - 2))
+            continue;
+        switch (nd->kind) {
+        case K_RT:
+            *rt = 1;
+            break;
+        case K_EL:
+            hit(r, nd->score, i, kl, nd->what);
+            break;
+        case K_GADGET:
+            /* after Runtime / ProcessBuilder (CRS 944120/944240): 85 */
+            hit(r, *rt ? 85 : nd->score, i, kl, nd->what);
+            break;
+        case K_CLASS:
+        case K_CLASSDOT:
+            /* a class name: starts a token; "java.lang." needs a name after */
+            if ((i == 0 || (!is_ident((unsigned char)s[i - 1]) && s[i - 1] != '/' && s[i - 1] != '.')) &&
+                (nd->kind == K_CLASS || (e < n && is_ident((unsigned char)s[e]))))
+                hit(r, nd->score, i, kl, nd->what);
+            break;
+        case K_JAVA:
+            /* java.<..>.Runtime / ProcessBuilder as one dotted name (944110/944250) */
+            if (i >= *java_end && tok_start(s, i)) {
+                size_t x = e, lim = n - e > 256 ? e + 256 : n;
+                while (x < lim && (is_ident((unsigned char)s[x]) || s[x] == '.'))
+                    x++;
+                *java_end = x;
+                if (ci_find(s + i, x - i, 5, "runtime") != (size_t)-1 ||
+                    ci_find(s + i, x - i, 5, "processbuilder") != (size_t)-1)
+                    hit(r, 70, i, x - i, "java.*.Runtime/ProcessBuilder");
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* Does s[i..) pass the first byte and pair filters of the needles? lc()
+ * changes bit 5 only, so x & 31 == lc(x) & 31: the pair test needs no
+ * case folding. */
+static int needle_cand(const char *s, size_t n, size_t i)
+{
+    return i + 1 < n && first_ci[(unsigned char)s[i]] &&
+           ((pairs[(unsigned char)s[i] & 31] >> ((unsigned char)s[i + 1] & 31)) & 1u);
+}
+
+/* One pass over s. A needle (NEEDLE_MIN bytes or more) at p has its
+ * first two bytes at an even offset when p is even, its second and third
+ * when p is odd: so only the pairs at even offsets are read (pairs01),
+ * and a hit at i tries the positions i - 1 and i, in order. */
 static void el_and_classes(const char *s, size_t n, jres_t *r)
 {
     int rt = 0;
     size_t java_end = 0;
-    for (size_t i = 0; i + 1 < n; i++) {   /* every needle has two bytes at least */
-        /* lc() changes bit 5 only, so x & 31 == lc(x) & 31: the pair test
-         * needs no case folding */
-        if (!first_ci[(unsigned char)s[i]] ||
-            !((pairs[(unsigned char)s[i] & 31] >> ((unsigned char)s[i + 1] & 31)) & 1u))
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        if (!((pairs01[(unsigned char)s[i] & 31] >> ((unsigned char)s[i + 1] & 31)) & 1u))
             continue;
-        int c = lc((unsigned char)s[i]);
-        /* the needles starting with c: a run in the sorted table */
-        size_t lo = 0, hi = RP_ARRAY_SIZE(needles);
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if ((unsigned char)needles[mid].s[0] < (unsigned char)c)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (size_t k = lo; k < RP_ARRAY_SIZE(needles) && needles[k].s[0] == c; k++) {
-            const jneedle_t *nd = &needles[k];
-            size_t kl = nd->len, e = i + kl;
-            /* the second byte first: most needles of a run differ there */
-            if (kl > n - i || lc((unsigned char)s[i + 1]) != nd->s[1] ||
-                !ci_same(s + i + 2, nd->s + 2, kl - 2))
+        for (size_t p = i ? i - 1 : 0; p <= i; p++) {
+            if (!needle_cand(s, n, p))
                 continue;
-            switch (nd->kind) {
-            case K_RT:
-                rt = 1;
-                break;
-            case K_EL:
-                hit(r, nd->score, i, kl, nd->what);
-                break;
-            case K_GADGET:
-                /* after Runtime / ProcessBuilder (CRS 944120/944240): 85 */
-                hit(r, rt ? 85 : nd->score, i, kl, nd->what);
-                break;
-            case K_CLASS:
-            case K_CLASSDOT:
-                /* a class name: starts a token; "java.lang." needs a name after */
-                if ((i == 0 || (!is_ident((unsigned char)s[i - 1]) && s[i - 1] != '/' && s[i - 1] != '.')) &&
-                    (nd->kind == K_CLASS || (e < n && is_ident((unsigned char)s[e]))))
-                    hit(r, nd->score, i, kl, nd->what);
-                break;
-            case K_JAVA:
-                /* java.<..>.Runtime / ProcessBuilder as one dotted name (944110/944250) */
-                if (i >= java_end && tok_start(s, i)) {
-                    size_t x = e, lim = n - e > 256 ? e + 256 : n;
-                    while (x < lim && (is_ident((unsigned char)s[x]) || s[x] == '.'))
-                        x++;
-                    java_end = x;
-                    if (ci_find(s + i, x - i, 5, "runtime") != (size_t)-1 ||
-                        ci_find(s + i, x - i, 5, "processbuilder") != (size_t)-1)
-                        hit(r, 70, i, x - i, "java.*.Runtime/ProcessBuilder");
-                }
-                break;
-            default:
-                break;
-            }
+            needles_at(s, n, p, &rt, &java_end, r);
+            if (r->score >= 90)
+                return;
         }
-        if (r->score >= 90)
-            return;
     }
 }
 
@@ -549,7 +582,9 @@ int rp__jndi_needles_sorted(void)
             return 0;
     for (size_t k = 0; k < RP_ARRAY_SIZE(needles); k++) {
         const unsigned char *t = (const unsigned char *)needles[k].s;
-        if (!first_byte[t[0]] || t[1] == '\0' || !((pairs[t[0] & 31] >> (t[1] & 31)) & 1u))
+        if (!first_byte[t[0]] || needles[k].len < NEEDLE_MIN || needles[k].len != strlen(needles[k].s) ||
+            !((pairs[t[0] & 31] >> (t[1] & 31)) & 1u) || !((pairs01[t[0] & 31] >> (t[1] & 31)) & 1u) ||
+            !((pairs01[t[1] & 31] >> (t[2] & 31)) & 1u))
             return 0;
     }
     return 1;
@@ -580,6 +615,18 @@ static void jsp_name(const char *s, size_t n, jres_t *r)
     hit(r, 55, 0, n, "JSP file name");
 }
 
+/* Writes prefix then what into out[cap], cut to fit: what snprintf
+ * "%s%s" writes, without the formatting machinery. */
+static void set_evidence(char *out, size_t cap, const char *prefix, const char *what)
+{
+    size_t o = 0;
+    for (const char *p = prefix; *p && o + 1 < cap; p++)
+        out[o++] = *p;
+    for (const char *p = what; *p && o + 1 < cap; p++)
+        out[o++] = *p;
+    out[o] = '\0';
+}
+
 int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
 {
     jres_t r;
@@ -606,6 +653,6 @@ int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     m->score = r.score > 100 ? 100 : r.score;
     m->off = r.off < n ? r.off : 0;
     m->len = r.len <= n - m->off ? r.len : n - m->off;
-    snprintf(m->evidence, sizeof(m->evidence), "jndi: %s", r.what);
+    set_evidence(m->evidence, sizeof(m->evidence), "jndi: ", r.what);
     return m->score;
 }

@@ -464,10 +464,11 @@ int rp__waf_nosqli(const char *s, size_t n, unsigned src, unsigned pt_flags, rp_
     if (r.score < 60 && (memchr(s, '(', n) || memchr(s, '=', n))) {
         /* JavaScript without a breakout: the value is the $where code */
         for (size_t i = 0; i < n; i++) {
-            if (i > 0 && is_idc((unsigned char)s[i - 1]))
-                continue;
+            /* a shape's first byte (the cheaper test first), at a word start */
             char c = s[i];
             if (c != 'r' && c != 's' && c != 'w' && c != 't' && c != 'd' && c != 'e')
+                continue;
+            if (i > 0 && is_idc((unsigned char)s[i - 1]))
                 continue;
             size_t e;
             const char *what;

@@ -45,7 +45,6 @@
  */
 #include "waf/waf_int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define SSRF_MAX_URLS 64   /* scheme candidates examined per value */
@@ -370,13 +369,34 @@ static const unsigned char name_last[256] = {
     ['e'] = 1, ['c'] = 1,
 };
 
-/* 1 when name_last and SSRF_NAME_MIN agree with the names (tests). */
+/* The names' last two bytes: bit (b & 31) of name_tails[a & 31] for a
+ * name ending in b, a (collisions only let more hosts through). */
+static const uint32_t name_tails[32] = {
+    0x00000000, 0x00100000, 0x00000000, 0x00400000, 0x00000000, 0x00002000, 0x00000000, 0x00000000,
+    0x00000000, 0x00000000, 0x00000000, 0x00000008, 0x00000002, 0x00008000, 0x00000200, 0x00000000,
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00184020, 0x00000000, 0x00104000, 0x00000000,
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+};
+
+/* Bytes an inet_aton number is written with (parse_v4): 1. */
+static const unsigned char v4_char[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['x'] = 1, ['X'] = 1,
+    ['.'] = 1,
+};
+
+/* 1 when name_last, name_tails and SSRF_NAME_MIN agree with the names
+ * (tests). */
 int rp__ssrf_tables_ok(void);
 int rp__ssrf_tables_ok(void)
 {
-    for (size_t k = 0; k < RP_ARRAY_SIZE(names); k++)
-        if (names[k].len < SSRF_NAME_MIN || !name_last[(unsigned char)names[k].s[names[k].len - 1]])
+    for (size_t k = 0; k < RP_ARRAY_SIZE(names); k++) {
+        const unsigned char *t = (const unsigned char *)names[k].s + names[k].len - 2;
+        if (names[k].len < SSRF_NAME_MIN || !name_last[t[1]] ||
+            !((name_tails[t[1] & 31] >> (t[0] & 31)) & 1u))
             return 0;
+    }
     return 1;
 }
 
@@ -636,14 +656,16 @@ static void check_url(const unsigned char *u, size_t n, size_t ss, size_t colon,
 
 /*
  * Can the raw host p[0..n) (before norm_host) be anything classify_host
- * knows? Without a ':' (no IPv6 literal, no port) it must be an IPv4
- * number (a digit first), a bracketed literal ('[' first), or a name of
- * SSRF_NAME_MIN bytes or more whose last byte, trailing dots aside, is in name_last
- * (the raw host is never shorter than its normalised form). norm_host drops
- * '\\' and folds only sequences starting at 0xe2 or above: a byte below
- * stands for itself, lower-cased. Returns 0 only when the host is
- * certainly none of them, so that most words skip the copy and the
- * parses; 1 when it may be (or when a folded sequence makes it unsure).
+ * knows? Without a ':' (no IPv6 literal, no port) it must be a bracketed
+ * literal ('[' first), an inet_aton number (a digit first, then only
+ * digits, hex letters, 'x' and dots), or a name of SSRF_NAME_MIN bytes or
+ * more whose last two bytes, trailing dots aside, end a known name (the
+ * raw host is never shorter than its normalised form). norm_host drops
+ * '\\' and folds only sequences starting at 0xE2 or above: a byte below
+ * stands for itself, lower-cased (which the tail test ignores: it reads
+ * bits 0..4). Returns 0 only when the host is certainly none of them, so
+ * that most words skip the copy and the parses; 1 when it may be, or
+ * when a folded byte makes it unsure.
  */
 static int bare_may_classify(const unsigned char *p, size_t n)
 {
@@ -654,9 +676,23 @@ static int bare_may_classify(const unsigned char *p, size_t n)
         i++;
     while (j > i && (p[j - 1] == '.' || p[j - 1] == '\\'))
         j--;
-    if (j == i || p[i] >= 0xe2 || p[j - 1] >= 0x80)
+    if (j == i || p[i] >= 0xe2 || p[i] == '[')
         return 1;
-    return is_digit(p[i]) || p[i] == '[' || (j - i >= SSRF_NAME_MIN && name_last[lc(p[j - 1])]);
+    if (is_digit(p[i])) {
+        size_t k = i;
+        while (k < n && v4_char[p[k]])
+            k++;
+        if (k == n)
+            return 1;                       /* a number */
+        if (p[k] == '\\' || p[k] >= 0xe2)
+            return 1;                       /* folded: unsure */
+    }
+    if (j - i < SSRF_NAME_MIN)
+        return 0;
+    unsigned char a = p[j - 1], b = p[j - 2];
+    if (a >= 0x80 || b >= 0x80 || b == '\\')
+        return 1;
+    return name_last[lc(a)] && ((name_tails[a & 31] >> (b & 31)) & 1u);
 }
 
 /* A value that is a bare host with an optional port and path. */
@@ -700,6 +736,18 @@ static void check_bare(const unsigned char *u, size_t n, int header, ssrf_res_t 
         sc = sc ? 40 : 0;
     if (sc)
         hit(r, sc, s0, e - s0, class_name(cls));
+}
+
+/* Writes prefix then what into out[cap], cut to fit: what snprintf
+ * "%s%s" writes, without the formatting machinery. */
+static void set_evidence(char *out, size_t cap, const char *prefix, const char *what)
+{
+    size_t o = 0;
+    for (const char *p = prefix; *p && o + 1 < cap; p++)
+        out[o++] = *p;
+    for (const char *p = what; *p && o + 1 < cap; p++)
+        out[o++] = *p;
+    out[o] = '\0';
 }
 
 int rp__waf_ssrf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
@@ -757,6 +805,6 @@ int rp__waf_ssrf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     m->score = r.score > 100 ? 100 : r.score;
     m->off = r.off < n ? r.off : 0;
     m->len = r.len <= n - m->off ? r.len : n - m->off;
-    snprintf(m->evidence, sizeof(m->evidence), "ssrf: %s", r.what ? r.what : "url");
+    set_evidence(m->evidence, sizeof(m->evidence), "ssrf: ", r.what ? r.what : "url");
     return m->score;
 }

@@ -71,6 +71,13 @@ static const sens_t sensitive[] = {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The length of the longest name starting with each byte (0: none; the
+ * unit test checks it through rp__traversal_table_sorted). */
+static const unsigned char sens_max[256] = {
+    ['.'] = 14, ['@'] = 4,  ['a'] = 15, ['b'] = 10, ['c'] = 16, ['d'] = 18, ['e'] = 17, ['h'] = 10,
+    ['i'] = 10, ['k'] = 11, ['m'] = 9,  ['p'] = 15, ['r'] = 5,  ['s'] = 11, ['v'] = 8,  ['w'] = 21,
+};
+
 enum { F_ENC = 1, F_NUL = 2, F_BSLASH = 4 };
 
 /* The next normalised character at *i (advancing it), or -1 at the end.
@@ -203,6 +210,20 @@ static int sens_pair(int a, int b)
     return (sens_pairs[(unsigned)a & 31] >> ((unsigned)b & 31)) & 1u;
 }
 
+/* "0x" or "0X" at i: maybe an encoded '.', '/' or '\\' (see nch). */
+static inline int zero_x(const unsigned char *u, size_t n, size_t i)
+{
+    return u[i] == '0' && i + 1 < n && (u[i + 1] | 32) == 'x';
+}
+
+/* Does nch return the byte at i as it is (lower-cased), one byte on, and
+ * is it inside a segment (not a boundary, not '/')? Printable ASCII but
+ * boundaries, '/' and '\\'; a '0' unless "0x". */
+static inline int as_is(const unsigned char *u, size_t n, size_t i)
+{
+    return seg_plain[u[i]] || u[i] == '.' || u[i] == ';' || (u[i] == '0' && !zero_x(u, n, i));
+}
+
 /* A sensitive name starting at *i (a segment start)? Returns it or NULL. */
 static const char *sensitive_at(const unsigned char *u, size_t n, size_t i)
 {
@@ -217,15 +238,20 @@ static const char *sensitive_at(const unsigned char *u, size_t n, size_t i)
      * names they could start are known at once. */
     if (u[i] == '/' || u[i] == '\\')
         return NULL;
-    if (seg_plain[u[i]] || u[i] == '.' || u[i] == ';') {
+    if (as_is(u, n, i)) {
         if (i + 1 >= n || bclass[u[i + 1]] == CB)
             return NULL;
-        if ((seg_plain[u[i + 1]] || u[i + 1] == '.' || u[i + 1] == ';' || u[i + 1] == '/') &&
-            !sens_pair(u[i], u[i + 1]))
+        if ((as_is(u, n, i + 1) || u[i + 1] == '/') && !sens_pair(u[i], u[i + 1]))
             return NULL;
     }
     size_t stop = n - i > 4 * SENS_PEEK ? i + 4 * SENS_PEEK : n;   /* "////.." stays linear */
-    while (bl < SENS_PEEK && (c = nch(u, stop, &i, &fl)) >= 0 && !is_boundary(c)) {
+    /* Bytes kept: SENS_PEEK until the first is known, then two more than
+     * the longest name starting with it. Only the last byte kept can
+     * change later (a "/./" drops its '.'), so the names and the byte
+     * after each read the same as with SENS_PEEK; "http://host/.." stops
+     * after 12 bytes. */
+    size_t cap = SENS_PEEK;
+    while (bl < cap && (c = nch(u, stop, &i, &fl)) >= 0 && !is_boundary(c)) {
         /* collapse "//" and "/./" so that /etc//passwd and /etc/./passwd match */
         if (c == '/' && bl && buf[bl - 1] == '/')
             continue;
@@ -234,6 +260,11 @@ static const char *sensitive_at(const unsigned char *u, size_t n, size_t i)
             continue;
         }
         buf[bl++] = (char)c;
+        if (bl == 1) {
+            if (!sens_max[(unsigned char)buf[0]])
+                return NULL;
+            cap = sens_max[(unsigned char)buf[0]] + 2u;
+        }
         if (bl == 2 && !sens_pair((unsigned char)buf[0], (unsigned char)buf[1]))
             return NULL;
     }
@@ -294,6 +325,14 @@ int rp__traversal_table_sorted(void)
         if (strlen(sensitive[k].name) < 3 ||
             !sens_pair((unsigned char)sensitive[k].name[0], (unsigned char)sensitive[k].name[1]))
             return 0;
+    for (int c = 0; c < 256; c++) {
+        size_t longest = 0;
+        for (size_t k = 0; k < NELEM(sensitive); k++)
+            if ((unsigned char)sensitive[k].name[0] == c && strlen(sensitive[k].name) > longest)
+                longest = strlen(sensitive[k].name);
+        if (sens_max[c] != longest || longest + 2 > SENS_PEEK)
+            return 0;
+    }
     return 1;
 }
 
@@ -369,8 +408,9 @@ int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, 
     int seg_start = 1;
     for (;;) {
         if (!seg_start) {
-            /* inside a segment, plain bytes only make it longer */
-            while (i < n && seg_plain[u[i]]) {
+            /* inside a segment, plain bytes only make it longer; so does
+             * a '0' that does not start "0x" (nch returns it as it is) */
+            while (i < n && (seg_plain[u[i]] || (u[i] == '0' && !zero_x(u, n, i)))) {
                 i++;
                 t.seg_len++;
             }

@@ -132,11 +132,17 @@ TEST(bare_shortcut)
         { "lvh.me/admin", 50, NULL },
         { "2852039166", 80, NULL },
         { "\xe2\x91\xa1" "852039166", 80, NULL },
+        { "0X7F.1/x", 60, NULL },
+        { "localhost\\4/x", 50, NULL },
+        { "LOCALHOST/x", 50, NULL },
+        { "x.lvh.me./", 50, NULL },
     };
     run_attacks(cases, sizeof(cases) / sizeof(cases[0]));
     CHECK(score("hello world") == 0);
     CHECK(score("lvh.m") == 0);
     CHECK(score("localhosts/x") == 0);
+    CHECK(score("2130706433-x") == 0);
+    CHECK(score("2024-01-01") == 0);
 }
 
 TEST(attacks)
