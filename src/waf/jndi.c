@@ -30,13 +30,14 @@
  * Cost: no allocation; the evaluator writes into a JNDI_BUF stack buffer
  * (longer values: from the first "${"), every pass is linear and the
  * passes are bounded; EL, gadget and class names are found in one pass
- * (a byte table of the needles' first bytes, then the few needles that
- * start with it); the other searches are a few linear scans for short
- * fixed strings.
+ * (the byte pairs at even offsets against the needles' leading pairs,
+ * then the few needles that start where a pair fits); the other forms
+ * are found with memchr from a byte they must hold (':' of "jndi:", the
+ * magic's 0xAC, '5', 'A'), after one pass that says which bytes the
+ * value has.
  */
 #include "waf/waf_int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define JNDI_BUF 2048    /* evaluator output */
@@ -92,15 +93,19 @@ static size_t ci_find(const char *s, size_t n, size_t from, const char *needle)
     return (size_t)-1;
 }
 
+/* s[0..k) equals lower[0..k) ignoring case. */
+static int ci_same(const char *s, const char *lower, size_t k)
+{
+    for (size_t j = 0; j < k; j++)
+        if (lc((unsigned char)s[j]) != lower[j])
+            return 0;
+    return 1;
+}
+
 static int ci_prefix(const char *s, size_t n, const char *p)
 {
     size_t k = strlen(p);
-    if (n < k)
-        return 0;
-    for (size_t j = 0; j < k; j++)
-        if (lc((unsigned char)s[j]) != p[j])
-            return 0;
-    return 1;
+    return n >= k && ci_same(s, p, k);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -252,25 +257,29 @@ static void log4shell(const char *s, size_t n, jres_t *r)
     }
 }
 
-/* "jndi:" + protocol: the part the decoders left around it. */
+/* "jndi:" + protocol: the part the decoders left around it. Each "jndi:"
+ * is found from its ':' (memchr jumps between colons; in order, so the
+ * first "jndi:" with a protocol wins as a left-to-right search would). */
 static void jndi_word(const char *s, size_t n, jres_t *r)
 {
     static const char *const proto[] = { "ldap:", "ldaps:", "rmi:", "dns:", "iiop:", "corba:",
                                          "nds:", "nis:", "http:", "https:", "iiopname:", NULL };
-    size_t p = 0;
-    while ((p = ci_find(s, n, p, "jndi:")) != (size_t)-1) {
-        size_t q = p + 5;
-        for (int k = 0; proto[k]; k++) {
-            if (ci_prefix(s + q, n - q, proto[k])) {
-                int near = 0;
-                for (size_t j = p > 32 ? p - 32 : 0; j < p; j++)
-                    if (s[j] == '$' || s[j] == '{')
-                        near = 1;
-                hit(r, near ? 80 : 60, p, n - p > 64 ? 64 : n - p, "jndi: with a protocol");
-                return;
+    const char *c = n > 4 ? memchr(s + 4, ':', n - 4) : NULL;
+    while (c) {
+        size_t q = (size_t)(c - s) + 1, p = q - 5;
+        if (ci_prefix(s + p, 4, "jndi")) {
+            for (int k = 0; proto[k]; k++) {
+                if (ci_prefix(s + q, n - q, proto[k])) {
+                    int near = 0;
+                    for (size_t j = p > 32 ? p - 32 : 0; j < p; j++)
+                        if (s[j] == '$' || s[j] == '{')
+                            near = 1;
+                    hit(r, near ? 80 : 60, p, n - p > 64 ? 64 : n - p, "jndi: with a protocol");
+                    return;
+                }
             }
         }
-        p = q;
+        c = q < n ? memchr(s + q, ':', n - q) : NULL;
     }
 }
 
@@ -283,52 +292,87 @@ static int tok_start(const char *s, size_t p)
                        (s[p - 1] >= '0' && s[p - 1] <= '9') || s[p - 1] == '+' || s[p - 1] == '/');
 }
 
-static void deser(const char *s, size_t n, jres_t *r)
+/* The bytes the searches below start from, as bits. */
+enum { P_DOLLAR = 1, P_DOT = 2, P_COLON = 4, P_PAREN = 8, P_AC = 16, P_FIVE = 32, P_A = 64 };
+
+#define PRESENT_TABLE_MAX 64   /* longer values: a memchr per byte kind */
+
+/* Which of those bytes s holds. A short value is read once through a
+ * table (seven memchr calls cost more there); a long one by memchr,
+ * which reads many bytes per instruction. */
+static unsigned present(const char *s, size_t n)
+{
+    static const unsigned char bit[256] = {
+        ['$'] = P_DOLLAR, ['.'] = P_DOT, [':'] = P_COLON, ['('] = P_PAREN,
+        [0xac] = P_AC,    ['5'] = P_FIVE, ['A'] = P_A,
+    };
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned a = 0, b = 0;
+    if (n <= PRESENT_TABLE_MAX) {
+        size_t i = 0;
+        for (; i + 2 <= n; i += 2) {
+            a |= bit[u[i]];
+            b |= bit[u[i + 1]];
+        }
+        if (i < n)
+            a |= bit[u[i]];
+        return a | b;
+    }
+    static const unsigned char kinds[] = { '$', '.', ':', '(', 0xac, '5', 'A' };
+    for (size_t k = 0; k < sizeof(kinds); k++)
+        if (memchr(s, kinds[k], n))
+            a |= bit[kinds[k]];
+    return a;
+}
+
+/* The offset of the first byte c in s[from..n), or n. */
+static size_t next_of(const char *s, size_t n, size_t from, int c)
+{
+    const char *p = from < n ? memchr(s + from, c, n - from) : NULL;
+    return p ? (size_t)(p - s) : n;
+}
+
+/*
+ * The stream magic AC ED 00 05: raw, as hex "aced0005" (any case) or as
+ * base64 at a token start in its three alignments. The raw form wins over
+ * the hex one, the hex one over base64, and the first of each counts.
+ * Each form is found by memchr from a byte it always has: 0xAC for the
+ * raw one, its last '5' for the hex one, and for base64 an 'A' ("rO0AB"
+ * and "KztAAU" have one at offset 3, "Cs7QAF" at offset 4): anchors in
+ * ascending order give the candidates in ascending order, so the first
+ * match is the one a left-to-right scan would find.
+ */
+static void deser(const char *s, size_t n, unsigned bytes, jres_t *r)
 {
     static const char magic[4] = { (char)0xac, (char)0xed, 0x00, 0x05 };
-    /* One pass for the three forms; the raw magic wins over the hex form,
-     * the hex form over base64, and the first of each counts. */
-    size_t raw = (size_t)-1, hex = (size_t)-1, b64 = (size_t)-1;
-    static const unsigned char cand[256] = {
-        [0xac] = 1, ['a'] = 1, ['A'] = 1, ['r'] = 1, ['K'] = 1, ['C'] = 1,
-    };
-    for (size_t i = 0; i < n; i++) {
-        if (!cand[(unsigned char)s[i]])
-            continue;
-        switch ((unsigned char)s[i]) {
-        case 0xac:
-            if (raw == (size_t)-1 && i + 4 <= n && memcmp(s + i, magic, 4) == 0)
-                raw = i;
-            break;
-        case 'a':
-        case 'A':
-            if (hex == (size_t)-1 && i + 8 <= n && ci_prefix(s + i, n - i, "aced0005") && tok_start(s, i))
-                hex = i;
-            break;
-        case 'r':
-            if (b64 == (size_t)-1 && i + 5 <= n && memcmp(s + i, "rO0AB", 5) == 0 && tok_start(s, i))
-                b64 = i;
-            break;
-        case 'K':
-            if (b64 == (size_t)-1 && i + 6 <= n && memcmp(s + i, "KztAAU", 6) == 0 && tok_start(s, i))
-                b64 = i;
-            break;
-        case 'C':
-            if (b64 == (size_t)-1 && i + 6 <= n && memcmp(s + i, "Cs7QAF", 6) == 0 && tok_start(s, i))
-                b64 = i;
-            break;
-        default:
-            break;
+    if (bytes & P_AC)
+        for (size_t i = next_of(s, n, 0, 0xac); i < n; i = next_of(s, n, i + 1, 0xac))
+            if (i + 4 <= n && memcmp(s + i, magic, 4) == 0) {
+                hit(r, 90, i, 4, "java serialization magic");
+                return;
+            }
+    if (bytes & P_FIVE)
+        for (size_t p = next_of(s, n, 7, '5'); p < n; p = next_of(s, n, p + 1, '5')) {
+            size_t i = p - 7;
+            if (ci_prefix(s + i, 8, "aced0005") && tok_start(s, i)) {
+                hit(r, 80, i, 8, "java serialization magic (hex)");
+                return;
+            }
         }
-        if (raw != (size_t)-1)
-            break;
-    }
-    if (raw != (size_t)-1)
-        hit(r, 90, raw, 4, "java serialization magic");
-    else if (hex != (size_t)-1)
-        hit(r, 80, hex, 8, "java serialization magic (hex)");
-    else if (b64 != (size_t)-1)
-        hit(r, 80, b64, 5, "java serialization magic (base64)");
+    if (bytes & P_A)
+        for (size_t p = next_of(s, n, 3, 'A'); p < n; p = next_of(s, n, p + 1, 'A')) {
+            size_t i = p - 4;
+            if (p >= 4 && i + 6 <= n && memcmp(s + i, "Cs7QAF", 6) == 0 && tok_start(s, i)) {
+                hit(r, 80, i, 5, "java serialization magic (base64)");
+                return;
+            }
+            i = p - 3;
+            if (((i + 5 <= n && memcmp(s + i, "rO0AB", 5) == 0) ||
+                 (i + 6 <= n && memcmp(s + i, "KztAAU", 6) == 0)) && tok_start(s, i)) {
+                hit(r, 80, i, 5, "java serialization magic (base64)");
+                return;
+            }
+        }
 }
 
 /* Needles of the one-pass scan, lower case, sorted by first byte. */
@@ -336,65 +380,68 @@ enum { K_EL, K_GADGET, K_CLASS, K_CLASSDOT, K_JAVA, K_RT };
 
 typedef struct jneedle {
     const char *s;
+    unsigned char len;   /* strlen(s) */
     char kind;
     unsigned char score;
     const char *what;
 } jneedle_t;
 
+#define JN(lit) (lit), sizeof(lit) - 1
+
 static const jneedle_t needles[] = {
-    { "#_memberaccess", K_EL, 90, "OGNL #_memberAccess" },
-    { "#context[", K_EL, 70, "OGNL #context" },
-    { ".getclass().forname(", K_EL, 85, "getClass().forName(" },
-    { "@java.lang.runtime@", K_EL, 90, "OGNL static call" },
-    { "bsh.interpreter", K_CLASS, 55, "java class name" },
-    { "chainedtransformer", K_GADGET, 60, "commons-collections gadget" },
-    { "class.classloader", K_EL, 80, "class.classLoader" },
-    { "class.module.classloader", K_EL, 90, "class.module.classLoader (Spring4Shell)" },
-    { "classpathxmlapplicationcontext", K_EL, 80, "Spring XML context gadget" },
-    { "clonetransformer", K_GADGET, 60, "commons-collections gadget" },
-    { "com.bea.core.repackaged", K_EL, 80, "WebLogic gadget" },
-    { "com.opensymphony.xwork2", K_CLASS, 55, "java class name" },
-    { "com.sun.jndi", K_CLASS, 55, "java class name" },
-    { "com.sun.org.apache", K_CLASS, 55, "java class name" },
-    { "com.sun.rowset", K_CLASS, 55, "java class name" },
-    { "constanttransformer", K_GADGET, 60, "commons-collections gadget" },
-    { "default_member_access", K_EL, 85, "OGNL member access" },
-    { "filesystemxmlapplicationcontext", K_EL, 80, "Spring XML context gadget" },
-    { "forclosure", K_GADGET, 60, "commons-collections gadget" },
-    { "getclass().getclassloader", K_EL, 85, "getClassLoader" },
-    { "getruntime()", K_EL, 85, "Runtime.getRuntime()" },
-    { "instantiatefactory", K_GADGET, 60, "commons-collections gadget" },
-    { "instantiatetransformer", K_GADGET, 60, "commons-collections gadget" },
-    { "invokertransformer", K_GADGET, 60, "commons-collections gadget" },
-    { "java.", K_JAVA, 0, NULL },
-    { "java.beans.", K_CLASSDOT, 55, "java class name" },
-    { "java.io.", K_CLASSDOT, 55, "java class name" },
-    { "java.lang.", K_CLASSDOT, 55, "java class name" },
-    { "java.lang.processbuilder", K_EL, 70, "java.lang.ProcessBuilder" },
-    { "java.lang.runtime", K_EL, 70, "java.lang.Runtime" },
-    { "java.net.url", K_CLASS, 55, "java class name" },
-    { "java.nio.", K_CLASSDOT, 55, "java class name" },
-    { "java.rmi.", K_CLASSDOT, 55, "java class name" },
-    { "java.util.scanner", K_CLASS, 55, "java class name" },
-    { "javax.management.", K_CLASSDOT, 55, "java class name" },
-    { "javax.naming.", K_CLASSDOT, 55, "java class name" },
-    { "javax.script.", K_CLASSDOT, 55, "java class name" },
-    { "javax.script.scriptenginemanager", K_EL, 80, "ScriptEngineManager" },
-    { "new java.lang.processbuilder", K_EL, 90, "new ProcessBuilder" },
-    { "ognl.ognlcontext", K_EL, 85, "OGNL context" },
-    { "org.apache.commons", K_CLASS, 55, "java class name" },
-    { "org.apache.xalan", K_CLASS, 55, "java class name" },
-    { "org.apache.xbean", K_CLASS, 55, "java class name" },
-    { "org.codehaus.groovy", K_CLASS, 55, "java class name" },
-    { "org.omg.corba", K_CLASS, 55, "java class name" },
-    { "org.springframework.", K_CLASSDOT, 55, "java class name" },
-    { "processbuilder", K_RT, 0, NULL },
-    { "prototypeclonefactory", K_GADGET, 60, "commons-collections gadget" },
-    { "prototypeserializationfactory", K_GADGET, 60, "commons-collections gadget" },
-    { "runtime", K_RT, 0, NULL },
-    { "sun.misc.", K_CLASSDOT, 55, "java class name" },
-    { "t(java.lang.", K_EL, 90, "SpEL T(java.lang..)" },
-    { "whileclosure", K_GADGET, 60, "commons-collections gadget" },
+    { JN("#_memberaccess"), K_EL, 90, "OGNL #_memberAccess" },
+    { JN("#context["), K_EL, 70, "OGNL #context" },
+    { JN(".getclass().forname("), K_EL, 85, "getClass().forName(" },
+    { JN("@java.lang.runtime@"), K_EL, 90, "OGNL static call" },
+    { JN("bsh.interpreter"), K_CLASS, 55, "java class name" },
+    { JN("chainedtransformer"), K_GADGET, 60, "commons-collections gadget" },
+    { JN("class.classloader"), K_EL, 80, "class.classLoader" },
+    { JN("class.module.classloader"), K_EL, 90, "class.module.classLoader (Spring4Shell)" },
+    { JN("classpathxmlapplicationcontext"), K_EL, 80, "Spring XML context gadget" },
+    { JN("clonetransformer"), K_GADGET, 60, "commons-collections gadget" },
+    { JN("com.bea.core.repackaged"), K_EL, 80, "WebLogic gadget" },
+    { JN("com.opensymphony.xwork2"), K_CLASS, 55, "java class name" },
+    { JN("com.sun.jndi"), K_CLASS, 55, "java class name" },
+    { JN("com.sun.org.apache"), K_CLASS, 55, "java class name" },
+    { JN("com.sun.rowset"), K_CLASS, 55, "java class name" },
+    { JN("constanttransformer"), K_GADGET, 60, "commons-collections gadget" },
+    { JN("default_member_access"), K_EL, 85, "OGNL member access" },
+    { JN("filesystemxmlapplicationcontext"), K_EL, 80, "Spring XML context gadget" },
+    { JN("forclosure"), K_GADGET, 60, "commons-collections gadget" },
+    { JN("getclass().getclassloader"), K_EL, 85, "getClassLoader" },
+    { JN("getruntime()"), K_EL, 85, "Runtime.getRuntime()" },
+    { JN("instantiatefactory"), K_GADGET, 60, "commons-collections gadget" },
+    { JN("instantiatetransformer"), K_GADGET, 60, "commons-collections gadget" },
+    { JN("invokertransformer"), K_GADGET, 60, "commons-collections gadget" },
+    { JN("java."), K_JAVA, 0, NULL },
+    { JN("java.beans."), K_CLASSDOT, 55, "java class name" },
+    { JN("java.io."), K_CLASSDOT, 55, "java class name" },
+    { JN("java.lang."), K_CLASSDOT, 55, "java class name" },
+    { JN("java.lang.processbuilder"), K_EL, 70, "java.lang.ProcessBuilder" },
+    { JN("java.lang.runtime"), K_EL, 70, "java.lang.Runtime" },
+    { JN("java.net.url"), K_CLASS, 55, "java class name" },
+    { JN("java.nio."), K_CLASSDOT, 55, "java class name" },
+    { JN("java.rmi."), K_CLASSDOT, 55, "java class name" },
+    { JN("java.util.scanner"), K_CLASS, 55, "java class name" },
+    { JN("javax.management."), K_CLASSDOT, 55, "java class name" },
+    { JN("javax.naming."), K_CLASSDOT, 55, "java class name" },
+    { JN("javax.script."), K_CLASSDOT, 55, "java class name" },
+    { JN("javax.script.scriptenginemanager"), K_EL, 80, "ScriptEngineManager" },
+    { JN("new java.lang.processbuilder"), K_EL, 90, "new ProcessBuilder" },
+    { JN("ognl.ognlcontext"), K_EL, 85, "OGNL context" },
+    { JN("org.apache.commons"), K_CLASS, 55, "java class name" },
+    { JN("org.apache.xalan"), K_CLASS, 55, "java class name" },
+    { JN("org.apache.xbean"), K_CLASS, 55, "java class name" },
+    { JN("org.codehaus.groovy"), K_CLASS, 55, "java class name" },
+    { JN("org.omg.corba"), K_CLASS, 55, "java class name" },
+    { JN("org.springframework."), K_CLASSDOT, 55, "java class name" },
+    { JN("processbuilder"), K_RT, 0, NULL },
+    { JN("prototypeclonefactory"), K_GADGET, 60, "commons-collections gadget" },
+    { JN("prototypeserializationfactory"), K_GADGET, 60, "commons-collections gadget" },
+    { JN("runtime"), K_RT, 0, NULL },
+    { JN("sun.misc."), K_CLASSDOT, 55, "java class name" },
+    { JN("t(java.lang."), K_EL, 90, "SpEL T(java.lang..)" },
+    { JN("whileclosure"), K_GADGET, 60, "commons-collections gadget" },
 };
 
 /* The first bytes of the needles (a byte elsewhere skips the position). */
@@ -422,69 +469,103 @@ static const uint32_t pairs[32] = {
     0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
 };
 
-/* One pass over s: at each position whose byte starts a needle, the
- * needles with that first byte are compared. */
+/* The needles' first two bytes and their second and third, folded
+ * like pairs: bit (b & 31) of pairs01[a & 31] for a needle holding a, b
+ * at offset 0 or 1 (rp__jndi_needles_sorted checks it). */
+static const uint32_t pairs01[32] = {
+    0x00000400, 0x00400000, 0x00080000, 0x80009108, 0x00000020, 0x00900040, 0x00008200, 0x00004020,
+    0x00000602, 0x00005000, 0x00000002, 0x00000000, 0x00008002, 0x00000000, 0x004800a0, 0x00046080,
+    0x00040000, 0x00000000, 0x00208080, 0x00200100, 0x00000100, 0x00004000, 0x00000000, 0x00000100,
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00002000,
+};
+
+#define NEEDLE_MIN 5   /* the shortest needle ("java.") */
+
+/* The needles at s[i..) (whose first byte and pair passed the filters),
+ * in table order. *rt: Runtime/ProcessBuilder seen before; *java_end:
+ * the end of the last java.* name read. */
+static void needles_at(const char *s, size_t n, size_t i, int *rt, size_t *java_end, jres_t *r)
+{
+    int c = lc((unsigned char)s[i]);
+    /* the needles starting with c: a run in the sorted table */
+    size_t lo = 0, hi = RP_ARRAY_SIZE(needles);
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if ((unsigned char)needles[mid].s[0] < (unsigned char)c)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = lo; k < RP_ARRAY_SIZE(needles) && needles[k].s[0] == c; k++) {
+        const jneedle_t *nd = &needles[k];
+        size_t kl = nd->len, e = i + kl;
+        /* the second byte first: most needles of a run differ there */
+        if (kl > n - i || lc((unsigned char)s[i + 1]) != nd->s[1] ||
+            !ci_same(s + i + 2, nd->s + 2, kl - 2))
+            continue;
+        switch (nd->kind) {
+        case K_RT:
+            *rt = 1;
+            break;
+        case K_EL:
+            hit(r, nd->score, i, kl, nd->what);
+            break;
+        case K_GADGET:
+            /* after Runtime / ProcessBuilder (CRS 944120/944240): 85 */
+            hit(r, *rt ? 85 : nd->score, i, kl, nd->what);
+            break;
+        case K_CLASS:
+        case K_CLASSDOT:
+            /* a class name: starts a token; "java.lang." needs a name after */
+            if ((i == 0 || (!is_ident((unsigned char)s[i - 1]) && s[i - 1] != '/' && s[i - 1] != '.')) &&
+                (nd->kind == K_CLASS || (e < n && is_ident((unsigned char)s[e]))))
+                hit(r, nd->score, i, kl, nd->what);
+            break;
+        case K_JAVA:
+            /* java.<..>.Runtime / ProcessBuilder as one dotted name (944110/944250) */
+            if (i >= *java_end && tok_start(s, i)) {
+                size_t x = e, lim = n - e > 256 ? e + 256 : n;
+                while (x < lim && (is_ident((unsigned char)s[x]) || s[x] == '.'))
+                    x++;
+                *java_end = x;
+                if (ci_find(s + i, x - i, 5, "runtime") != (size_t)-1 ||
+                    ci_find(s + i, x - i, 5, "processbuilder") != (size_t)-1)
+                    hit(r, 70, i, x - i, "java.*.Runtime/ProcessBuilder");
+            }
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* Does s[i..) pass the first byte and pair filters of the needles? lc()
+ * changes bit 5 only, so x & 31 == lc(x) & 31: the pair test needs no
+ * case folding. */
+static int needle_cand(const char *s, size_t n, size_t i)
+{
+    return i + 1 < n && first_ci[(unsigned char)s[i]] &&
+           ((pairs[(unsigned char)s[i] & 31] >> ((unsigned char)s[i + 1] & 31)) & 1u);
+}
+
+/* One pass over s. A needle (NEEDLE_MIN bytes or more) at p has its
+ * first two bytes at an even offset when p is even, its second and third
+ * when p is odd: so only the pairs at even offsets are read (pairs01),
+ * and a hit at i tries the positions i - 1 and i, in order. */
 static void el_and_classes(const char *s, size_t n, jres_t *r)
 {
     int rt = 0;
     size_t java_end = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!first_ci[(unsigned char)s[i]])
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        if (!((pairs01[(unsigned char)s[i] & 31] >> ((unsigned char)s[i + 1] & 31)) & 1u))
             continue;
-        int c = lc((unsigned char)s[i]);
-        if (!first_byte[c] || i + 1 >= n ||
-            !((pairs[c & 31] >> (lc((unsigned char)s[i + 1]) & 31)) & 1u))
-            continue;                    /* every needle has two bytes at least */
-        /* the needles starting with c: a run in the sorted table */
-        size_t lo = 0, hi = RP_ARRAY_SIZE(needles);
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if ((unsigned char)needles[mid].s[0] < (unsigned char)c)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (size_t k = lo; k < RP_ARRAY_SIZE(needles) && needles[k].s[0] == c; k++) {
-            const jneedle_t *nd = &needles[k];
-            if (!ci_prefix(s + i, n - i, nd->s))
+        for (size_t p = i ? i - 1 : 0; p <= i; p++) {
+            if (!needle_cand(s, n, p))
                 continue;
-            size_t kl = strlen(nd->s), e = i + kl;
-            switch (nd->kind) {
-            case K_RT:
-                rt = 1;
-                break;
-            case K_EL:
-                hit(r, nd->score, i, kl, nd->what);
-                break;
-            case K_GADGET:
-                /* after Runtime / ProcessBuilder (CRS 944120/944240): 85 */
-                hit(r, rt ? 85 : nd->score, i, kl, nd->what);
-                break;
-            case K_CLASS:
-            case K_CLASSDOT:
-                /* a class name: starts a token; "java.lang." needs a name after */
-                if ((i == 0 || (!is_ident((unsigned char)s[i - 1]) && s[i - 1] != '/' && s[i - 1] != '.')) &&
-                    (nd->kind == K_CLASS || (e < n && is_ident((unsigned char)s[e]))))
-                    hit(r, nd->score, i, kl, nd->what);
-                break;
-            case K_JAVA:
-                /* java.<..>.Runtime / ProcessBuilder as one dotted name (944110/944250) */
-                if (i >= java_end && tok_start(s, i)) {
-                    size_t x = e, lim = n - e > 256 ? e + 256 : n;
-                    while (x < lim && (is_ident((unsigned char)s[x]) || s[x] == '.'))
-                        x++;
-                    java_end = x;
-                    if (ci_find(s + i, x - i, 5, "runtime") != (size_t)-1 ||
-                        ci_find(s + i, x - i, 5, "processbuilder") != (size_t)-1)
-                        hit(r, 70, i, x - i, "java.*.Runtime/ProcessBuilder");
-                }
-                break;
-            default:
-                break;
-            }
+            needles_at(s, n, p, &rt, &java_end, r);
+            if (r->score >= 90)
+                return;
         }
-        if (r->score >= 90)
-            return;
     }
 }
 
@@ -501,7 +582,9 @@ int rp__jndi_needles_sorted(void)
             return 0;
     for (size_t k = 0; k < RP_ARRAY_SIZE(needles); k++) {
         const unsigned char *t = (const unsigned char *)needles[k].s;
-        if (!first_byte[t[0]] || t[1] == '\0' || !((pairs[t[0] & 31] >> (t[1] & 31)) & 1u))
+        if (!first_byte[t[0]] || needles[k].len < NEEDLE_MIN || needles[k].len != strlen(needles[k].s) ||
+            !((pairs[t[0] & 31] >> (t[1] & 31)) & 1u) || !((pairs01[t[0] & 31] >> (t[1] & 31)) & 1u) ||
+            !((pairs01[t[1] & 31] >> (t[2] & 31)) & 1u))
             return 0;
     }
     return 1;
@@ -532,6 +615,18 @@ static void jsp_name(const char *s, size_t n, jres_t *r)
     hit(r, 55, 0, n, "JSP file name");
 }
 
+/* Writes prefix then what into out[cap], cut to fit: what snprintf
+ * "%s%s" writes, without the formatting machinery. */
+static void set_evidence(char *out, size_t cap, const char *prefix, const char *what)
+{
+    size_t o = 0;
+    for (const char *p = prefix; *p && o + 1 < cap; p++)
+        out[o++] = *p;
+    for (const char *p = what; *p && o + 1 < cap; p++)
+        out[o++] = *p;
+    out[o] = '\0';
+}
+
 int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
 {
     jres_t r;
@@ -542,22 +637,22 @@ int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     if (!s || n < 4 || (pt_flags & RP_WAF_PT_NUMBER))
         return 0;
     memset(&r, 0, sizeof(r));
-    int dollar = memchr(s, '$', n) != NULL, dot = memchr(s, '.', n) != NULL;
-    if (dollar)
+    unsigned bytes = present(s, n);
+    if (bytes & P_DOLLAR)
         log4shell(s, n, &r);
-    if (r.score < 90 && memchr(s, ':', n))
+    if (r.score < 90 && (bytes & P_COLON))
         jndi_word(s, n, &r);
     if (r.score < 90)
-        deser(s, n, &r);
-    if (r.score < 90 && (dot || memchr(s, '(', n)))
+        deser(s, n, bytes, &r);
+    if (r.score < 90 && (bytes & (P_DOT | P_PAREN)))
         el_and_classes(s, n, &r);
-    if (r.score < 55 && dot)
+    if (r.score < 55 && (bytes & P_DOT))
         jsp_name(s, n, &r);
     if (r.score == 0)
         return 0;
     m->score = r.score > 100 ? 100 : r.score;
     m->off = r.off < n ? r.off : 0;
     m->len = r.len <= n - m->off ? r.len : n - m->off;
-    snprintf(m->evidence, sizeof(m->evidence), "jndi: %s", r.what);
+    set_evidence(m->evidence, sizeof(m->evidence), "jndi: ", r.what);
     return m->score;
 }

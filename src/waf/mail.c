@@ -341,6 +341,17 @@ static void command_line(line_t *L, size_t off, int lead, int dot, int addr1, mr
     }
 }
 
+/* The end of the line at i: the offset of the next CR or LF, n when none.
+ * memchr finds the LF, then the CR is looked for only before it: each
+ * byte is read once per line. */
+static size_t eol(const char *s, size_t n, size_t i)
+{
+    const char *lf = i < n ? memchr(s + i, '\n', n - i) : NULL;
+    size_t e = lf ? (size_t)(lf - s) : n;
+    const char *cr = i < e ? memchr(s + i, '\r', e - i) : NULL;
+    return cr ? (size_t)(cr - s) : e;
+}
+
 int rp__waf_mail(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
 {
     mres_t r;
@@ -357,29 +368,30 @@ int rp__waf_mail(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     memset(&r, 0, sizeof(r));
     int lead = s[0] == '\r' || s[0] == '\n';
     /* the first line: an address, or empty */
-    size_t e1 = 0;
-    while (e1 < n && s[e1] != '\r' && s[e1] != '\n')
-        e1++;
+    size_t e1 = eol(s, n, 0);
     size_t b1 = 0;
     while (b1 < e1 && (s[b1] == ' ' || s[b1] == '\t'))
         b1++;
     int addr1 =
         e1 == b1 || is_addr(s + b1, e1 - b1) ||
         (e1 - b1 < LINE_LOOK && has_char(s + b1, e1 - b1, '<') && has_char(s + b1, e1 - b1, '@'));
-    /* a lone "." line after the first */
+    /* a lone "." line after the first: a '.' after e1 with a line break
+     * before it and a line break or the end after it */
     int dot = 0;
-    for (size_t i = e1; i + 1 < n && !dot; i++)
-        if ((s[i] == '\n' || s[i] == '\r') && s[i + 1] == '.' &&
-            (i + 2 == n || s[i + 2] == '\r' || s[i + 2] == '\n'))
+    for (const char *d = e1 + 1 < n ? memchr(s + e1 + 1, '.', n - e1 - 1) : NULL; d && !dot;
+         d = d + 1 < s + n ? memchr(d + 1, '.', (size_t)(s + n - d - 1)) : NULL) {
+        size_t p = (size_t)(d - s);
+        if ((s[p - 1] == '\n' || s[p - 1] == '\r') &&
+            (p + 1 == n || s[p + 1] == '\r' || s[p + 1] == '\n'))
             dot = 1;
+    }
     size_t i = e1;
     while (i < n && r.score < 90) {
         /* skip the line break(s) */
         while (i < n && (s[i] == '\r' || s[i] == '\n'))
             i++;
         size_t st = i;
-        while (i < n && s[i] != '\r' && s[i] != '\n')
-            i++;
+        i = eol(s, n, i);
         if (i > st) {
             line_t L;
             L.p = s + st;

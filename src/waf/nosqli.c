@@ -235,7 +235,12 @@ static size_t ident(const char *s, size_t n, size_t i)
 static int js_shape(const char *s, size_t n, size_t i, size_t *end, const char **what)
 {
     size_t j;
-    if (word_at(s, n, i, "return")) {
+    /* every shape starts with a word: its first byte says which one to
+     * try (word_at compares the whole word) */
+    if (i >= n)
+        return 0;
+    char c0 = s[i];
+    if (c0 == 'r' && word_at(s, n, i, "return")) {
         j = skip_blank(s, n, i + 6);
         if (word_at(s, n, j, "true") || word_at(s, n, j, "this") || word_at(s, n, j, "db") ||
             word_at(s, n, j, "1") || word_at(s, n, j, "sleep") ||
@@ -245,7 +250,7 @@ static int js_shape(const char *s, size_t n, size_t i, size_t *end, const char *
             return 90;
         }
     }
-    if (word_at(s, n, i, "sleep")) {
+    if (c0 == 's' && word_at(s, n, i, "sleep")) {
         j = skip_blank(s, n, i + 5);
         if (j < n && s[j] == '(') {
             j = skip_blank(s, n, j + 1);
@@ -260,7 +265,7 @@ static int js_shape(const char *s, size_t n, size_t i, size_t *end, const char *
             }
         }
     }
-    if (word_at(s, n, i, "while")) {
+    if (c0 == 'w' && word_at(s, n, i, "while")) {
         j = skip_blank(s, n, i + 5);
         if (j < n && s[j] == '(') {
             j = skip_blank(s, n, j + 1);
@@ -271,7 +276,7 @@ static int js_shape(const char *s, size_t n, size_t i, size_t *end, const char *
             }
         }
     }
-    if (word_at(s, n, i, "this") && i + 4 < n && s[i + 4] == '.') {
+    if (c0 == 't' && word_at(s, n, i, "this") && i + 4 < n && s[i + 4] == '.') {
         size_t f = i + 5, fe = ident(s, n, f);
         if (fe > f) {
             j = skip_blank(s, n, fe);
@@ -294,7 +299,7 @@ static int js_shape(const char *s, size_t n, size_t i, size_t *end, const char *
             }
         }
     }
-    if (word_at(s, n, i, "db") && i + 2 < n && s[i + 2] == '.') {
+    if (c0 == 'd' && word_at(s, n, i, "db") && i + 2 < n && s[i + 2] == '.') {
         /* the mongo shell's db object; "db.query(" in Node code is not */
         static const char *const dbm[] = { "getCollectionNames", "getCollection", "dropDatabase",
                                            "getMongo", "getSiblingDB", "adminCommand", "runCommand",
@@ -324,7 +329,7 @@ static int js_shape(const char *s, size_t n, size_t i, size_t *end, const char *
             }
         }
     }
-    if (word_at(s, n, i, "emit")) {
+    if (c0 == 'e' && word_at(s, n, i, "emit")) {
         j = skip_blank(s, n, i + 4);
         if (j < n && s[j] == '(' && word_at(s, n, skip_blank(s, n, j + 1), "this")) {
             *end = j + 1;
@@ -459,10 +464,11 @@ int rp__waf_nosqli(const char *s, size_t n, unsigned src, unsigned pt_flags, rp_
     if (r.score < 60 && (memchr(s, '(', n) || memchr(s, '=', n))) {
         /* JavaScript without a breakout: the value is the $where code */
         for (size_t i = 0; i < n; i++) {
-            if (i > 0 && is_idc((unsigned char)s[i - 1]))
-                continue;
+            /* a shape's first byte (the cheaper test first), at a word start */
             char c = s[i];
             if (c != 'r' && c != 's' && c != 'w' && c != 't' && c != 'd' && c != 'e')
+                continue;
+            if (i > 0 && is_idc((unsigned char)s[i - 1]))
                 continue;
             size_t e;
             const char *what;

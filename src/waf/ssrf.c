@@ -45,7 +45,6 @@
  */
 #include "waf/waf_int.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define SSRF_MAX_URLS 64   /* scheme candidates examined per value */
@@ -332,54 +331,90 @@ static int classify_v6(const unsigned char ip[16])
 }
 
 /* h[0..n) ends with the k bytes of suf, as a whole label unless suf
- * starts with '.'. The last byte is compared first (most names fail
- * there). */
+ * starts with '.'. */
 static int ends_with_k(const char *h, size_t n, const char *suf, size_t k)
 {
-    return n >= k && h[n - 1] == suf[k - 1] && memcmp(h + n - k, suf, k) == 0 &&
+    return n >= k && memcmp(h + n - k, suf, k) == 0 &&
            (n == k || h[n - k - 1] == '.' || suf[0] == '.');
 }
 
-#define ENDS_WITH(h, n, lit) ends_with_k((h), (n), (lit), sizeof(lit) - 1)
-
+/* Internal host names, in the order they are tried (the first match
+ * wins: metadata.google.internal is metadata, not just .internal). An
+ * `exact` name is the whole host; the others end it. */
 typedef struct ssrf_name {
     const char *s;
-    size_t len;
+    unsigned char len, exact, cls;
 } ssrf_name_t;
 
-#define SSRF_NAME(lit) { (lit), sizeof(lit) - 1 }
+#define SSRF_NAME(lit, exact, cls) { (lit), sizeof(lit) - 1, (exact), (cls) }
 
-/* Internal host names. */
+static const ssrf_name_t names[] = {
+    SSRF_NAME("metadata.google.internal", 1, H_META), SSRF_NAME("metadata", 1, H_META),
+    SSRF_NAME("metadata.packet.net", 0, H_META), SSRF_NAME("metadata.azure.com", 0, H_META),
+    SSRF_NAME("localhost", 0, H_LOOP), SSRF_NAME("localhost.localdomain", 0, H_LOOP),
+    SSRF_NAME("localhost4", 0, H_LOOP), SSRF_NAME("localhost4.localdomain4", 0, H_LOOP),
+    SSRF_NAME("localhost6", 0, H_LOOP), SSRF_NAME("localhost6.localdomain6", 0, H_LOOP),
+    SSRF_NAME("ip6-localhost", 0, H_LOOP), SSRF_NAME("ip6-loopback", 0, H_LOOP),
+    SSRF_NAME("ipv6-localhost", 0, H_LOOP), SSRF_NAME("ipv6-loopback", 0, H_LOOP),
+    SSRF_NAME("localtest.me", 0, H_LOOP), SSRF_NAME("lvh.me", 0, H_LOOP),
+    SSRF_NAME(".internal", 0, H_PRIVATE), SSRF_NAME(".svc.cluster.local", 0, H_PRIVATE),
+    SSRF_NAME(".cluster.local", 0, H_PRIVATE), SSRF_NAME("kubernetes.default.svc", 0, H_PRIVATE),
+};
+
+#define SSRF_NAME_MIN 6   /* the shortest name ("lvh.me") */
+
+/* The last bytes of the names (rp__ssrf_tables_ok checks it). */
+static const unsigned char name_last[256] = {
+    ['l'] = 1, ['a'] = 1, ['t'] = 1, ['m'] = 1, ['n'] = 1, ['4'] = 1, ['6'] = 1, ['k'] = 1,
+    ['e'] = 1, ['c'] = 1,
+};
+
+/* The names' last two bytes: bit (b & 31) of name_tails[a & 31] for a
+ * name ending in b, a (collisions only let more hosts through). */
+static const uint32_t name_tails[32] = {
+    0x00000000, 0x00100000, 0x00000000, 0x00400000, 0x00000000, 0x00002000, 0x00000000, 0x00000000,
+    0x00000000, 0x00000000, 0x00000000, 0x00000008, 0x00000002, 0x00008000, 0x00000200, 0x00000000,
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00184020, 0x00000000, 0x00104000, 0x00000000,
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000,
+};
+
+/* Bytes an inet_aton number is written with (parse_v4): 1. */
+static const unsigned char v4_char[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['x'] = 1, ['X'] = 1,
+    ['.'] = 1,
+};
+
+/* 1 when name_last, name_tails and SSRF_NAME_MIN agree with the names
+ * (tests). */
+int rp__ssrf_tables_ok(void);
+int rp__ssrf_tables_ok(void)
+{
+    for (size_t k = 0; k < RP_ARRAY_SIZE(names); k++) {
+        const unsigned char *t = (const unsigned char *)names[k].s + names[k].len - 2;
+        if (names[k].len < SSRF_NAME_MIN || !name_last[t[1]] ||
+            !((name_tails[t[1] & 31] >> (t[0] & 31)) & 1u))
+            return 0;
+    }
+    return 1;
+}
+
+/* Internal host names: the class of h[0..n) (trailing dots aside). */
 static int classify_name(const char *h, size_t n)
 {
-    static const ssrf_name_t loop[] = {
-        SSRF_NAME("localhost"), SSRF_NAME("localhost.localdomain"), SSRF_NAME("localhost4"),
-        SSRF_NAME("localhost4.localdomain4"), SSRF_NAME("localhost6"),
-        SSRF_NAME("localhost6.localdomain6"), SSRF_NAME("ip6-localhost"),
-        SSRF_NAME("ip6-loopback"), SSRF_NAME("ipv6-localhost"), SSRF_NAME("ipv6-loopback"),
-        SSRF_NAME("localtest.me"), SSRF_NAME("lvh.me"),
-    };
-    /* the last bytes of the names below */
-    static const unsigned char last[256] = {
-        ['l'] = 1, ['a'] = 1, ['t'] = 1, ['m'] = 1, ['n'] = 1, ['4'] = 1, ['6'] = 1, ['k'] = 1,
-        ['e'] = 1, ['c'] = 1,
-    };
     while (n && h[n - 1] == '.')
         n--;
-    if (n < 6 || !last[(unsigned char)h[n - 1]])
-        return H_NONE;                    /* shorter than every name below, or ends otherwise */
-    if (n == 24 && memcmp(h, "metadata.google.internal", 24) == 0)
-        return H_META;
-    if (n == 8 && memcmp(h, "metadata", 8) == 0)
-        return H_META;
-    if (ENDS_WITH(h, n, "metadata.packet.net") || ENDS_WITH(h, n, "metadata.azure.com"))
-        return H_META;
-    for (size_t k = 0; k < sizeof(loop) / sizeof(loop[0]); k++)
-        if (ends_with_k(h, n, loop[k].s, loop[k].len))
-            return H_LOOP;
-    if (ENDS_WITH(h, n, ".internal") || ENDS_WITH(h, n, ".svc.cluster.local") ||
-        ENDS_WITH(h, n, ".cluster.local") || ENDS_WITH(h, n, "kubernetes.default.svc"))
-        return H_PRIVATE;
+    if (n < SSRF_NAME_MIN || !name_last[(unsigned char)h[n - 1]])
+        return H_NONE;                    /* shorter than every name, or ends otherwise */
+    for (size_t k = 0; k < RP_ARRAY_SIZE(names); k++) {
+        const ssrf_name_t *nm = &names[k];
+        /* the last byte first: most names fail there */
+        if (h[n - 1] != nm->s[nm->len - 1])
+            continue;
+        if (nm->exact ? n == nm->len && memcmp(h, nm->s, n) == 0 : ends_with_k(h, n, nm->s, nm->len))
+            return nm->cls;
+    }
     return H_NONE;
 }
 
@@ -538,9 +573,10 @@ static void check_url(const unsigned char *u, size_t n, size_t ss, size_t colon,
     sch[sl] = '\0';
 
     for (const scheme_rule_t *sr = schemes; sr->name; sr++) {
+        if (sr->name[0] != sch[0] || strcmp(sch, sr->name) != 0)
+            continue;
         size_t al = strlen(sr->after);
-        if (strcmp(sch, sr->name) == 0 && n - p >= al && memcmp(u + p, sr->after, al) == 0 &&
-            (al || p < n)) {
+        if (n - p >= al && memcmp(u + p, sr->after, al) == 0 && (al || p < n)) {
             /* jar: needs an inner URL or a '!' entry */
             if (strcmp(sch, "jar") == 0 && !memchr(u + p, '!', n - p) &&
                 !(n - p > 4 && memchr(u + p, ':', n - p < 12 ? n - p : 12)))
@@ -618,6 +654,47 @@ static void check_url(const unsigned char *u, size_t n, size_t ss, size_t colon,
     }
 }
 
+/*
+ * Can the raw host p[0..n) (before norm_host) be anything classify_host
+ * knows? Without a ':' (no IPv6 literal, no port) it must be a bracketed
+ * literal ('[' first), an inet_aton number (a digit first, then only
+ * digits, hex letters, 'x' and dots), or a name of SSRF_NAME_MIN bytes or
+ * more whose last two bytes, trailing dots aside, end a known name (the
+ * raw host is never shorter than its normalised form). norm_host drops
+ * '\\' and folds only sequences starting at 0xE2 or above: a byte below
+ * stands for itself, lower-cased (which the tail test ignores: it reads
+ * bits 0..4). Returns 0 only when the host is certainly none of them, so
+ * that most words skip the copy and the parses; 1 when it may be, or
+ * when a folded byte makes it unsure.
+ */
+static int bare_may_classify(const unsigned char *p, size_t n)
+{
+    size_t i = 0, j = n;
+    if (memchr(p, ':', n))
+        return 1;
+    while (i < n && p[i] == '\\')
+        i++;
+    while (j > i && (p[j - 1] == '.' || p[j - 1] == '\\'))
+        j--;
+    if (j == i || p[i] >= 0xe2 || p[i] == '[')
+        return 1;
+    if (is_digit(p[i])) {
+        size_t k = i;
+        while (k < n && v4_char[p[k]])
+            k++;
+        if (k == n)
+            return 1;                       /* a number */
+        if (p[k] == '\\' || p[k] >= 0xe2)
+            return 1;                       /* folded: unsure */
+    }
+    if (j - i < SSRF_NAME_MIN)
+        return 0;
+    unsigned char a = p[j - 1], b = p[j - 2];
+    if (a >= 0x80 || b >= 0x80 || b == '\\')
+        return 1;
+    return name_last[lc(a)] && ((name_tails[a & 31] >> (b & 31)) & 1u);
+}
+
 /* A value that is a bare host with an optional port and path. */
 static void check_bare(const unsigned char *u, size_t n, int header, ssrf_res_t *r)
 {
@@ -633,10 +710,11 @@ static void check_bare(const unsigned char *u, size_t n, int header, ssrf_res_t 
         if (e < n && u[e] == ']')
             e++;
     } else {
-        while (e < n && u[e] != '/' && u[e] != '?' && u[e] != ' ')
+        static const unsigned char host_end[256] = { ['/'] = 1, ['?'] = 1, [' '] = 1 };
+        while (e < n && !host_end[u[e]])
             e++;
     }
-    if (e == s0 || e - s0 >= SSRF_HOST)
+    if (e == s0 || e - s0 >= SSRF_HOST || !bare_may_classify(u + s0, e - s0))
         return;
     char h[SSRF_HOST] = { 0 };
     size_t k = norm_host(u + s0, e - s0, h, sizeof(h));
@@ -658,6 +736,18 @@ static void check_bare(const unsigned char *u, size_t n, int header, ssrf_res_t 
         sc = sc ? 40 : 0;
     if (sc)
         hit(r, sc, s0, e - s0, class_name(cls));
+}
+
+/* Writes prefix then what into out[cap], cut to fit: what snprintf
+ * "%s%s" writes, without the formatting machinery. */
+static void set_evidence(char *out, size_t cap, const char *prefix, const char *what)
+{
+    size_t o = 0;
+    for (const char *p = prefix; *p && o + 1 < cap; p++)
+        out[o++] = *p;
+    for (const char *p = what; *p && o + 1 < cap; p++)
+        out[o++] = *p;
+    out[o] = '\0';
 }
 
 int rp__waf_ssrf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
@@ -715,6 +805,6 @@ int rp__waf_ssrf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     m->score = r.score > 100 ? 100 : r.score;
     m->off = r.off < n ? r.off : 0;
     m->len = r.len <= n - m->off ? r.len : n - m->off;
-    snprintf(m->evidence, sizeof(m->evidence), "ssrf: %s", r.what ? r.what : "url");
+    set_evidence(m->evidence, sizeof(m->evidence), "ssrf: ", r.what ? r.what : "url");
     return m->score;
 }

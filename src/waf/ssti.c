@@ -93,6 +93,15 @@ static size_t ci_find(const char *e, size_t n, const char *needle)
     return (size_t)-1;
 }
 
+/* e[0..k) equals lower[0..k) ignoring case. */
+static int ci_same(const char *e, const char *lower, size_t k)
+{
+    for (size_t j = 0; j < k; j++)
+        if (lc((unsigned char)e[j]) != lower[j])
+            return 0;
+    return 1;
+}
+
 /* Word w (lower case) in e at a word start. Returns the offset after it
  * or (size_t)-1. */
 static size_t find_word(const char *e, size_t n, const char *w)
@@ -118,6 +127,56 @@ static const char *const sinks[] = {
     "shell_exec", "_memberaccess", "getclass()", "classloader", "runtime.exec", "readfile",
     "file_get_contents", "mainprogram", ".spawn(", "`id`", NULL,
 };
+
+/* The sinks' first bytes, in either case (a position with another byte
+ * starts none), and their first two bytes: bit (b & 31) of
+ * sink_pairs[a & 31] for a sink starting with a, b (lc() changes bit 5
+ * only, so the second byte needs no folding; collisions only cost a
+ * comparison). rp__ssti_sinks_ok checks both against the list. */
+static const unsigned char sink_first[256] = {
+    ['.'] = 1, ['?'] = 1, ['_'] = 1, ['`'] = 1, ['c'] = 1, ['C'] = 1, ['e'] = 1, ['E'] = 1,
+    ['f'] = 1, ['F'] = 1, ['g'] = 1, ['G'] = 1, ['m'] = 1, ['M'] = 1, ['o'] = 1, ['O'] = 1,
+    ['p'] = 1, ['P'] = 1, ['r'] = 1, ['R'] = 1, ['s'] = 1, ['S'] = 1, ['u'] = 1, ['U'] = 1,
+};
+
+static const uint32_t sink_pairs[32] = {
+    0x00000200, 0x00000000, 0x00000000, 0x00001100, 0x00000000, 0x01400000, 0x00008200, 0x00000020,
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000002, 0x00080008, 0x00080000,
+    0x00048002, 0x00000000, 0x00200020, 0x02200100, 0x00000000, 0x00100000, 0x00000000, 0x00000000,
+    0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x00000000, 0x80006000,
+};
+
+/* 1 when sink_first and sink_pairs cover every sink (tests). */
+int rp__ssti_sinks_ok(void);
+int rp__ssti_sinks_ok(void)
+{
+    for (int i = 0; sinks[i]; i++) {
+        unsigned char a = (unsigned char)sinks[i][0], b = (unsigned char)sinks[i][1];
+        if (!sink_first[a] || !sink_first[(unsigned char)(a >= 'a' && a <= 'z' ? a - 32 : a)] ||
+            !((sink_pairs[a & 31] >> (b & 31)) & 1u))
+            return 0;
+    }
+    return 1;
+}
+
+/* Does e[0..n) hold a sink (any case)? One pass: the sinks are compared
+ * only where their first two bytes are. */
+static int has_sink(const char *e, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {   /* every sink has two bytes at least */
+        unsigned char c = (unsigned char)e[i];
+        if (!sink_first[c] || !((sink_pairs[c & 31] >> ((unsigned char)e[i + 1] & 31)) & 1u))
+            continue;
+        for (int k = 0; sinks[k]; k++) {
+            if (sinks[k][0] != lc(c))
+                continue;
+            size_t l = strlen(sinks[k]);
+            if (l <= n - i && ci_same(e + i, sinks[k], l))
+                return 1;
+        }
+    }
+    return 0;
+}
 
 typedef struct sglobal {
     const char *name;
@@ -199,11 +258,10 @@ static int over_variables(const char *e, size_t n)
 static int code_score(const char *e, size_t n, int block, const char **what)
 {
     size_t k;
-    for (int i = 0; sinks[i]; i++)
-        if (ci_find(e, n, sinks[i]) != (size_t)-1) {
-            *what = "template expression with a code sink";
-            return 90;
-        }
+    if (has_sink(e, n)) {
+        *what = "template expression with a code sink";
+        return 90;
+    }
     if (arith(e, n)) {
         *what = "template arithmetic probe";
         return 80;

@@ -71,6 +71,13 @@ static const sens_t sensitive[] = {
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The length of the longest name starting with each byte (0: none; the
+ * unit test checks it through rp__traversal_table_sorted). */
+static const unsigned char sens_max[256] = {
+    ['.'] = 14, ['@'] = 4,  ['a'] = 15, ['b'] = 10, ['c'] = 16, ['d'] = 18, ['e'] = 17, ['h'] = 10,
+    ['i'] = 10, ['k'] = 11, ['m'] = 9,  ['p'] = 15, ['r'] = 5,  ['s'] = 11, ['v'] = 8,  ['w'] = 21,
+};
+
 enum { F_ENC = 1, F_NUL = 2, F_BSLASH = 4 };
 
 /* The next normalised character at *i (advancing it), or -1 at the end.
@@ -203,6 +210,20 @@ static int sens_pair(int a, int b)
     return (sens_pairs[(unsigned)a & 31] >> ((unsigned)b & 31)) & 1u;
 }
 
+/* "0x" or "0X" at i: maybe an encoded '.', '/' or '\\' (see nch). */
+static inline int zero_x(const unsigned char *u, size_t n, size_t i)
+{
+    return u[i] == '0' && i + 1 < n && (u[i + 1] | 32) == 'x';
+}
+
+/* Does nch return the byte at i as it is (lower-cased), one byte on, and
+ * is it inside a segment (not a boundary, not '/')? Printable ASCII but
+ * boundaries, '/' and '\\'; a '0' unless "0x". */
+static inline int as_is(const unsigned char *u, size_t n, size_t i)
+{
+    return seg_plain[u[i]] || u[i] == '.' || u[i] == ';' || (u[i] == '0' && !zero_x(u, n, i));
+}
+
 /* A sensitive name starting at *i (a segment start)? Returns it or NULL. */
 static const char *sensitive_at(const unsigned char *u, size_t n, size_t i)
 {
@@ -210,8 +231,27 @@ static const char *sensitive_at(const unsigned char *u, size_t n, size_t i)
     size_t bl = 0;
     unsigned fl = 0;
     int c;
+    /* The common cases first, without nch. No name starts with '/'. A
+     * byte that nch returns as it is (lower-cased, which leaves the pair
+     * test alone: it reads bits 0..4), then the end of the token: too
+     * short for a name; then a byte that nch returns as it is or '/': the
+     * names they could start are known at once. */
+    if (u[i] == '/' || u[i] == '\\')
+        return NULL;
+    if (as_is(u, n, i)) {
+        if (i + 1 >= n || bclass[u[i + 1]] == CB)
+            return NULL;
+        if ((as_is(u, n, i + 1) || u[i + 1] == '/') && !sens_pair(u[i], u[i + 1]))
+            return NULL;
+    }
     size_t stop = n - i > 4 * SENS_PEEK ? i + 4 * SENS_PEEK : n;   /* "////.." stays linear */
-    while (bl < SENS_PEEK && (c = nch(u, stop, &i, &fl)) >= 0 && !is_boundary(c)) {
+    /* Bytes kept: SENS_PEEK until the first is known, then two more than
+     * the longest name starting with it. Only the last byte kept can
+     * change later (a "/./" drops its '.'), so the names and the byte
+     * after each read the same as with SENS_PEEK; "http://host/.." stops
+     * after 12 bytes. */
+    size_t cap = SENS_PEEK;
+    while (bl < cap && (c = nch(u, stop, &i, &fl)) >= 0 && !is_boundary(c)) {
         /* collapse "//" and "/./" so that /etc//passwd and /etc/./passwd match */
         if (c == '/' && bl && buf[bl - 1] == '/')
             continue;
@@ -220,6 +260,11 @@ static const char *sensitive_at(const unsigned char *u, size_t n, size_t i)
             continue;
         }
         buf[bl++] = (char)c;
+        if (bl == 1) {
+            if (!sens_max[(unsigned char)buf[0]])
+                return NULL;
+            cap = sens_max[(unsigned char)buf[0]] + 2u;
+        }
         if (bl == 2 && !sens_pair((unsigned char)buf[0], (unsigned char)buf[1]))
             return NULL;
     }
@@ -249,20 +294,20 @@ static const char *sensitive_at(const unsigned char *u, size_t n, size_t i)
 /* Can the token at i (raw bytes up to the next boundary) hold a path
  * step or a sensitive name? Every sensitive name has a '/', '.', '_' or
  * '@'; an escape needs dots; encoded forms are "0x2e".., bytes >= 0x80 or
- * control bytes. *end is set to the token's end. */
+ * control bytes. Returns 1 at the first such byte; else 0 with *end set
+ * to the token's end (the caller skips the token whole). */
 static int interesting_token(const unsigned char *u, size_t n, size_t i, size_t *end)
 {
-    int yes = 0;
     size_t k = i;
     for (; k < n; k++) {
         unsigned cl = bclass[u[k]];
         if (cl == CB)
             break;
         if (cl == CI || (u[k] == '0' && k + 1 < n && (u[k + 1] | 32) == 'x'))
-            yes = 1;
+            return 1;
     }
     *end = k;
-    return yes;
+    return 0;
 }
 
 int rp__traversal_table_sorted(void)
@@ -280,6 +325,31 @@ int rp__traversal_table_sorted(void)
         if (strlen(sensitive[k].name) < 3 ||
             !sens_pair((unsigned char)sensitive[k].name[0], (unsigned char)sensitive[k].name[1]))
             return 0;
+    for (int c = 0; c < 256; c++) {
+        size_t longest = 0;
+        for (size_t k = 0; k < NELEM(sensitive); k++)
+            if ((unsigned char)sensitive[k].name[0] == c && strlen(sensitive[k].name) > longest)
+                longest = strlen(sensitive[k].name);
+        if (sens_max[c] != longest || longest + 2 > SENS_PEEK)
+            return 0;
+    }
+    return 1;
+}
+
+/* Is the value one path (*single), or a few words (*shortv)? Counts the
+ * tokens (runs of non-boundary bytes) up to five. Returns 1. */
+static int value_shape(const unsigned char *u, size_t n, int *single, int *shortv)
+{
+    size_t tokens = 0;
+    int in = 0;
+    for (size_t k = 0; k < n && tokens <= 4; k++) {   /* single and shortv need no more */
+        int b = is_boundary(u[k]);
+        if (!b && !in)
+            tokens++;
+        in = !b;
+    }
+    *single = tokens <= 1;
+    *shortv = tokens <= 4 && n <= 100;
     return 1;
 }
 
@@ -327,21 +397,9 @@ int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, 
     size_t best_off = 0, best_len = 0;
     const char *best_what = "", *best_name = NULL;
     long best_esc = 0;
-    size_t tokens = 0;
-    int single;
-    {
-        /* one path, or a few words? */
-        size_t k = 0;
-        int in = 0;
-        for (; k < n && tokens <= 4; k++) {   /* single and shortv need no more */
-            int b = is_boundary(u[k]);
-            if (!b && !in)
-                tokens++;
-            in = !b;
-        }
-        single = tokens <= 1;
-    }
-    int shortv = tokens <= 4 && n <= 100;
+    /* one path, or a few words? Only a finding needs to know: counted at
+     * the first one (shape 0: not yet) */
+    int shape = 0, single = 0, shortv = 0;
 
     size_t i = 0, tok_start = 0;
     unsigned fl = 0, tok_fl = 0;
@@ -350,8 +408,9 @@ int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, 
     int seg_start = 1;
     for (;;) {
         if (!seg_start) {
-            /* inside a segment, plain bytes only make it longer */
-            while (i < n && seg_plain[u[i]]) {
+            /* inside a segment, plain bytes only make it longer; so does
+             * a '0' that does not start "0x" (nch returns it as it is) */
+            while (i < n && (seg_plain[u[i]] || (u[i] == '0' && !zero_x(u, n, i)))) {
                 i++;
                 t.seg_len++;
             }
@@ -368,6 +427,8 @@ int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, 
         if (seg_start && at < n) {
             const char *name = sensitive_at(u, n, at);
             if (name) {
+                if (!shape)
+                    shape = value_shape(u, n, &single, &shortv);
                 long esc = -t.mind;
                 int sc;
                 const char *what;
@@ -412,6 +473,8 @@ int rp__waf_traversal(const char *s, size_t n, unsigned src, unsigned pt_flags, 
             t.seg_len = t.seg_dots = t.seg_semi = 0;
             if (c < 0 || is_boundary(c)) {
                 long esc = -t.mind;
+                if (esc > 0 && !shape)
+                    shape = value_shape(u, n, &single, &shortv);
                 if (esc > 0) {
                     int ev = (tok_fl & (F_ENC | F_NUL | F_BSLASH)) || t.esc_evasion;
                     int sc;

@@ -169,8 +169,11 @@ static int tok_is(const char *s, xtok_t t, const char *w)
 
 static int in_list(const char *s, xtok_t t, const char *const *list)
 {
+    if (t.type != T_NAME)
+        return 0;
+    /* the first byte first: most words of a list fail there */
     for (int i = 0; list[i]; i++)
-        if (tok_is(s, t, list[i]))
+        if (list[i][0] == s[t.pos] && tok_is(s, t, list[i]))
             return 1;
     return 0;
 }
@@ -381,12 +384,17 @@ int rp__waf_xpath(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__
     m->evidence[0] = '\0';
     if (!s || n < 3 || (pt_flags & RP_WAF_PT_NUMBER))
         return 0;
-    /* every feature needs a '(' (a call), a '/' (a path) or "::" (an axis) */
-    if (!memchr(s, '(', n) && !memchr(s, '/', n)) {
+    /* Every scored feature needs a '(' (a call: F_FUNC, F_FUNC_PATH,
+     * F_XFUNC), "::" (an axis: F_AXIS) or a '/' with a '*' (F_ROOT), a '['
+     * (F_PRED) or a '|' (F_UNION); F_DESC alone ('/' name) is never
+     * scored. So "/api/v1/users" and "a/b/c" leave here (the engine's
+     * trigger bytes "(:*[|" already dropped values without any of them). */
+    if (!memchr(s, '(', n)) {
         const char *c = memchr(s, ':', n);
         while (c && !(c + 1 < s + n && c[1] == ':'))
             c = c + 1 < s + n ? memchr(c + 1, ':', (size_t)(s + n - c - 1)) : NULL;
-        if (!c)
+        if (!c && !(memchr(s, '/', n) &&
+                    (memchr(s, '*', n) || memchr(s, '[', n) || memchr(s, '|', n))))
             return 0;
     }
 

@@ -6,6 +6,9 @@
 
 #include "waf/waf_int.h"
 
+/* ssrf.c: 1 when the shortcut tables agree with the host names. */
+int rp__ssrf_tables_ok(void);
+
 #define DETECT rp__waf_ssrf
 #define PREFIX "ssrf"
 #include "waf/detector_test.h"
@@ -112,6 +115,36 @@ static const char *const benign[] = {
     "see https://example.com/faq?",
 };
 
+TEST(tables)
+{
+    CHECK(rp__ssrf_tables_ok());
+}
+
+/* Bare values that skip the host copy and parse (bare_may_classify) and
+ * those that may not: the verdicts stay those of the full path. */
+TEST(bare_shortcut)
+{
+    static const tcase_t cases[] = {
+        { "metadata", 80, "metadata" },
+        { "metadata./x", 80, NULL },
+        { "metadata\\", 80, NULL },
+        { "\\localhost/admin", 50, NULL },
+        { "lvh.me/admin", 50, NULL },
+        { "2852039166", 80, NULL },
+        { "\xe2\x91\xa1" "852039166", 80, NULL },
+        { "0X7F.1/x", 60, NULL },
+        { "localhost\\4/x", 50, NULL },
+        { "LOCALHOST/x", 50, NULL },
+        { "x.lvh.me./", 50, NULL },
+    };
+    run_attacks(cases, sizeof(cases) / sizeof(cases[0]));
+    CHECK(score("hello world") == 0);
+    CHECK(score("lvh.m") == 0);
+    CHECK(score("localhosts/x") == 0);
+    CHECK(score("2130706433-x") == 0);
+    CHECK(score("2024-01-01") == 0);
+}
+
 TEST(attacks)
 {
     run_attacks(attacks, RP_ARRAY_SIZE(attacks));
@@ -173,6 +206,8 @@ TEST(pathological)
 
 int main(void)
 {
+    RUN(tables);
+    RUN(bare_shortcut);
     RUN(attacks);
     RUN(benign);
     RUN(headers_soften_dev_urls);

@@ -6,6 +6,9 @@
 
 #include "waf/waf_int.h"
 
+/* ssti.c: 1 when the sink filter tables cover every sink. */
+int rp__ssti_sinks_ok(void);
+
 #define DETECT rp__waf_ssti
 #define PREFIX "ssti"
 #include "waf/detector_test.h"
@@ -89,6 +92,28 @@ static const char *const benign[] = {
     "Grade {{ grade }}/10",
 };
 
+TEST(sinks_table)
+{
+    CHECK(rp__ssti_sinks_ok());
+}
+
+/* Sinks in either case, at the start, the end and the middle of an
+ * expression, and the shortest ones. */
+TEST(sinks_found)
+{
+    static const tcase_t cases[] = {
+        { "{{`id`}}", 90, "sink" },
+        { "{{x.__CLASS__}}", 90, "sink" },
+        { "${T(java.lang.Runtime).getRuntime().exec('id')}", 90, "sink" },
+        { "{{ POPEN }}", 90, "sink" },
+        { "{{a.spawn('x')}}", 90, "sink" },
+        { "{{?new()}}", 90, "sink" },
+    };
+    run_attacks(cases, sizeof(cases) / sizeof(cases[0]));
+    CHECK(score("{{ open }}") < 90);
+    CHECK(score("{{ popem }}") < 90);
+}
+
 TEST(attacks)
 {
     run_attacks(attacks, RP_ARRAY_SIZE(attacks));
@@ -137,6 +162,8 @@ TEST(pathological)
 
 int main(void)
 {
+    RUN(sinks_table);
+    RUN(sinks_found);
     RUN(attacks);
     RUN(benign);
     RUN(calls_are_reported);
