@@ -68,7 +68,7 @@ TEST(trigger_bytes_hold_for_attacks)
         "1' or '1'='1", "<script>alert(1)</script>", ";cat /etc/passwd", "../../etc/passwd",
         "http://169.254.169.254/latest/meta-data/", "${jndi:ldap://x/a}", "{{7*7}}",
         "a\r\nSet-Cookie: x=y", "<!DOCTYPE a [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><a>&x;</a>",
-        "{\"$where\":\"sleep(1)\"}", "*)(uid=*))(|(uid=*", "' or count(/*)=1 or '",
+        "{\"$where\":\"sleep(1)\"}", "0;return true", "*)(uid=*))(|(uid=*", "' or count(/*)=1 or '",
         "<?php system($_GET['c']); ?>", "<!--#exec cmd=\"ls\" -->", "x\r\nRCPT TO: a@b",
         "require('child_process').exec('id')", "__proto__[admin]=1",
         "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
