@@ -615,18 +615,6 @@ static void jsp_name(const char *s, size_t n, jres_t *r)
     hit(r, 55, 0, n, "JSP file name");
 }
 
-/* Writes prefix then what into out[cap], cut to fit: what snprintf
- * "%s%s" writes, without the formatting machinery. */
-static void set_evidence(char *out, size_t cap, const char *prefix, const char *what)
-{
-    size_t o = 0;
-    for (const char *p = prefix; *p && o + 1 < cap; p++)
-        out[o++] = *p;
-    for (const char *p = what; *p && o + 1 < cap; p++)
-        out[o++] = *p;
-    out[o] = '\0';
-}
-
 int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
 {
     jres_t r;
@@ -653,6 +641,6 @@ int rp__waf_jndi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     m->score = r.score > 100 ? 100 : r.score;
     m->off = r.off < n ? r.off : 0;
     m->len = r.len <= n - m->off ? r.len : n - m->off;
-    set_evidence(m->evidence, sizeof(m->evidence), "jndi: ", r.what);
+    rp__waf_evidence(m->evidence, sizeof(m->evidence), "jndi: ", r.what);
     return m->score;
 }

@@ -738,18 +738,6 @@ static void check_bare(const unsigned char *u, size_t n, int header, ssrf_res_t 
         hit(r, sc, s0, e - s0, class_name(cls));
 }
 
-/* Writes prefix then what into out[cap], cut to fit: what snprintf
- * "%s%s" writes, without the formatting machinery. */
-static void set_evidence(char *out, size_t cap, const char *prefix, const char *what)
-{
-    size_t o = 0;
-    for (const char *p = prefix; *p && o + 1 < cap; p++)
-        out[o++] = *p;
-    for (const char *p = what; *p && o + 1 < cap; p++)
-        out[o++] = *p;
-    out[o] = '\0';
-}
-
 int rp__waf_ssrf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -805,6 +793,6 @@ int rp__waf_ssrf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     m->score = r.score > 100 ? 100 : r.score;
     m->off = r.off < n ? r.off : 0;
     m->len = r.len <= n - m->off ? r.len : n - m->off;
-    set_evidence(m->evidence, sizeof(m->evidence), "ssrf: ", r.what ? r.what : "url");
+    rp__waf_evidence(m->evidence, sizeof(m->evidence), "ssrf: ", r.what ? r.what : "url");
     return m->score;
 }

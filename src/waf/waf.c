@@ -193,6 +193,16 @@ static void decoded_excerpt(char *out, size_t cap, rp_str_t v, size_t off, size_
     }
 }
 
+void rp__waf_evidence(char *out, size_t cap, const char *prefix, const char *what)
+{
+    size_t o = 0;
+    for (const char *p = prefix; *p && o + 1 < cap; p++)
+        out[o++] = *p;
+    for (const char *p = what; *p && o + 1 < cap; p++)
+        out[o++] = *p;
+    out[o] = '\0';
+}
+
 /* snprintf(dst, cap, "%s", src) without the formatting machinery. */
 static void copy_str(char *dst, size_t cap, const char *src)
 {

@@ -102,6 +102,10 @@ typedef struct rp__waf_req_detector {
 extern const rp__waf_req_detector_t rp__waf_req_detectors[];
 extern const size_t rp__waf_nreq_detectors;
 
+/* Writes prefix then what into out[cap] (a match's evidence), cut to fit:
+ * what snprintf "%s%s" writes, without the formatting machinery. */
+void rp__waf_evidence(char *out, size_t cap, const char *prefix, const char *what);
+
 /* Reports a finding of class `a` on a point: `path` names it (an existing
  * point's path, or a synthetic one: "request.method", "request.params",
  * "body.graphql.depth"), raw/value are what the excerpts show. A class not
