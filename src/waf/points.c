@@ -25,7 +25,9 @@
  * JSON body's root object, or of each object of a root array (a batch),
  * when it starts as a document does ("body.json.query|graphql",
  * "body.json[].query|graphql"; "variables" and "operationName" are plain
- * JSON points already). The document stays a point of its own; each
+ * JSON points already), and likewise a top-level "query" parameter of the
+ * query string or an urlencoded body (GraphQL over GET:
+ * "query.query|graphql", "body.form.query|graphql"). The document stays a point of its own; each
  * string argument value (and variable default) becomes one more point,
  * its GraphQL escapes undone (block strings dedented), at DOC + the
  * field path from the operation's root + the argument:
@@ -989,8 +991,21 @@ static int add_pair(pb_t *b, const rp__kv_t *kv, int how, int brackets, unsigned
     int r = 0;
     if (!key_seen(b, cur_path(b), name))
         r = add(b, cut(kv->key, b->lim.max_value), name, kflags, depth);
+    size_t at = b->pts->n;
     if (r == 0 && !b->err)
         r = add_string(b, kv->vraw, kv->value, how, 0, depth, 1);
+    /* GraphQL over GET (and urlencoded POST): a top-level "query" whose
+     * decoded value starts as a document is one, as in a JSON body */
+    if (r == 0 && how == HOW_FORM && depth == 0 && at < b->pts->n &&
+        (b->src & (RP_WAF_SRC_QUERY | RP_WAF_SRC_BODY)) && rp_str_eq(name, RP_STRLIT("query"))) {
+        rp_str_t doc = b->pts->v[at].value;
+        if (rp__gql_looks_document(doc.p, doc.n)) {
+            path_lit(b, "|graphql");
+            if (gql_walk(b, doc, depth + 1))
+                mark_structured(b, at, doc);
+            r = b->err || b->full ? -1 : 0;
+        }
+    }
     b->plen = keep;
     return b->err ? -1 : r;
 }

@@ -584,6 +584,13 @@ class Gen:
                          "bio": self.text(lo=1, hi=2)}}
         obj = {"operationName": q.split("(")[0].split("{")[0].split()[-1] if " " in q.split("{")[0]
                else None, "query": q, "variables": var}
+        if self.chance(0.25) and not q.lstrip().startswith(("mutation", "subscription")):
+            # GraphQL over GET: query, variables and operationName as parameters
+            qs = "query=" + urllib.parse.quote(q, safe="") + "&variables=" + \
+                urllib.parse.quote(json.dumps(var, separators=(",", ":")), safe="")
+            if obj["operationName"]:
+                qs += "&operationName=" + obj["operationName"]
+            return self.req("GET", "/graphql?" + qs)
         return self.req("POST", "/graphql", body=self.jbody(obj), ctype=self.jct())
 
     def events(self):

@@ -266,3 +266,24 @@ def test_quickstart_mode_block(ctx):
                       "--mode", "block"], ports=[port])
     assert http(port, "GET", SQLI_Q).status == 403
     assert http(port, "GET", "/fine?x=1").status == 200
+
+
+def test_graphql_over_get(ctx):
+    """GraphQL over GET: the query parameter is parsed as a document; an
+    injection in an argument is blocked at that argument, an ordinary
+    query passes to the origin, an abusive depth is blocked."""
+    up = ctx.upstream()
+    rp = _waf_proxy(ctx, up)
+    ok = "/graphql?query=%7B%20user(id%3A%20%2242%22)%20%7B%20name%20email%20%7D%20%7D&variables=%7B%7D"
+    assert http(rp.port, "GET", ok).status == 200
+    assert [x.target for x in up.requests] == [ok]
+    r = http(rp.port, "GET", "/graphql?query=%7B%20user(name%3A%20%22x'%20OR%201%3D1--%22)%20%7B%20id%20%7D%20%7D")
+    assert r.status == 403, r
+    ev = _events(rp)[0]
+    assert ev["attacks"] == ["sqli"], ev
+    assert ev["findings"][0]["point"] == "query.query|graphql.user(name)", ev["findings"]
+    deep = "/graphql?query=" + "%7Ba" * 20 + "%7D" * 20
+    assert http(rp.port, "GET", deep).status == 403
+    ev = _events(rp, n=2)[1]
+    assert "graphql" in ev["attacks"], ev
+    assert len(up.requests) == 1

@@ -547,6 +547,59 @@ static const char *nested(char *doc, int k)
     return doc;
 }
 
+static const rp_waf_verdict_t *inspect_get(const char *query, const char *cookie)
+{
+    rp_waf_header_t h[1] = { { RP_STRLIT("Cookie"), rp_str_c(cookie) } };
+    rp_waf_request_t req = { RP_STRLIT("GET"), RP_STRLIT("/graphql"), rp_str_c(query), h,
+                             cookie ? 1 : 0, RP_STR_NULL, 0 };
+    CHECK_EQ_INT(rp_waf_inspect(waf, scratch, &req, &verdict), 0);
+    return &verdict;
+}
+
+/* GraphQL over GET and urlencoded POST: a top-level "query" parameter
+ * that starts as a document is parsed like a JSON body's. */
+TEST(points_query_parameter)
+{
+    const rp_waf_verdict_t *v = inspect_get(
+        "query=%7B%20user(id%3A%20%221%22)%20%7B%20name%20%7D%20%7D&variables=%7B%22a%22%3A1%7D", NULL);
+    const rp_waf_point_t *p = point("query.query", 1);
+    CHECK(p && (p->flags & RP_WAF_PT_STRUCTURED) && p->src == RP_WAF_SRC_QUERY);
+    p = point("query.query|graphql.user(id)", 0);
+    CHECK(p && rp_str_eq(p->value, RP_STRLIT("1")) && p->depth == 1);
+    CHECK(!v->block && count(v, RP_WAF_GRAPHQL) == 0);
+
+    /* the checks of a document apply: an injection in an argument, depth,
+     * introspection */
+    v = inspect_get("query=%7B%20user(name%3A%20%22x'%20OR%201%3D1--%22)%20%7B%20id%20%7D%20%7D", NULL);
+    CHECK(finding(v, RP_WAF_SQLI, "query.query|graphql.user(name)") != NULL && v->block);
+    v = inspect_get("query={__schema{types{name}}}", NULL);
+    CHECK(finding(v, RP_WAF_GRAPHQL, NULL) != NULL);
+    char q[400], doc[300];
+    snprintf(q, sizeof(q), "query=%s", nested(doc, 20));
+    v = inspect_get(q, NULL);
+    CHECK(finding(v, RP_WAF_GRAPHQL, NULL) != NULL && v->block);
+
+    /* urlencoded POST */
+    rp_waf_header_t h[1] = { { RP_STRLIT("Content-Type"), RP_STRLIT("application/x-www-form-urlencoded") } };
+    rp_waf_request_t req = { RP_STRLIT("POST"), RP_STRLIT("/graphql"), RP_STR_NULL, h, 1,
+                             RP_STRLIT("query=mutation+%7B+a(x%3A+%22%3Cscript%3Ealert(1)%3C%2Fscript%3E%22)+%7D"), 0 };
+    CHECK_EQ_INT(rp_waf_inspect(waf, scratch, &req, &verdict), 0);
+    CHECK(finding(&verdict, RP_WAF_XSS, "body.form.query|graphql.a(x)") != NULL);
+
+    /* not a document, not top level, another name, a cookie: plain values */
+    static const char *const plain[] = { "query=red+shoes", "q=%7B%20a%20%7D", "query[x]=%7B%20a%20%7D",
+                                         "Query=%7B%20a%20%7D" };
+    for (size_t i = 0; i < RP_ARRAY_SIZE(plain); i++) {
+        inspect_get(plain[i], "query={ a }");
+        size_t n;
+        const rp_waf_point_t *all = rp_waf_points(scratch, &n);
+        for (size_t k = 0; k < n; k++) {
+            CHECK(!memmem(all[k].path.p, all[k].path.n, "graphql", 7));
+            CHECK(!(all[k].flags & RP_WAF_PT_STRUCTURED));
+        }
+    }
+}
+
 TEST(findings)
 {
     const rp_waf_verdict_t *v;
@@ -692,6 +745,7 @@ int main(void)
     RUN(statistics);
     RUN(looks_document);
     RUN(points_json_body);
+    RUN(points_query_parameter);
     RUN(points_graphql_body);
     RUN(injection_in_argument);
     RUN(findings);
