@@ -46,6 +46,13 @@ static inline int rp_str_has_prefix(rp_str_t s, rp_str_t prefix)
     return s.n >= prefix.n && (prefix.n == 0 || memcmp(s.p, prefix.p, prefix.n) == 0);
 }
 int rp_str_ihas_suffix(rp_str_t s, rp_str_t suffix);
+static inline int rp_str_ihas_prefix(rp_str_t s, rp_str_t prefix)
+{
+    return s.n >= prefix.n && rp_str_ieq(rp_str(s.p, prefix.n), prefix);
+}
+/* The first offset >= from where `lower` (lower case) appears in s in any
+ * case, or (size_t)-1. */
+size_t rp_str_ifind(rp_str_t s, size_t from, rp_str_t lower);
 /* Strips leading/trailing SP and HTAB. */
 rp_str_t rp_str_trim(rp_str_t s);
 /* Parses a non-negative decimal integer that fills the whole slice.

@@ -111,11 +111,6 @@ typedef struct res {
     char cmd[WORD_MAX];
 } res_t;
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 static int is_blank(int c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
@@ -200,7 +195,7 @@ static size_t read_word(const unsigned char *u, size_t n, size_t i, word_t *w)
             size_t lim = n - i < room ? n : i + room;
             char *o = w->w + w->wl;
             while (j < lim && word_byte[u[j]] == W_ORD)
-                *o++ = (char)lc(u[j++]);
+                *o++ = (char)rp_lower(u[j++]);
             w->wl += j - i;
             if (j < n && word_byte[u[j]] == W_ORD) {
                 w->trunc = 1;
@@ -257,7 +252,7 @@ static size_t read_word(const unsigned char *u, size_t n, size_t i, word_t *w)
         if (c == '/' || (c == '\\' && 0))
             w->base = w->wl + 1;
         if (w->wl < WORD_MAX - 1)
-            w->w[w->wl++] = (char)lc(c);
+            w->w[w->wl++] = (char)rp_lower(c);
         else
             w->trunc = 1;
         i++;
@@ -567,7 +562,7 @@ static int kw_at(const unsigned char *u, size_t n, size_t i, const char *kw)
     if (i + l > n)
         return 0;
     for (size_t k = 0; k < l; k++)
-        if (lc(u[i + k]) != kw[k])
+        if (rp_lower(u[i + k]) != kw[k])
             return 0;
     return 1;
 }
@@ -654,7 +649,7 @@ static int cmp_op(const unsigned char *u, size_t n, size_t i)
 static int win_if(const unsigned char *u, size_t n, size_t i)
 {
     i = skip_blanks(u, n, i, 0);
-    if (i + 1 < n && u[i] == '/' && lc(u[i + 1]) == 'i') {
+    if (i + 1 < n && u[i] == '/' && rp_lower(u[i + 1]) == 'i') {
         i = skip_blanks(u, n, i + 2, 0);
     }
     if (kw_at(u, n, i, "not") && i + 3 < n && is_blank(u[i + 3]))

@@ -27,11 +27,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 static int tchar(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -40,31 +35,6 @@ static int tchar(int c)
 
 /* s equals the literal w, in any case */
 #define ieq(s, w) rp_str_ieq((s), RP_STRLIT(w))
-
-/* s starts with w (lower case), in any case. */
-static int iprefix(rp_str_t s, rp_str_t w)
-{
-    return s.n >= w.n && rp_str_ieq(rp_str(s.p, w.n), w);
-}
-
-/* Case-insensitive search of w (lower case) in s; offset or (size_t)-1. */
-static size_t ifind(rp_str_t s, const char *w)
-{
-    size_t k = strlen(w);
-    /* c | 0x20 is lc(c) for letters: a cheap first-byte filter, then the
-     * exact compare */
-    unsigned w0 = (unsigned char)w[0] | 0x20;
-    for (size_t i = 0; i + k <= s.n; i++) {
-        if (((unsigned char)s.p[i] | 0x20) != w0)
-            continue;
-        size_t j = 0;
-        while (j < k && lc((unsigned char)s.p[i + j]) == w[j])
-            j++;
-        if (j == k)
-            return i;
-    }
-    return (size_t)-1;
-}
 
 /* s is exactly a media type: token "/" token. */
 static int media_type(rp_str_t s)
@@ -82,7 +52,8 @@ static int media_type(rp_str_t s)
 /* The media types a body-parser switch is made of: JSON and XML. */
 static int parser_type(rp_str_t s)
 {
-    return ifind(s, "json") != (size_t)-1 || ifind(s, "xml") != (size_t)-1;
+    return rp_str_ifind(s, 0, RP_STRLIT("json")) != (size_t)-1 ||
+           rp_str_ifind(s, 0, RP_STRLIT("xml")) != (size_t)-1;
 }
 
 static void report(rp__waf_ctx_t *ctx, rp_str_t path, rp_str_t value, size_t off, size_t len,
@@ -101,7 +72,8 @@ static void content_type(rp__waf_ctx_t *ctx, rp_str_t ct)
     const char *semi = memchr(ct.p, ';', ct.n);
     rp_str_t main = rp_str_trim(semi ? rp_str(ct.p, (size_t)(semi - ct.p)) : ct);
     /* parameters that name a media type by design */
-    int typed = iprefix(main, RP_STRLIT("multipart/")) || ieq(main, "application/xop+xml") ||
+    int typed = rp_str_ihas_prefix(main, RP_STRLIT("multipart/")) ||
+                ieq(main, "application/xop+xml") ||
                 ieq(main, "message/external-body");
     size_t i = semi ? (size_t)(semi - ct.p) + 1 : ct.n;
     while (i < ct.n) {
@@ -148,7 +120,7 @@ static void content_type(rp__waf_ctx_t *ctx, rp_str_t ct)
 static void cookie_version(rp__waf_ctx_t *ctx, rp_str_t c)
 {
     rp_str_t t = rp_str_trim(c);
-    if (!iprefix(t, RP_STRLIT("$version")))
+    if (!rp_str_ihas_prefix(t, RP_STRLIT("$version")))
         return;
     size_t k = 8;
     while (k < t.n && (t.p[k] == ' ' || t.p[k] == '\t'))
@@ -182,7 +154,7 @@ static void cookie_version(rp__waf_ctx_t *ctx, rp_str_t c)
 /* unix:...| in a path or query value: mod_proxy's socket syntax. */
 static void proxy_unix(rp__waf_ctx_t *ctx, const rp_waf_point_t *pt)
 {
-    size_t at = ifind(pt->value, "unix:");
+    size_t at = rp_str_ifind(pt->value, 0, RP_STRLIT("unix:"));
     if (at == (size_t)-1)
         return;
     const char *bar = memchr(pt->value.p + at, '|', pt->value.n - at);
@@ -217,6 +189,6 @@ void rp__waf_confusion(const rp_waf_request_t *req, const struct rp__points *pts
             !memchr(pt->value.p, '|', pt->value.n))
             continue;
         proxy_unix(ctx, pt);
-        found = ifind(pt->value, "unix:") != (size_t)-1;
+        found = rp_str_ifind(pt->value, 0, RP_STRLIT("unix:")) != (size_t)-1;
     }
 }

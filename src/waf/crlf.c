@@ -74,11 +74,6 @@ static void hit(cres_t *r, int score, size_t off, size_t len, const char *what, 
         snprintf(r->why, sizeof(r->why), "crlf: %s", what);
 }
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 static int is_alpha(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -102,25 +97,13 @@ static int is_sp(int c)
 /* s[0..n) equals w (lower case) ignoring case. */
 static int ieq(const char *s, size_t n, const char *w)
 {
-    size_t k = strlen(w);
-    if (n != k)
-        return 0;
-    for (size_t i = 0; i < k; i++)
-        if (lc((unsigned char)s[i]) != w[i])
-            return 0;
-    return 1;
+    return rp_str_ieq(rp_str(s, n), rp_str_c(w));
 }
 
 /* s[0..n) starts with w (lower case) ignoring case. */
 static int iprefix(const char *s, size_t n, const char *w)
 {
-    size_t k = strlen(w);
-    if (n < k)
-        return 0;
-    for (size_t i = 0; i < k; i++)
-        if (lc((unsigned char)s[i]) != w[i])
-            return 0;
-    return 1;
+    return rp_str_ihas_prefix(rp_str(s, n), rp_str_c(w));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -156,7 +139,7 @@ static int in_list(const char *const *l, const char *s, size_t n)
 {
     if (n == 0)
         return 0;
-    char c0 = (char)lc((unsigned char)s[0]);
+    char c0 = (char)rp_lower((unsigned char)s[0]);
     for (size_t i = 0; l[i]; i++)
         if (l[i][0] == c0 && ieq(s, n, l[i]))
             return 1;
@@ -272,7 +255,7 @@ static int header_line(const char *s, size_t n, size_t *nlen, int *empty)
         return H_SPLIT;
     if (in_list(known_headers, s, i))
         return H_KNOWN;
-    if (i > 2 && lc((unsigned char)s[0]) == 'x' && s[1] == '-')
+    if (i > 2 && rp_lower((unsigned char)s[0]) == 'x' && s[1] == '-')
         return H_LIKE;
     int hyphen = 0, camel = 0;
     for (size_t k = 1; k < i; k++) {

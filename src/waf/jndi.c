@@ -60,52 +60,21 @@ static void hit(jres_t *r, int score, size_t off, size_t len, const char *what)
     }
 }
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 static int is_ident(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
            c == '$';
 }
 
-/* Case-insensitive search of needle (lower case) in s[from..n). Returns
- * the offset or (size_t)-1. */
-static size_t ci_find(const char *s, size_t n, size_t from, const char *needle)
-{
-    size_t k = strlen(needle);
-    unsigned char c0 = (unsigned char)needle[0];
-    int alpha = c0 >= 'a' && c0 <= 'z';
-    if (k == 0 || n < k)
-        return (size_t)-1;
-    for (size_t i = from; i + k <= n; i++) {
-        /* lc(x) == c0: for a letter, (x | 0x20) == c0 says the same */
-        if (alpha ? ((unsigned char)s[i] | 0x20) != c0 : (unsigned char)s[i] != c0)
-            continue;
-        size_t j = 1;
-        while (j < k && lc((unsigned char)s[i + j]) == needle[j])
-            j++;
-        if (j == k)
-            return i;
-    }
-    return (size_t)-1;
-}
-
 /* s[0..k) equals lower[0..k) ignoring case. */
 static int ci_same(const char *s, const char *lower, size_t k)
 {
-    for (size_t j = 0; j < k; j++)
-        if (lc((unsigned char)s[j]) != lower[j])
-            return 0;
-    return 1;
+    return rp_str_ieq(rp_str(s, k), rp_str(lower, k));
 }
 
 static int ci_prefix(const char *s, size_t n, const char *p)
 {
-    size_t k = strlen(p);
-    return n >= k && ci_same(s, p, k);
+    return rp_str_ihas_prefix(rp_str(s, n), rp_str_c(p));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -152,10 +121,10 @@ static void resolve(jeval_t *e, const char *t, size_t n)
     size_t pl = (size_t)(c - t), al = n - pl - 1;
     const char *a = c + 1;
     if (ci_prefix(t, pl, "lower") || ci_prefix(t, pl, "upper")) {
-        int up = lc((unsigned char)t[0]) == 'u';
+        int up = rp_lower((unsigned char)t[0]) == 'u';
         for (i = 0; i < al && e->len < e->cap; i++) {
             int ch = (unsigned char)a[i];
-            e->out[e->len++] = (char)(up ? ((ch >= 'a' && ch <= 'z') ? ch - 32 : ch) : lc(ch));
+            e->out[e->len++] = (char)(up ? ((ch >= 'a' && ch <= 'z') ? ch - 32 : ch) : rp_lower(ch));
         }
         return;
     }
@@ -216,7 +185,7 @@ static void log4shell(const char *s, size_t n, jres_t *r)
     char a[JNDI_BUF] = { 0 }, b[JNDI_BUF] = { 0 };
     const char *cur = s;
     size_t cn = n, start = 0;
-    size_t d = ci_find(s, n, 0, "${");
+    size_t d = rp_str_ifind(rp_str(s, n), 0, RP_STRLIT("${"));
     if (d == (size_t)-1)
         return;
     /* long values: evaluate from the first "${", JNDI_BUF bytes at most */
@@ -243,15 +212,15 @@ static void log4shell(const char *s, size_t n, jres_t *r)
             break;
         cur = e.out;
         cn = e.len;
-        if (ci_find(cur, cn, 0, "${") == (size_t)-1)
+        if (rp_str_ifind(rp_str(cur, cn), 0, RP_STRLIT("${")) == (size_t)-1)
             break;
     }
     if (nested)
         hit(r, 60, start, n - start > 80 ? 80 : n - start, "nested ${..} lookups");
     else if (lookups) {
-        size_t p = ci_find(s, n, 0, "${env:");
+        size_t p = rp_str_ifind(rp_str(s, n), 0, RP_STRLIT("${env:"));
         if (p == (size_t)-1)
-            p = ci_find(s, n, 0, "${sys:");
+            p = rp_str_ifind(rp_str(s, n), 0, RP_STRLIT("${sys:"));
         if (p != (size_t)-1)
             hit(r, 40, p, 6, "${env:}/${sys:} lookup");
     }
@@ -486,7 +455,7 @@ static const uint32_t pairs01[32] = {
  * the end of the last java.* name read. */
 static void needles_at(const char *s, size_t n, size_t i, int *rt, size_t *java_end, jres_t *r)
 {
-    int c = lc((unsigned char)s[i]);
+    int c = rp_lower((unsigned char)s[i]);
     /* the needles starting with c: a run in the sorted table */
     size_t lo = 0, hi = RP_ARRAY_SIZE(needles);
     while (lo < hi) {
@@ -500,7 +469,7 @@ static void needles_at(const char *s, size_t n, size_t i, int *rt, size_t *java_
         const jneedle_t *nd = &needles[k];
         size_t kl = nd->len, e = i + kl;
         /* the second byte first: most needles of a run differ there */
-        if (kl > n - i || lc((unsigned char)s[i + 1]) != nd->s[1] ||
+        if (kl > n - i || rp_lower((unsigned char)s[i + 1]) != nd->s[1] ||
             !ci_same(s + i + 2, nd->s + 2, kl - 2))
             continue;
         switch (nd->kind) {
@@ -528,8 +497,9 @@ static void needles_at(const char *s, size_t n, size_t i, int *rt, size_t *java_
                 while (x < lim && (is_ident((unsigned char)s[x]) || s[x] == '.'))
                     x++;
                 *java_end = x;
-                if (ci_find(s + i, x - i, 5, "runtime") != (size_t)-1 ||
-                    ci_find(s + i, x - i, 5, "processbuilder") != (size_t)-1)
+                if (rp_str_ifind(rp_str(s + i, x - i), 5, RP_STRLIT("runtime")) != (size_t)-1 ||
+                    rp_str_ifind(rp_str(s + i, x - i), 5, RP_STRLIT("processbuilder")) !=
+                        (size_t)-1)
                     hit(r, 70, i, x - i, "java.*.Runtime/ProcessBuilder");
             }
             break;
@@ -539,9 +509,9 @@ static void needles_at(const char *s, size_t n, size_t i, int *rt, size_t *java_
     }
 }
 
-/* Does s[i..) pass the first byte and pair filters of the needles? lc()
- * changes bit 5 only, so x & 31 == lc(x) & 31: the pair test needs no
- * case folding. */
+/* Does s[i..) pass the first byte and pair filters of the needles?
+ * rp_lower() changes bit 5 only, so x & 31 == rp_lower(x) & 31: the pair
+ * test needs no case folding. */
 static int needle_cand(const char *s, size_t n, size_t i)
 {
     return i + 1 < n && first_ci[(unsigned char)s[i]] &&
@@ -578,7 +548,7 @@ int rp__jndi_needles_sorted(void)
         if ((unsigned char)needles[k - 1].s[0] > (unsigned char)needles[k].s[0])
             return 0;
     for (int c = 0; c < 256; c++)
-        if (first_ci[c] != first_byte[lc(c)])
+        if (first_ci[c] != first_byte[rp_lower(c)])
             return 0;
     for (size_t k = 0; k < RP_ARRAY_SIZE(needles); k++) {
         const unsigned char *t = (const unsigned char *)needles[k].s;

@@ -65,11 +65,6 @@ static void hit(mres_t *r, int score, size_t off, size_t len, const char *what, 
     r->name[nl] = '\0';
 }
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 static int is_digit(int c)
 {
     return c >= '0' && c <= '9';
@@ -82,12 +77,7 @@ static int is_alnum(int c)
 
 static int ci_eq(const char *s, size_t n, const char *w)
 {
-    if (strlen(w) != n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (lc((unsigned char)s[i]) != w[i])
-            return 0;
-    return 1;
+    return rp_str_ieq(rp_str(s, n), rp_str_c(w));
 }
 
 static int all_upper(const char *s, size_t n)
@@ -240,9 +230,9 @@ static void command_line(line_t *L, size_t off, int lead, int dot, int addr1, mr
             p++;
             rest--;
         }
-        const char *kw = lc((unsigned char)w0[0]) == 'm' ? "from:" : "to:";
+        const char *kw = rp_lower((unsigned char)w0[0]) == 'm' ? "from:" : "to:";
         size_t kl = strlen(kw), j = 0;
-        while (j < kl && j < rest && lc((unsigned char)p[j]) == kw[j])
+        while (j < kl && j < rest && rp_lower((unsigned char)p[j]) == kw[j])
             j++;
         if (j == kl) {
             while (j < rest && p[j] == ' ')

@@ -96,11 +96,6 @@ static int is_sp(int c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 static size_t skip_sp(const char *s, size_t i, size_t end)
 {
     while (i < end && is_sp((unsigned char)s[i]))
@@ -563,7 +558,8 @@ static void judge_rsc(const char *s, size_t n, size_t i, nres_t *r)
 {
     size_t end = RP_MIN(n, i + NODE_LOOK);
     size_t k = i + 1;
-    while (k < end && ((s[k] >= '0' && s[k] <= '9') || (lc((unsigned char)s[k]) >= 'a' && lc((unsigned char)s[k]) <= 'f')))
+    while (k < end && ((s[k] >= '0' && s[k] <= '9') ||
+                       (rp_lower((unsigned char)s[k]) >= 'a' && rp_lower((unsigned char)s[k]) <= 'f')))
         k++;
     if (k == i + 1 || k - i > 9 || k >= end || s[k] != ':')
         return;
@@ -775,13 +771,7 @@ int rp__waf_proto(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__
 
 static int ci_prefix(const char *s, size_t n, const char *w)
 {
-    size_t k = strlen(w);
-    if (n < k)
-        return 0;
-    for (size_t i = 0; i < k; i++)
-        if (lc((unsigned char)s[i]) != w[i])
-            return 0;
-    return 1;
+    return rp_str_ihas_prefix(rp_str(s, n), rp_str_c(w));
 }
 
 static int mt_char(int c)

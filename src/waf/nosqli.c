@@ -81,11 +81,6 @@ static int is_blank(int c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 /* The operator spelled s[0..n) (without '$'), or NULL. */
 static const nop_t *find_op(const char *s, size_t n)
 {
@@ -120,7 +115,7 @@ static int login_name(const char *s, size_t n)
     if (n == 0 || n >= sizeof(b))
         return 0;
     for (size_t i = 0; i < n; i++)
-        b[i] = (char)lc((unsigned char)s[i]);
+        b[i] = (char)rp_lower((unsigned char)s[i]);
     for (int i = 0; whole[i]; i++)
         if (strlen(whole[i]) == n && memcmp(whole[i], b, n) == 0)
             return 1;

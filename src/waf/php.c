@@ -239,11 +239,6 @@ static const char *const keywords[] = {
     "php", "print", "require", "require_once", "return", "throw",   "xor",          "yield",
 };
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 static int is_ids(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
@@ -264,7 +259,7 @@ static int ci_cmp(const unsigned char *s, size_t n, const char *w)
 {
     size_t i = 0;
     for (; i < n && w[i]; i++) {
-        int a = lc(s[i]), b = (unsigned char)w[i];
+        int a = rp_lower(s[i]), b = (unsigned char)w[i];
         if (a != b)
             return a - b;
     }
@@ -301,7 +296,7 @@ static int fn_find(const unsigned char *s, size_t n)
  * bytes or more (CRS matches these anywhere). */
 static int fn_suffix(const unsigned char *s, size_t n)
 {
-    int last = lc(s[n - 1]);
+    int last = rp_lower(s[n - 1]);
     for (size_t k = 0; k < sizeof(fns) / sizeof(fns[0]); k++) {
         if (!(fns[k].flags & F_DIST) || fns[k].tier < T_M)
             continue;
@@ -319,7 +314,7 @@ static int word_in(const unsigned char *s, size_t n, const char *const *tab, siz
     if (n == 0)
         return 0;
     /* the tables of ci lookups are lower case: the first byte decides first */
-    int c0 = ci ? lc(s[0]) : s[0];
+    int c0 = ci ? rp_lower(s[0]) : s[0];
     for (size_t k = 0; k < nt; k++) {
         if ((unsigned char)tab[k][0] != c0)
             continue;
@@ -496,7 +491,7 @@ static void spell_piece(st_t *s, grp_t *g, const unsigned char *p, size_t l, int
                 for (; q < l && q < k + 4; q++) {
                     int x = p[q];
                     int xv = x >= '0' && x <= '9'           ? x - '0'
-                             : lc(x) >= 'a' && lc(x) <= 'f' ? lc(x) - 'a' + 10
+                             : rp_lower(x) >= 'a' && rp_lower(x) <= 'f' ? rp_lower(x) - 'a' + 10
                                                             : -1;
                     if (xv < 0)
                         break;
@@ -522,7 +517,7 @@ static void spell_piece(st_t *s, grp_t *g, const unsigned char *p, size_t l, int
             sp->cut = 1;
             break;
         }
-        sp->b[sp->n++] = (char)lc(c);
+        sp->b[sp->n++] = (char)rp_lower(c);
     }
     sp->pieces++;
     sp->strs += is_str != 0;

@@ -18,22 +18,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
-static int iprefix(rp_str_t s, const char *w)
-{
-    size_t k = strlen(w);
-    if (s.n < k)
-        return 0;
-    for (size_t i = 0; i < k; i++)
-        if (lc((unsigned char)s.p[i]) != w[i])
-            return 0;
-    return 1;
-}
-
 /* Parameter names of known RFI sinks (lower case, as sent). */
 #define S RP_STRINIT
 static const rp_str_t rfi_names[] = {
@@ -42,7 +26,10 @@ static const rp_str_t rfi_names[] = {
 };
 #undef S
 
-static const char *const schemes[] = { "http://", "https://", "ftp://", "ftps://", "file://", NULL };
+static const rp_str_t schemes[] = {
+    RP_STRINIT("http://"), RP_STRINIT("https://"), RP_STRINIT("ftp://"), RP_STRINIT("ftps://"),
+    RP_STRINIT("file://"),
+};
 
 void rp__waf_rfi_params(const rp_waf_request_t *req, const struct rp__points *pts,
                         rp__waf_ctx_t *ctx)
@@ -61,8 +48,8 @@ void rp__waf_rfi_params(const rp_waf_request_t *req, const struct rp__points *pt
         if ((val->flags & RP_WAF_PT_KEY) || !rp_str_eq(val->path, pt->path))
             continue;
         rp_str_t v = rp_str_trim(val->value);
-        for (size_t k = 0; schemes[k]; k++) {
-            if (!iprefix(v, schemes[k]))
+        for (size_t k = 0; k < RP_ARRAY_SIZE(schemes); k++) {
+            if (!rp_str_ihas_prefix(v, schemes[k]))
                 continue;
             rp__waf_match_t m;
             m.score = 85;

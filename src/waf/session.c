@@ -38,63 +38,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
-static int ieq(rp_str_t s, const char *w)
-{
-    return rp_str_ieq(s, rp_str_c(w));
-}
-
-static int iprefix(rp_str_t s, const char *w)
-{
-    size_t k = strlen(w);
-    if (s.n < k)
-        return 0;
-    for (size_t i = 0; i < k; i++)
-        if (lc((unsigned char)s.p[i]) != w[i])
-            return 0;
-    return 1;
-}
-
-/* Case-insensitive search of w (lower case) in s from `from`. A byte of
- * w that is not a letter is the same in any case: memchr finds where it
- * is, and only there is w compared. */
-static size_t ifind(rp_str_t s, size_t from, const char *w)
-{
-    size_t k = strlen(w), a = 0;
-    while (a < k && w[a] >= 'a' && w[a] <= 'z')
-        a++;
-    if (a < k) {
-        for (size_t q = from + a; q < s.n;) {
-            const char *p = memchr(s.p + q, w[a], s.n - q);
-            if (!p)
-                break;
-            q = (size_t)(p - s.p);
-            size_t i = q - a;
-            if (i + k > s.n)
-                break;
-            size_t j = 0;
-            while (j < k && lc((unsigned char)s.p[i + j]) == w[j])
-                j++;
-            if (j == k)
-                return i;
-            q++;
-        }
-        return (size_t)-1;
-    }
-    for (size_t i = from; i + k <= s.n; i++) {
-        size_t j = 0;
-        while (j < k && lc((unsigned char)s.p[i + j]) == w[j])
-            j++;
-        if (j == k)
-            return i;
-    }
-    return (size_t)-1;
-}
-
 /* Session cookie names of web frameworks (lower case). */
 #define S RP_STRINIT
 static const rp_str_t framework_names[] = {
@@ -117,14 +60,14 @@ static int session_name(rp_str_t k)
 {
     if (k.n == 0)
         return 0;
-    char c0 = (char)lc((unsigned char)k.p[0]);
+    char c0 = (char)rp_lower((unsigned char)k.p[0]);
     for (size_t i = 0; i < RP_ARRAY_SIZE(framework_names); i++) {
         const rp_str_t *f = &framework_names[i];
         if (f->n == k.n && f->p[0] == c0 && rp_str_ieq(k, *f))
             return rp_str_eq(*f, RP_STRLIT("sessionid")) ? 1 : 2;
     }
     /* ASPSESSIONIDQQGGGNCG: IIS appends eight letters */
-    if (iprefix(k, "aspsessionid"))
+    if (rp_str_ihas_prefix(k, RP_STRLIT("aspsessionid")))
         return 2;
     for (size_t i = 0; i < RP_ARRAY_SIZE(generic_names); i++)
         if (rp_str_ieq(k, generic_names[i]))
@@ -168,7 +111,7 @@ static int random_token(rp_str_t v)
  * case not applied (compared case-insensitively). */
 static rp_str_t url_host(rp_str_t u)
 {
-    size_t i = ifind(u, 0, "://");
+    size_t i = rp_str_ifind(u, 0, RP_STRLIT("://"));
     if (i == (size_t)-1)
         return rp_str(u.p, 0);
     size_t a = i + 3, b = a;
@@ -219,9 +162,9 @@ static int off_site(const rp_waf_request_t *req, int *none)
     int have_ref = 0;
     for (size_t i = 0; i < req->nheaders; i++) {
         const rp_waf_header_t *h = &req->headers[i];
-        if (!host.p && ieq(h->name, "host"))
+        if (!host.p && rp_str_ieq(h->name, RP_STRLIT("host")))
             host = rp_str_trim(h->value);
-        else if (!have_ref && ieq(h->name, "referer")) {
+        else if (!have_ref && rp_str_ieq(h->name, RP_STRLIT("referer"))) {
             ref = rp_str_trim(h->value);
             have_ref = 1;
         }
@@ -257,19 +200,20 @@ static void cookie_setter(rp__waf_ctx_t *ctx, const rp_waf_point_t *pt)
 {
     rp_str_t v = pt->value;
     /* "http-equiv" needs a '-', ".cookie" a '.': most values have neither */
-    size_t at = memchr(v.p, '-', v.n) ? ifind(v, 0, "http-equiv") : (size_t)-1;
+    size_t at = memchr(v.p, '-', v.n) ? rp_str_ifind(v, 0, RP_STRLIT("http-equiv")) : (size_t)-1;
     if (at != (size_t)-1) {
         size_t k = at + 10;
-        while (k < v.n && k < at + 16 && !(lc((unsigned char)v.p[k]) >= 'a' && lc((unsigned char)v.p[k]) <= 'z'))
+        while (k < v.n && k < at + 16 &&
+               !(rp_lower((unsigned char)v.p[k]) >= 'a' && rp_lower((unsigned char)v.p[k]) <= 'z'))
             k++;
-        if (iprefix(rp_str(v.p + k, v.n - k), "set-cookie")) {
+        if (rp_str_ihas_prefix(rp_str(v.p + k, v.n - k), RP_STRLIT("set-cookie"))) {
             report(ctx, pt, at, k + 10 - at, 80, "<meta http-equiv=Set-Cookie> sets a cookie");
             return;
         }
     }
     const char *dot = memchr(v.p, '.', v.n);
     for (size_t from = dot ? (size_t)(dot - v.p) : v.n; from < v.n;) {
-        at = ifind(v, from, ".cookie");
+        at = rp_str_ifind(v, from, RP_STRLIT(".cookie"));
         if (at == (size_t)-1)
             return;
         from = at + 7;
@@ -286,11 +230,11 @@ static void cookie_setter(rp__waf_ctx_t *ctx, const rp_waf_point_t *pt)
         while (k < end && (v.p[k] == ' ' || v.p[k] == '\t' || v.p[k] == '"' || v.p[k] == '\''))
             k++;
         rp_str_t rest = rp_str(v.p + k, end - k);
-        static const char *const attrs[] = { "expires", "domain", "path", "max-age", NULL };
-        for (size_t a = 0; attrs[a]; a++) {
-            size_t l = strlen(attrs[a]);
-            if (iprefix(rest, attrs[a])) {
-                size_t e = k + l;
+        static const rp_str_t attrs[] = { RP_STRINIT("expires"), RP_STRINIT("domain"),
+                                          RP_STRINIT("path"), RP_STRINIT("max-age") };
+        for (size_t a = 0; a < RP_ARRAY_SIZE(attrs); a++) {
+            if (rp_str_ihas_prefix(rest, attrs[a])) {
+                size_t e = k + attrs[a].n;
                 while (e < end && (v.p[e] == ' ' || v.p[e] == '\t'))
                     e++;
                 if (e < end && v.p[e] == '=') {
@@ -344,7 +288,7 @@ void rp__waf_session(const rp_waf_request_t *req, const struct rp__points *pts,
             sc = 60;
             why = none ? "a framework session cookie name as a parameter, no Referer"
                        : "a framework session cookie name as a parameter from another site";
-        } else if (ieq(pt->value, "sessionid") && random_token(val->value)) {
+        } else if (rp_str_ieq(pt->value, RP_STRLIT("sessionid")) && random_token(val->value)) {
             sc = 50;
             why = "sessionid parameter with a session token from another site or no Referer";
         } else {

@@ -53,11 +53,6 @@ static void hit(sres_t *r, int score, size_t off, size_t len, const char *what, 
     r->name[nl] = '\0';
 }
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 static int is_alpha(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -70,33 +65,18 @@ static int is_blank(int c)
 
 static int ci_eq(const char *s, size_t n, const char *w)
 {
-    size_t k = strlen(w);
-    if (n != k)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (lc((unsigned char)s[i]) != w[i])
-            return 0;
-    return 1;
+    return rp_str_ieq(rp_str(s, n), rp_str_c(w));
 }
 
 /* The first l bytes of s equal w[0..l) (lower case), ignoring case. */
 static int ci_eq_n(const char *s, const char *w, size_t l)
 {
-    for (size_t i = 0; i < l; i++)
-        if (lc((unsigned char)s[i]) != w[i])
-            return 0;
-    return 1;
+    return rp_str_ieq(rp_str(s, l), rp_str(w, l));
 }
 
 static int ci_prefix(const char *s, size_t n, const char *w)
 {
-    size_t k = strlen(w);
-    if (n < k)
-        return 0;
-    for (size_t i = 0; i < k; i++)
-        if (lc((unsigned char)s[i]) != w[i])
-            return 0;
-    return 1;
+    return rp_str_ihas_prefix(rp_str(s, n), rp_str_c(w));
 }
 
 typedef struct sdir {

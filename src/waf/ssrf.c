@@ -69,14 +69,9 @@ static void hit(ssrf_res_t *r, int score, size_t off, size_t len, const char *wh
     }
 }
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 static int is_alpha(int c)
 {
-    c = lc(c);
+    c = rp_lower(c);
     return c >= 'a' && c <= 'z';
 }
 
@@ -87,12 +82,12 @@ static int is_digit(int c)
 
 static int is_hex(int c)
 {
-    return is_digit(c) || (lc(c) >= 'a' && lc(c) <= 'f');
+    return is_digit(c) || (rp_lower(c) >= 'a' && rp_lower(c) <= 'f');
 }
 
 static int hexval(int c)
 {
-    return is_digit(c) ? c - '0' : lc(c) - 'a' + 10;
+    return is_digit(c) ? c - '0' : rp_lower(c) - 'a' + 10;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -106,7 +101,7 @@ static size_t norm_host(const unsigned char *s, size_t n, char *out, size_t cap)
     while (i < n && k < cap - 1) {
         unsigned c = s[i];
         if (c < 0xe2 && c != '\\') {
-            out[k++] = (char)lc((int)c);   /* the common case: no folding */
+            out[k++] = (char)rp_lower((int)c);   /* the common case: no folding */
             i++;
             continue;
         }
@@ -142,7 +137,7 @@ static size_t norm_host(const unsigned char *s, size_t n, char *out, size_t cap)
                 continue;
             }
         }
-        out[k++] = (char)lc((int)c);
+        out[k++] = (char)rp_lower((int)c);
         i++;
     }
     out[k] = '\0';
@@ -545,7 +540,7 @@ static int script_ext(const unsigned char *p, size_t n)
         size_t kl = strlen(ext[k]);
         if (n - e == kl) {
             size_t j = 0;
-            while (j < kl && lc(p[e + j]) == ext[k][j])
+            while (j < kl && rp_lower(p[e + j]) == ext[k][j])
                 j++;
             if (j == kl)
                 return 1;
@@ -569,7 +564,7 @@ static void check_url(const unsigned char *u, size_t n, size_t ss, size_t colon,
     if (sl == 0 || sl >= sizeof(sch))
         return;
     for (size_t k = 0; k < sl; k++)
-        sch[k] = (char)lc(u[ss + k]);
+        sch[k] = (char)rp_lower(u[ss + k]);
     sch[sl] = '\0';
 
     for (const scheme_rule_t *sr = schemes; sr->name; sr++) {
@@ -692,7 +687,7 @@ static int bare_may_classify(const unsigned char *p, size_t n)
     unsigned char a = p[j - 1], b = p[j - 2];
     if (a >= 0x80 || b >= 0x80 || b == '\\')
         return 1;
-    return name_last[lc(a)] && ((name_tails[a & 31] >> (b & 31)) & 1u);
+    return name_last[rp_lower(a)] && ((name_tails[a & 31] >> (b & 31)) & 1u);
 }
 
 /* A value that is a bare host with an optional port and path. */
@@ -780,7 +775,7 @@ int rp__waf_ssrf(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         static const char *const w[] = { "file", "ftps", "ftp", "https", "http", NULL };
         for (int k = 0; w[k]; k++) {
             size_t l = strlen(w[k]), j = 0;
-            while (j < l && j < n && lc(u[j]) == w[k][j])
+            while (j < l && j < n && rp_lower(u[j]) == w[k][j])
                 j++;
             if (j == l && (n == l + 1 || u[l] == ':' || u[l] == '?') && !memchr(u, ' ', n)) {
                 hit(&r, 50, 0, n, "RFI: scheme with trailing '?'");

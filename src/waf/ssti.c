@@ -60,11 +60,6 @@ static void hit(sres_t *r, int score, size_t off, size_t len, const char *what)
     }
 }
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 static int is_idc(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -75,31 +70,10 @@ static int is_digit(int c)
     return c >= '0' && c <= '9';
 }
 
-/* Case-insensitive search of needle (lower case) in e[0..n). */
-static size_t ci_find(const char *e, size_t n, const char *needle)
-{
-    size_t k = strlen(needle);
-    if (n < k)
-        return (size_t)-1;
-    for (size_t i = 0; i + k <= n; i++) {
-        if (lc((unsigned char)e[i]) != needle[0])
-            continue;
-        size_t j = 1;
-        while (j < k && lc((unsigned char)e[i + j]) == needle[j])
-            j++;
-        if (j == k)
-            return i;
-    }
-    return (size_t)-1;
-}
-
 /* e[0..k) equals lower[0..k) ignoring case. */
 static int ci_same(const char *e, const char *lower, size_t k)
 {
-    for (size_t j = 0; j < k; j++)
-        if (lc((unsigned char)e[j]) != lower[j])
-            return 0;
-    return 1;
+    return rp_str_ieq(rp_str(e, k), rp_str(lower, k));
 }
 
 /* Word w (lower case) in e at a word start. Returns the offset after it
@@ -108,10 +82,10 @@ static size_t find_word(const char *e, size_t n, const char *w)
 {
     size_t k = strlen(w);
     for (size_t i = 0; i + k <= n; i++) {
-        if (lc((unsigned char)e[i]) != w[0] || (i > 0 && is_idc((unsigned char)e[i - 1])))
+        if (rp_lower((unsigned char)e[i]) != w[0] || (i > 0 && is_idc((unsigned char)e[i - 1])))
             continue;
         size_t j = 1;
-        while (j < k && lc((unsigned char)e[i + j]) == w[j])
+        while (j < k && rp_lower((unsigned char)e[i + j]) == w[j])
             j++;
         if (j == k && (i + k == n || !is_idc((unsigned char)e[i + k])))
             return i + k;
@@ -130,7 +104,7 @@ static const char *const sinks[] = {
 
 /* The sinks' first bytes, in either case (a position with another byte
  * starts none), and their first two bytes: bit (b & 31) of
- * sink_pairs[a & 31] for a sink starting with a, b (lc() changes bit 5
+ * sink_pairs[a & 31] for a sink starting with a, b (rp_lower() changes bit 5
  * only, so the second byte needs no folding; collisions only cost a
  * comparison). rp__ssti_sinks_ok checks both against the list. */
 static const unsigned char sink_first[256] = {
@@ -168,7 +142,7 @@ static int has_sink(const char *e, size_t n)
         if (!sink_first[c] || !((sink_pairs[c & 31] >> ((unsigned char)e[i + 1] & 31)) & 1u))
             continue;
         for (int k = 0; sinks[k]; k++) {
-            if (sinks[k][0] != lc(c))
+            if (sinks[k][0] != rp_lower(c))
                 continue;
             size_t l = strlen(sinks[k]);
             if (l <= n - i && ci_same(e + i, sinks[k], l))
@@ -243,10 +217,10 @@ static int over_variables(const char *e, size_t n)
         static const char *const consts[] = { "true", "false", "none", "null", NULL };
         int skip = 0;
         for (int k = 0; consts[k]; k++)
-            if (l == strlen(consts[k]) && ci_find(e + st, l, consts[k]) == 0)
+            if (rp_str_ieq(rp_str(e + st, l), rp_str_c(consts[k])))
                 return 0;
         for (int k = 0; words[k]; k++)
-            if (l == strlen(words[k]) && ci_find(e + st, l, words[k]) == 0)
+            if (rp_str_ieq(rp_str(e + st, l), rp_str_c(words[k])))
                 skip = 1;
         if (!skip && (st == 0 || e[st - 1] != '.'))
             vars++;
@@ -272,7 +246,8 @@ static int code_score(const char *e, size_t n, int block, const char **what)
             *what = "attribute of a string literal";
             return 80;
         }
-    if (ci_find(e, n, "|attr") != (size_t)-1 || ci_find(e, n, "attr(") != (size_t)-1) {
+    if (rp_str_ifind(rp_str(e, n), 0, RP_STRLIT("|attr")) != (size_t)-1 ||
+        rp_str_ifind(rp_str(e, n), 0, RP_STRLIT("attr(")) != (size_t)-1) {
         *what = "attr() filter";
         return 80;
     }
@@ -305,7 +280,8 @@ static int code_score(const char *e, size_t n, int block, const char **what)
             b++;
         for (int i = 0; stmts[i]; i++) {
             size_t l = strlen(stmts[i]);
-            if (n - b >= l && ci_find(e + b, l, stmts[i]) == 0 && (b + l == n || !is_idc((unsigned char)e[b + l]))) {
+            if (n - b >= l && rp_str_ieq(rp_str(e + b, l), rp_str(stmts[i], l)) &&
+                (b + l == n || !is_idc((unsigned char)e[b + l]))) {
                 *what = "template statement";
                 if (i <= 1 && over_variables(e + b + l, n - b - l))
                     return 40; /* {% if user %}, {% for item in cart.items %}: a real template */

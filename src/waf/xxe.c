@@ -59,11 +59,6 @@ typedef struct cur {
     size_t n, i;
 } cur_t;
 
-static int lc(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
-}
-
 static int is_ws(int c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -79,21 +74,7 @@ static int is_namec(int c)
 static int iat(const char *s, size_t n, size_t i, const char *w)
 {
     size_t k = strlen(w);
-    if (i > n || n - i < k)
-        return 0;
-    for (size_t j = 0; j < k; j++)
-        if (lc((unsigned char)s[i + j]) != w[j])
-            return 0;
-    return 1;
-}
-
-static size_t ifind(const char *s, size_t n, size_t from, const char *w)
-{
-    size_t k = strlen(w);
-    for (size_t i = from; i + k <= n; i++)
-        if (lc((unsigned char)s[i]) == w[0] && iat(s, n, i, w))
-            return i;
-    return (size_t)-1;
+    return i <= n && n - i >= k && rp_str_ieq(rp_str(s + i, k), rp_str(w, k));
 }
 
 /* A printable copy of s (at most cap-1 bytes) for the evidence. */
@@ -360,10 +341,10 @@ static void subset(cur_t *c, xres_t *r, xstat_t *st)
             c->i += 8;
             entity_decl(c, at, r, st);
         } else if (iat(c->s, c->n, c->i, "<!--")) {
-            size_t e = ifind(c->s, c->n, c->i + 4, "-->");
+            size_t e = rp_str_ifind(rp_str(c->s, c->n), c->i + 4, RP_STRLIT("-->"));
             c->i = e == (size_t)-1 ? c->n : e + 3;
         } else if (iat(c->s, c->n, c->i, "<?")) {
-            size_t e = ifind(c->s, c->n, c->i + 2, "?>");
+            size_t e = rp_str_ifind(rp_str(c->s, c->n), c->i + 2, RP_STRLIT("?>"));
             c->i = e == (size_t)-1 ? c->n : e + 2;
         } else {
             c->i++;
@@ -406,10 +387,10 @@ static void doctype(cur_t *c, size_t at, xres_t *r, xstat_t *st)
 /* <xi:include href=..>: any prefix bound to ...XInclude, checked by name. */
 static void xinclude(const char *s, size_t n, xres_t *r)
 {
-    size_t ns = ifind(s, n, 0, "w3.org/2001/xinclude");
+    size_t ns = rp_str_ifind(rp_str(s, n), 0, RP_STRLIT("w3.org/2001/xinclude"));
     size_t i = 0;
     while (i < n) {
-        size_t k = ifind(s, n, i, ":include");
+        size_t k = rp_str_ifind(rp_str(s, n), i, RP_STRLIT(":include"));
         if (k == (size_t)-1)
             break;
         /* back to '<' over the prefix */
@@ -426,7 +407,7 @@ static void xinclude(const char *s, size_t n, xres_t *r)
         size_t e = i, lim = RP_MIN(n, i + 1024);
         while (e < lim && s[e] != '>')
             e++;
-        size_t h = ifind(s, e, i, "href");
+        size_t h = rp_str_ifind(rp_str(s, e), i, RP_STRLIT("href"));
         i = RP_MAX(i, e);
         if (h == (size_t)-1)
             continue;
@@ -476,11 +457,11 @@ int rp__waf_xxe(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__wa
             c.i = at + 8;
             entity_decl(&c, at, &r, &st);
         } else if (iat(s, n, at, "<!--")) {
-            size_t e = ifind(s, n, at + 4, "-->");
+            size_t e = rp_str_ifind(rp_str(s, n), at + 4, RP_STRLIT("-->"));
             c.i = e == (size_t)-1 ? n : e + 3;
         }
     }
-    if (ifind(s, n, 0, "include") != (size_t)-1)
+    if (rp_str_ifind(rp_str(s, n), 0, RP_STRLIT("include")) != (size_t)-1)
         xinclude(s, n, &r);
 
     if (r.score <= 0)

@@ -28,6 +28,50 @@ TEST(str_ieq_every_byte_pair)
         }
 }
 
+/* rp_str_ifind against the plain definition, on random short strings
+ * over a small alphabet (so matches are frequent) and every `from`. */
+static size_t ifind_ref(rp_str_t s, size_t from, rp_str_t w)
+{
+    for (size_t i = from; i + w.n <= s.n && from <= s.n; i++) {
+        size_t j = 0;
+        while (j < w.n && rp_lower((unsigned char)s.p[i + j]) == (unsigned char)w.p[j])
+            j++;
+        if (j == w.n)
+            return i;
+    }
+    return (size_t)-1;
+}
+
+TEST(str_ifind)
+{
+    CHECK_EQ_INT(rp_str_ifind(RP_STRLIT("a ${JNDI:x"), 0, RP_STRLIT("${jndi:")), 2);
+    CHECK_EQ_INT(rp_str_ifind(RP_STRLIT("ScRiPt script"), 1, RP_STRLIT("script")), 7);
+    CHECK(rp_str_ifind(RP_STRLIT("abc"), 4, RP_STRLIT("a")) == (size_t)-1);
+    CHECK(rp_str_ihas_prefix(RP_STRLIT("Multipart/Form"), RP_STRLIT("multipart/")));
+    CHECK(!rp_str_ihas_prefix(RP_STRLIT("Multi"), RP_STRLIT("multipart/")));
+    static const char alpha[] = "aAbB-:@`";
+    unsigned seed = 1;
+    for (int it = 0; it < 200000; it++) {
+        char a[12], b[4];
+        seed = seed * 1103515245u + 12345u;
+        size_t n = (seed >> 16) % 12, k = 1 + (seed >> 8) % 3;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            a[i] = alpha[(seed >> 16) % 8];
+        }
+        for (size_t i = 0; i < k; i++) {
+            seed = seed * 1103515245u + 12345u;
+            b[i] = "ab-:`"[(seed >> 16) % 5]; /* a needle is lower case */
+        }
+        for (size_t from = 0; from <= n + 1; from++)
+            if (rp_str_ifind(rp_str(a, n), from, rp_str(b, k)) !=
+                ifind_ref(rp_str(a, n), from, rp_str(b, k))) {
+                CHECK_EQ_INT(it, -1);
+                return;
+            }
+    }
+}
+
 TEST(str_to_u64)
 {
     uint64_t v = 0;
@@ -168,6 +212,7 @@ int main(void)
 {
     RUN(str_basics);
     RUN(str_ieq_every_byte_pair);
+    RUN(str_ifind);
     RUN(str_to_u64);
     RUN(list_elements);
     RUN(arena);
