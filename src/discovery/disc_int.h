@@ -276,6 +276,8 @@ typedef struct rp_disc_seg {
 int rp__tmpl_split(rp_str_t path, rp_str_t *segs, int max);
 /* Parses a template ("/pets/{petId}/{proxy+}") into segments. */
 int rp__tmpl_parse(rp_str_t tmpl, rp_disc_seg_t *segs, int max);
+/* 8-4-4-4-12 hex digits (any case). */
+int rp__disc_is_uuid(rp_str_t s);
 /* Is this segment a value (a parameter at once)? */
 int rp__tmpl_seg_is_value(rp_str_t s);
 /* Finds the node for an observed path (creating what is missing, subject

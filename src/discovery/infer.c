@@ -16,7 +16,6 @@
 #include <stdlib.h>
 
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
-static int is_hex(int c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 static int digits(const char *p, size_t n)
 {
@@ -58,22 +57,6 @@ static unsigned number_kind(rp_str_t v)
             return 0;
     }
     return i == v.n ? RP_VK_NUM : 0;
-}
-
-static int uuid(rp_str_t v)
-{
-    if (v.n != 36)
-        return 0;
-    for (size_t i = 0; i < 36; i++) {
-        int c = (unsigned char)v.p[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != '-')
-                return 0;
-        } else if (!is_hex(c)) {
-            return 0;
-        }
-    }
-    return 1;
 }
 
 static int range2(const char *p, int lo, int hi)
@@ -157,7 +140,7 @@ unsigned rp__disc_value_kind(rp_str_t v)
     if ((v.n == 4 && rp_str_ieq(v, RP_STRLIT("true"))) ||
         (v.n == 5 && rp_str_ieq(v, RP_STRLIT("false"))))
         return RP_VK_BOOL;
-    if (uuid(v))
+    if (rp__disc_is_uuid(v))
         return RP_VK_UUID;
     if (v.n == 10 && date(v))
         return RP_VK_DATE;

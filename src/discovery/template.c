@@ -66,7 +66,7 @@ static int all_digits(rp_str_t s)
     return 1;
 }
 
-static int is_uuid(rp_str_t s)
+int rp__disc_is_uuid(rp_str_t s)
 {
     if (s.n != 36)
         return 0;
@@ -254,7 +254,7 @@ int rp__tmpl_seg_is_value(rp_str_t s)
      * stays: it is checked as a look-alike below) */
     if (s.p[0] == '-' && s.n > 1 && all_digits(rp_str(s.p + 1, s.n - 1)))
         return 1;
-    return is_uuid(s) || is_hex_id(s) || is_date_or_datetime(s) || is_email(s) || is_ulid(s) ||
+    return rp__disc_is_uuid(s) || is_hex_id(s) || is_date_or_datetime(s) || is_email(s) || is_ulid(s) ||
            is_jwt_shape(s) || is_opaque(s) || is_prefixed_id(s);
 }
 

@@ -987,10 +987,7 @@ static void whole_value(const unsigned char *u, size_t n, res_t *r)
     }
 }
 
-/* A Markdown code fence at line start i: up to 3 spaces, then 3 or more
- * backticks or tildes. Returns the end of that line (the '\n' or n), or 0
- * when the line is not a fence. */
-static size_t fence_line(const unsigned char *u, size_t n, size_t i)
+size_t rp__md_fence_line(const unsigned char *u, size_t n, size_t i)
 {
     size_t j = i, k;
     while (j < n && j < i + 3 && u[j] == ' ')
@@ -1010,7 +1007,7 @@ static size_t fence_line(const unsigned char *u, size_t n, size_t i)
 static int fence_closes(const unsigned char *u, size_t n, size_t e)
 {
     for (size_t i = e; i < n; i++)
-        if (u[i] == '\n' && fence_line(u, n, i + 1))
+        if (u[i] == '\n' && rp__md_fence_line(u, n, i + 1))
             return 1;
     return 0;
 }
@@ -1050,7 +1047,7 @@ int rp__waf_cmdi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
     /* a first word glued to ; & or | needs one of them in the value */
     int promote = (memchr(u, ';', n) || memchr(u, '&', n) || memchr(u, '|', n)) &&
                   first_is_command(u, n);
-    size_t fe = fence_line(u, n, 0);
+    size_t fe = rp__md_fence_line(u, n, 0);
     if (fe && fence_closes(u, n, fe)) {
         in_fence = 1;
         i = fe;
@@ -1075,7 +1072,7 @@ int rp__waf_cmdi(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__w
         int c = u[i];
         size_t next = i + 1;
         int ctx = -1;
-        if (c == '\n' && (fe = fence_line(u, n, next)) != 0 &&
+        if (c == '\n' && (fe = rp__md_fence_line(u, n, next)) != 0 &&
             (in_fence || fence_closes(u, n, fe))) {
             in_fence = !in_fence;
             in_tick = 0;

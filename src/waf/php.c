@@ -1422,25 +1422,6 @@ static void analyse(const unsigned char *u, size_t n, int after_string, res_t *r
 /* ---------------------------------------------------------------------- */
 /* Markdown fences and the entry point.                                     */
 
-/* A Markdown code fence at line start i: up to 3 spaces, then 3 or more
- * backticks or tildes. Returns the end of that line (the '\n' or n), or 0
- * when the line is not a fence. */
-static size_t fence_line(const unsigned char *u, size_t n, size_t i)
-{
-    size_t j = i, k;
-    while (j < n && j < i + 3 && u[j] == ' ')
-        j++;
-    if (j >= n || (u[j] != '`' && u[j] != '~'))
-        return 0;
-    for (k = j; k < n && u[k] == u[j]; k++)
-        ;
-    if (k - j < 3)
-        return 0;
-    while (k < n && u[k] != '\n')
-        k++;
-    return k;
-}
-
 static void merge(res_t *to, const res_t *from, int cap)
 {
     int sc = from->score < cap ? from->score : cap;
@@ -1763,7 +1744,7 @@ int rp__waf_php(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__wa
      * whether a closer follows. */
     size_t last_fence = (size_t)-1;
     for (size_t i = 0; i < n; i = i + 1) {
-        if ((i == 0 || u[i - 1] == '\n') && fence_line(u, n, i))
+        if ((i == 0 || u[i - 1] == '\n') && rp__md_fence_line(u, n, i))
             last_fence = i;
         const void *p = memchr(u + i, '\n', n - i);
         if (!p)
@@ -1775,7 +1756,7 @@ int rp__waf_php(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__wa
     while (i < n) {
         size_t fe;
         if ((i == 0 || u[i - 1] == '\n') && last_fence != (size_t)-1 &&
-            (fe = fence_line(u, n, i)) && (in_fence || last_fence > i)) {
+            (fe = rp__md_fence_line(u, n, i)) && (in_fence || last_fence > i)) {
             /* the text up to this fence line, then the block after it */
             memset(&t, 0, sizeof(t));
             analyse_segment(u + seg, i - seg, &t);

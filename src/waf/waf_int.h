@@ -113,6 +113,11 @@ void rp__waf_evidence(char *out, size_t cap, const char *prefix, const char *wha
 void rp__waf_report(rp__waf_ctx_t *ctx, rp_waf_attack_t a, rp_str_t path, rp_str_t raw,
                     rp_str_t value, const rp__waf_match_t *m);
 
+/* cmdi.c: a Markdown code fence at line start i (up to 3 spaces, then 3
+ * or more backticks or tildes): the end of that line (the '\n' or n), or
+ * 0 when the line is not a fence. Shared with php.c. */
+size_t rp__md_fence_line(const unsigned char *u, size_t n, size_t i);
+
 /* sqli.c */
 int rp__waf_sqli(const char *s, size_t n, unsigned src, unsigned pt_flags, rp__waf_match_t *m);
 
